@@ -1,0 +1,51 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from jifen import normalize as nz
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("2026-03", "2026-03"), ("2026年3月", "2026-03"), ("2026年03月份", "2026-03"),
+    ("2026/3", "2026-03"), ("２０２６年３月", "2026-03"), (dt.date(2026, 3, 1), "2026-03"),
+    (dt.datetime(2026, 3, 15), "2026-03"), ("202603", "2026-03"), ("2026-3-15", "2026-03"),
+    ("2026-13", None), ("三月", None), (None, None), ("", None),
+])
+def test_month(raw, expected):
+    assert nz.month(raw) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (1, Decimal(1)), (2.0, Decimal("2.0")), ("0.5", Decimal("0.5")), ("２", Decimal(2)),
+    ("2篇", Decimal(2)), ("1,000", Decimal(1000)), ("十二", Decimal(12)), ("两", Decimal(2)),
+    ("-1", Decimal(-1)), ("abc", None), ("", None), (None, None), (True, None),
+])
+def test_number(raw, expected):
+    assert nz.number(raw) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("K0001", "K0001"), ("ｋ０００１", "K0001"), (" K0001\u200b", "K0001"), (12345.0, "12345"),
+    ("\ufeffK 0001", "K0001"), ("K0001\u3000", "K0001"),
+])
+def test_cadre_id(raw, expected):
+    assert nz.cadre_id(raw) == expected
+
+
+def test_label_strips_colon_and_spaces():
+    assert nz.label("干部编号：") == "干部编号"
+    assert nz.label(" 姓 名:") == "姓名"
+
+
+def test_clean_keeps_chinese_punctuation():
+    assert nz.clean("各乡镇党委，县直（各）\xa0单位") == "各乡镇党委，县直（各） 单位"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("2026-03-08", dt.date(2026, 3, 8)), ("2026/3/8", dt.date(2026, 3, 8)),
+    ("2026年3月8日", dt.date(2026, 3, 8)), (dt.datetime(2026, 3, 8, 0, 0), dt.date(2026, 3, 8)),
+    (46089, dt.date(2026, 3, 8)), ("2026-02-30", None), ("昨天", None),
+])
+def test_date(raw, expected):
+    assert nz.date(raw) == expected
