@@ -27,7 +27,7 @@ def clean(value) -> str:
     Chinese punctuation is kept as typed (NFKC would turn ，into ,), so this is what
     outputs show; matching uses `text`.
     """
-    if value is None:
+    if value is None or (isinstance(value, float) and value != value):  # None or NaN
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)

@@ -1,0 +1,371 @@
+"""Validation: the item table plus a list of small named checks, each returning problems.
+
+`prepare_items` turns reader records into a typed DataFrame (one row per input item row);
+every check looks only at rows still valid, marks the rows it rejects (`status` = 无效, with
+the reason) and returns its problems. Adding a rule = one function here + one test.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+import pandas as pd
+
+from jifen import normalize as nz
+from jifen import problems as pb
+
+COUNTED, PENDING, REJECTED_BY_REVIEW, INVALID = "计分", "待审核", "不通过", "无效"
+STATUSES = [COUNTED, PENDING, REJECTED_BY_REVIEW, INVALID]
+
+ITEM_COLUMNS = ["item_id", "fingerprint", "source", "cadre_id", "name", "month", "seq", "code",
+                "desc", "matter", "date_raw", "qty_raw", "declared_raw", "evidence", "note",
+                "basis", "registrar", "reg_id", "file", "sheet", "row", "cols", "decl"]
+
+
+def fingerprint(code, qty, desc, matter, date) -> str:
+    """A short hash of what a reviewer judged: an edited item no longer matches its decision."""
+    parts = [nz.text(code), "" if qty is None else format(qty.normalize(), "f") if isinstance(
+        qty, Decimal) else nz.text(qty), nz.text(desc), nz.text(matter), "" if date is None else str(date)]
+    return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:10]
+
+
+def prepare_items(records: list[dict], rulebook) -> pd.DataFrame:
+    """Reader records → typed item table, every row 'valid' until a check rejects it."""
+    df = pd.DataFrame.from_records(records, columns=ITEM_COLUMNS)
+    if df.empty:
+        df = pd.DataFrame(columns=ITEM_COLUMNS + ["qty", "date", "declared", "kind", "points",
+                                                  "status", "reason", "year", "quarter"])
+        return df
+    df["qty_dec"] = df["qty_raw"].map(nz.number)
+    df["qty"] = df["qty_dec"].map(lambda q: float(q) if q is not None else None).astype("float64")
+    df["date"] = df["date_raw"].map(nz.date)
+    df["declared"] = df["declared_raw"].map(nz.number).map(
+        lambda q: float(q) if q is not None else None).astype("float64")
+    items = rulebook.items
+    df["kind"] = df["code"].map(items["kind"]).fillna("")
+    df["points"] = df["code"].map(items["points"]).astype("float64")
+    df["year"] = df["month"].map(lambda m: int(m[:4]) if m else 0)
+    df["quarter"] = df["month"].map(lambda m: nz.quarter_of(m) if m else 0)
+    df["fingerprint"] = [fingerprint(c, q, d, m, t) for c, q, d, m, t in
+                         zip(df["code"], df["qty_dec"], df["desc"], df["matter"], df["date"])]
+    df["item_id"] = [
+        reg if src == "登记" else f"{cid or '未知'}-{m or '未知'}-{seq}"
+        for src, reg, cid, m, seq in zip(df["source"], df["reg_id"], df["cadre_id"], df["month"], df["seq"])]
+    df["status"] = ""
+    df["reason"] = ""
+    df = df.drop(columns=["qty_dec"])
+    return df
+
+
+def _where(rec, field=None) -> dict:
+    col = rec.cols.get(field) if field and isinstance(rec.cols, dict) else None
+    cell = f"{col}{rec.row}" if col else f"第{rec.row}行"
+    return {"file": rec.file, "sheet": rec.sheet, "cell": cell, "row": rec.row,
+            "cadre_id": rec.cadre_id}
+
+
+def _reject(items: pd.DataFrame, idx, reason: str) -> None:
+    items.loc[idx, "status"] = INVALID
+    items.loc[idx, "reason"] = reason
+
+
+def _valid(items: pd.DataFrame) -> pd.DataFrame:
+    return items[items["status"] == ""]
+
+
+def check_declaration_header(items, ctx):
+    """Items of a declaration without 干部编号 or month: already reported once for the sheet."""
+    v = _valid(items)
+    bad = v[(v["source"] == "申报") & ((v["cadre_id"] == "") | v["month"].isna())]
+    _reject(items, bad.index, "申报表缺少干部编号或申报月份")
+    return []
+
+
+def check_register_fields(items, ctx):
+    v = _valid(items)
+    problems = []
+    reg = v[v["source"] == "登记"]
+    for rec in reg[reg["cadre_id"] == ""].itertuples():
+        problems.append(pb.error("missing-cadre-id", "登记表该行没有干部编号，不予计分", "请补填干部编号。",
+                                 **_where(rec, "干部编号")))
+        _reject(items, rec.Index, "缺少干部编号")
+    reg = reg[reg["cadre_id"] != ""]
+    for rec in reg[reg["month"].isna()].itertuples():
+        problems.append(pb.error("bad-month", "登记表该行的月份为空或无法识别，不予计分",
+                                 "请填写月份，如 2026-03 或 2026年3月。", **_where(rec, "月份")))
+        _reject(items, rec.Index, "月份缺失或无法识别")
+    return problems
+
+
+def check_duplicate_register_ids(items, ctx):
+    v = _valid(items)
+    reg = v[v["source"] == "登记"]
+    dup = reg[reg.duplicated("reg_id", keep="first")]
+    problems = []
+    first = reg.drop_duplicates("reg_id").set_index("reg_id")
+    for rec in dup.itertuples():
+        f = first.loc[rec.reg_id]
+        problems.append(pb.error("duplicate-register-id",
+                                 f"登记编号 {rec.reg_id} 重复（已在 {f['file']} 第{f['row']}行使用），该行不予计分",
+                                 "每条登记须有唯一的登记编号；如为同一事项重复登记请删除一行。",
+                                 **_where(rec, "登记编号")))
+        _reject(items, rec.Index, f"登记编号 {rec.reg_id} 重复")
+    return problems
+
+
+def check_cadre_known(items, ctx):
+    """Unknown 干部编号 and a name that does not match it: one problem per declaration."""
+    roster = ctx["roster"]
+    names = roster.groupby("cadre_id")["name"].agg(lambda s: set(s)).to_dict() if not roster.empty else {}
+    v = _valid(items)
+    problems = []
+    seen = set()
+    unknown = v[~v["cadre_id"].isin(names.keys())]
+    for rec in unknown.itertuples():
+        _reject(items, rec.Index, f"干部编号 {rec.cadre_id} 不在干部名册中")
+        key = rec.decl or (rec.file, rec.row)
+        if key in seen:
+            continue
+        seen.add(key)
+        what = "申报表的" if rec.source == "申报" else ""
+        problems.append(pb.error("unknown-cadre", f"{what}干部编号 {rec.cadre_id} 不在干部名册中，不予计分",
+                                 "请核对干部编号；如是新任干部，请先在干部名册中增加。",
+                                 **_where(rec, "干部编号")))
+    v = _valid(items)
+    differs = pd.Series([n not in names.get(c, ()) for c, n in zip(v["cadre_id"], v["name"])],
+                        index=v.index, dtype=bool)
+    mismatch = v[(v["name"] != "") & differs]
+    for rec in mismatch.itertuples():
+        expected = "、".join(sorted(names[rec.cadre_id]))
+        _reject(items, rec.Index, f"姓名与干部编号不符（名册为 {expected}）")
+        key = rec.decl or (rec.file, rec.row)
+        if key in seen:
+            continue
+        seen.add(key)
+        problems.append(pb.error("name-mismatch",
+                                 f"姓名“{rec.name}”与干部编号 {rec.cadre_id} 不符（名册中为“{expected}”），不予计分",
+                                 "请核对干部编号和姓名，同名同姓的干部以干部编号区分。", **_where(rec, "姓名")))
+    return problems
+
+
+def check_on_roster(items, ctx):
+    """An item in a month the cadre was not on the roster (before joining, after leaving)."""
+    roster = ctx["roster"]
+    v = _valid(items)
+    problems = []
+    seen = set()
+    for month, part in v.groupby("month"):
+        day = nz.month_end(month)
+        on = roster[(roster["start_d"] <= day) & (roster["end_d"] >= day)]["cadre_id"]
+        for rec in part[~part["cadre_id"].isin(on)].itertuples():
+            _reject(items, rec.Index, f"{month} 月末该干部不在册")
+            key = rec.decl or (rec.file, rec.row)
+            if key in seen:
+                continue
+            seen.add(key)
+            problems.append(pb.error("not-on-roster", f"干部 {rec.cadre_id} 在 {month} 月末不在册，该月事项不予计分",
+                                     "请核对月份，或在干部名册中核对该干部的在册起止日期。",
+                                     **_where(rec, "月份")))
+    return problems
+
+
+def check_code(items, ctx):
+    rulebook = ctx["rulebook"]
+    v = _valid(items)
+    problems = []
+    for rec in v[v["code"] == ""].itertuples():
+        problems.append(pb.error("missing-code", "该行没有填写项目代码，不予计分",
+                                 "请从下拉列表中选择项目代码。", **_where(rec, "项目代码")))
+        _reject(items, rec.Index, "缺少项目代码")
+    v = _valid(items)
+    for rec in v[~v["code"].isin(rulebook.items.index)].itertuples():
+        problems.append(pb.error("unknown-code", f"项目代码“{rec.code}”不在积分规则中，不予计分",
+                                 "请对照积分规则（rulebook.xlsx）改正项目代码。", **_where(rec, "项目代码")))
+        _reject(items, rec.Index, f"未知项目代码 {rec.code}")
+    v = _valid(items)
+    declarable = rulebook.items["self_declarable"]
+    bad = v[(v["source"] == "申报") & ~v["code"].map(declarable).fillna(False).astype(bool)]
+    for rec in bad.itertuples():
+        problems.append(pb.error("not-self-declarable",
+                                 f"项目“{rec.code}”不能由干部自主申报（由组织部登记），不予计分",
+                                 "基础积分扣分由组织部根据巡访情况登记，请删除该行。", **_where(rec, "项目代码")))
+        _reject(items, rec.Index, f"{rec.code} 不可自主申报")
+    return problems
+
+
+def check_quantity(items, ctx):
+    v = _valid(items)
+    problems = []
+    for rec in v.itertuples():
+        q = rec.qty
+        raw = nz.clean(rec.qty_raw)
+        if pd.isna(q):
+            msg = "数量为空" if not raw else f"数量“{raw}”不是数字"
+        elif q <= 0:
+            msg = f"数量 {raw} 不是正数"
+        elif rec.kind != "base" and q != int(q):
+            msg = f"数量 {raw} 不是整数（加分、扣分项目按次、篇、项计数）"
+        elif rec.kind == "base" and (q * 2) != int(q * 2):
+            msg = f"扣分数 {raw} 须为 0.5 的整数倍"
+        else:
+            continue
+        problems.append(pb.error("bad-quantity", msg + "，不予计分", "请填写正整数（基础积分扣分可填 0.5 的倍数）。",
+                                 **_where(rec, "数量")))
+        _reject(items, rec.Index, msg)
+    return problems
+
+
+def check_date(items, ctx):
+    v = _valid(items)
+    problems = []
+    for rec in v.itertuples():
+        raw = nz.clean(rec.date_raw)
+        if rec.date is None:
+            if raw:
+                problems.append(pb.error("bad-date", f"发生日期“{raw}”无法识别，不予计分",
+                                         "请写成 2026-03-15 或设置为日期格式。", **_where(rec, "发生日期")))
+                _reject(items, rec.Index, "发生日期无法识别")
+            continue
+        end = nz.month_end(rec.month)
+        if rec.date > end:
+            problems.append(pb.error("date-after-month",
+                                     f"发生日期 {rec.date:%Y-%m-%d} 晚于所属月份 {rec.month}，不予计分",
+                                     "事项应在发生后的月份申报；请核对发生日期或改到正确月份的申报表。",
+                                     **_where(rec, "发生日期")))
+            _reject(items, rec.Index, "发生日期晚于所属月份")
+    return problems
+
+
+def check_declared_value(items, ctx):
+    v = _valid(items)
+    v = v[(v["source"] == "申报") & v["declared"].notna()]
+    expected = (v["points"] * v["qty"]).round(4)
+    problems = []
+    for rec, exp in zip(v[expected != v["declared"].round(4)].itertuples(), expected[expected != v["declared"].round(4)]):
+        problems.append(pb.warning("declared-value-differs",
+                                   f"申报分值 {nz.clean(rec.declared_raw)} 与规则计算的 {exp:g} 分不一致，按规则计 {exp:g} 分",
+                                   "申报分值仅供参考，以积分规则为准；无需修改。", **_where(rec, "申报分值")))
+    return problems
+
+
+def check_evidence(items, ctx):
+    rulebook = ctx["rulebook"]
+    v = _valid(items)
+    needs = v["code"].map(rulebook.items["needs_evidence"]).fillna(False).astype(bool)
+    v = v[(v["source"] == "申报") & needs & (v["evidence"] == "")]
+    return [pb.warning("missing-evidence", f"项目“{rec.code}”需要佐证材料，但未填写",
+                       "请干部补交佐证材料；审核时请核实。", **_where(rec, "佐证材料")) for rec in v.itertuples()]
+
+
+def check_duplicate_item_ids(items, ctx):
+    """Two rows of one declaration with the same 序号 would share an 事项ID: keep them apart."""
+    v = items[items["source"] == "申报"]
+    dup = v[v.duplicated("item_id", keep="first")]
+    problems = []
+    for rec in dup.itertuples():
+        new_id = f"{rec.item_id}-行{rec.row}"
+        items.at[rec.Index, "item_id"] = new_id
+        problems.append(pb.warning("duplicate-seq", f"序号 {rec.seq} 在本表中重复，该行事项ID记为 {new_id}",
+                                   "请把序号改为不重复的数字。", **_where(rec, "序号")))
+    return problems
+
+
+def check_per_year_limit(items, ctx):
+    """每年上限次数, counted by 数量 in order of month then 序号; the earliest are kept."""
+    rulebook = ctx["rulebook"]
+    limits = rulebook.items["max_per_year"].dropna()
+    v = _valid(items)
+    v = v[v["code"].isin(limits.index)]
+    problems = []
+    if v.empty:
+        return problems
+    v = v.sort_values(["cadre_id", "year", "code", "month", "source", "seq", "file", "row"], kind="stable")
+    used = v.groupby(["cadre_id", "year", "code"])["qty"].cumsum()
+    for rec, total in zip(v.itertuples(), used):
+        limit = int(limits[rec.code])
+        if total > limit:
+            problems.append(pb.error("over-yearly-limit",
+                                     f"项目“{rec.code}”每年最多计 {limit} 次，{rec.year} 年已达上限，该行不予计分",
+                                     "同一年度该项目只能计分一次（如上年度考核结果），请删除重复的申报或登记。",
+                                     **_where(rec, "项目代码")))
+            _reject(items, rec.Index, f"超过每年上限 {limit} 次")
+    return problems
+
+
+CHECKS = [
+    check_duplicate_item_ids,
+    check_declaration_header,
+    check_register_fields,
+    check_duplicate_register_ids,
+    check_cadre_known,
+    check_on_roster,
+    check_code,
+    check_quantity,
+    check_date,
+    check_declared_value,
+    check_evidence,
+    check_per_year_limit,
+]
+
+
+def validate_items(items: pd.DataFrame, rulebook, roster) -> list[pb.Problem]:
+    """Run every check in order; rows still valid afterwards await review or count."""
+    ctx = {"rulebook": rulebook, "roster": roster}
+    problems: list[pb.Problem] = []
+    for check in CHECKS:
+        if items.empty:
+            break
+        problems += check(items, ctx)
+    return problems
+
+
+def settle_valid(items: pd.DataFrame, review_required: bool) -> None:
+    """Valid register rows count; valid declared rows await review unless the rulebook says not."""
+    valid = items["status"] == ""
+    declared = items["source"] == "申报"
+    items.loc[valid & ~declared, "status"] = COUNTED
+    items.loc[valid & declared, "status"] = PENDING if review_required else COUNTED
+    items.loc[valid & declared & (items["status"] == PENDING), "reason"] = "等待组织部审核"
+
+
+def check_duplicate_declarations(decls: list[dict]) -> tuple[set, list[pb.Problem]]:
+    """Two declaration workbooks for one cadre and month (SPEC §4).
+
+    Byte-identical copies count once; an empty copy yields to the other; otherwise both are
+    held back until a clerk removes one. → (declaration keys whose items are not used, problems)
+    """
+    drop, problems = set(), []
+    groups: dict[tuple, list[dict]] = {}
+    for d in decls:
+        if d["cadre_id"] and d["month"]:
+            groups.setdefault((d["cadre_id"], d["month"]), []).append(d)
+    for (cid, month), group in sorted(groups.items()):
+        if len(group) < 2:
+            continue
+        group = sorted(group, key=lambda d: d["key"])
+        kept = group[0]
+        for other in group[1:]:
+            where = {"file": other["file"], "sheet": other["sheet"], "cell": "", "cadre_id": cid}
+            if other["sha256"] == kept["sha256"]:
+                drop.add(other["key"])
+                problems.append(pb.warning("duplicate-declaration-identical",
+                                           f"与 {kept['file']} 完全相同（重复提交），只计一次",
+                                           "可删除重复的文件。", **where))
+            elif other["n_items"] == 0:
+                drop.add(other["key"])
+                problems.append(pb.warning("duplicate-declaration-empty",
+                                           f"{cid} 的 {month} 申报表有两份，本份没有事项，采用 {kept['file']}",
+                                           "可删除没有事项的那一份。", **where))
+            elif kept["n_items"] == 0:
+                drop.add(kept["key"])
+                problems.append(pb.warning("duplicate-declaration-empty",
+                                           f"{cid} 的 {month} 申报表有两份，{kept['file']} 没有事项，采用本份",
+                                           "可删除没有事项的那一份。", **where))
+                kept = other
+            else:
+                drop.update({kept["key"], other["key"]})
+                problems.append(pb.error("duplicate-declaration-conflict",
+                                         f"{cid} 的 {month} 申报表有两份且内容不同（另一份：{kept['file']}），两份都暂不计分",
+                                         "请确认哪一份有效，把另一份移出 input 文件夹后重新运行。", **where))
+    return drop, problems

@@ -1,0 +1,36 @@
+"""运行清单.xlsx: the inputs (with SHA-256), the rulebook fingerprint and the program version."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from jifen import __version__
+from jifen.outputs import common
+from jifen.outputs.xlsx import Book, write_table
+
+
+def manifest_frame(res) -> pd.DataFrame:
+    rows = [{"文件": f.path, "类型": "、".join(dict.fromkeys(f.kinds)), "状态": f.status, "大小（字节）": f.size,
+             "SHA-256": f.sha256} for f in res.files]
+    rows += [{"文件": f.path, "类型": "", "状态": "跳过", "大小（字节）": f.size, "SHA-256": ""}
+             for f in res.skipped]
+    return pd.DataFrame(rows, columns=["文件", "类型", "状态", "大小（字节）", "SHA-256"]).sort_values(
+        "文件", kind="stable")
+
+
+def info_frame(res) -> pd.DataFrame:
+    return pd.DataFrame([
+        ("程序版本", __version__),
+        ("规则文件", res.rulebook.path if res.rulebook else ""),
+        ("规则文件 SHA-256", res.rulebook.sha256 if res.rulebook else ""),
+        ("输入文件数", len(res.files) + len(res.skipped)),
+    ], columns=["项目", "内容"])
+
+
+def write_manifest(res, log) -> None:
+    book = Book("运行清单", internal=False, stamp=common.stamp(res))
+    write_table(book, book.sheet("运行信息"), info_frame(res), title="运行清单", autofilter=False,
+                widths={"项目": 20, "内容": 80})
+    write_table(book, book.sheet("输入文件"), manifest_frame(res), title="输入文件清单",
+                widths={"文件": 50, "SHA-256": 70})
+    log.write(res.options.output_dir / "运行清单.xlsx", book.close())

@@ -1,0 +1,86 @@
+"""校验报告.xlsx: every problem with its place, a per-file summary, skipped files, the balance."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from jifen.outputs import common
+from jifen.outputs.xlsx import Book, write_table
+
+PROBLEM_COLUMNS = ["序号", "级别", "文件", "工作表", "单元格/行", "干部编号", "问题", "处理建议", "问题代码"]
+
+
+def problem_frame(problems) -> pd.DataFrame:
+    rows = sorted(problems, key=lambda p: (p.file != "" and 1 or 0, p.file, p.sheet, p.row,
+                                             p.cell, p.level != "错误", p.code))
+    df = pd.DataFrame([{
+        "级别": p.level, "文件": p.file or "（全局）", "工作表": p.sheet, "单元格/行": p.cell,
+        "干部编号": p.cadre_id, "问题": p.message, "处理建议": p.hint, "问题代码": p.code} for p in rows],
+        columns=PROBLEM_COLUMNS[1:])
+    df.insert(0, "序号", range(1, len(df) + 1))
+    return df
+
+
+def balance_frame(res) -> pd.DataFrame:
+    b = res.balance()
+    ok_items = b["items_read"] == b["计分"] + b["待审核"] + b["不通过"] + b["无效"]
+    ok_files = b["files_total"] == b["files_read"] + b["files_rejected"] + b["files_skipped"]
+    rows = [
+        ("文件", "input 中的文件总数", b["files_total"]),
+        ("文件", "已读取", b["files_read"]),
+        ("文件", "无法读取或未识别（见问题清单）", b["files_rejected"]),
+        ("文件", "跳过（锁定文件、非工作簿）", b["files_skipped"]),
+        ("文件", "核对", "相符" if ok_files else "不相符"),
+        ("事项", "读到的事项行", b["items_read"]),
+        ("事项", "计分", b["计分"]),
+        ("事项", "待审核", b["待审核"]),
+        ("事项", "审核不通过", b["不通过"]),
+        ("事项", "无效（校验未通过，见问题清单）", b["无效"]),
+        ("事项", "核对（读到 = 计分 + 待审核 + 不通过 + 无效）", "相符" if ok_items else "不相符"),
+    ]
+    return pd.DataFrame(rows, columns=["类别", "项目", "数量"])
+
+
+def file_frame(res) -> pd.DataFrame:
+    items = res.items
+    per_file_status = (items.groupby(["file", "status"]).size().unstack(fill_value=0)
+                       if items is not None and not items.empty else pd.DataFrame())
+    errs: dict[str, list[int]] = {}
+    for p in res.problems:
+        e = errs.setdefault(p.file, [0, 0])
+        e[0 if p.is_error else 1] += 1
+    rows = []
+    for f in res.files:
+        st = per_file_status.loc[f.path] if f.path in per_file_status.index else {}
+        rows.append({"文件": f.path, "类型": "、".join(dict.fromkeys(f.kinds)), "状态": f.status,
+                     "事项行数": f.n_items,
+                     **{s: int(st.get(s, 0)) if len(st) else 0 for s in ("计分", "待审核", "不通过", "无效")},
+                     "错误": errs.get(f.path, [0, 0])[0], "警告": errs.get(f.path, [0, 0])[1]})
+    return pd.DataFrame(rows, columns=["文件", "类型", "状态", "事项行数", "计分", "待审核", "不通过", "无效",
+                                       "错误", "警告"])
+
+
+def write_report(res, log) -> None:
+    book = Book("校验报告", internal=True, stamp=common.stamp(res))
+    problems = problem_frame(res.problems)
+    n_err = int((problems["级别"] == "错误").sum())
+    n_warn = len(problems) - n_err
+    ws = book.sheet("问题清单")
+    tints = ["bad" if lvl == "错误" else "" for lvl in problems["级别"]]
+    write_table(book, ws, problems, title="积分材料校验报告",
+                subtitle=f"错误 {n_err} 项（相应事项不计分，请改正后重新运行），警告 {n_warn} 项（请留意，不影响计分）。"
+                         f"{common.stamp(res)}",
+                widths={"序号": 6, "级别": 6, "文件": 40, "工作表": 12, "单元格/行": 10, "干部编号": 10,
+                        "问题": 60, "处理建议": 50, "问题代码": 22},
+                wrap={"问题", "处理建议", "文件"}, row_formats=tints)
+    ws = book.sheet("文件汇总")
+    write_table(book, ws, file_frame(res), title="读取的文件", subtitle=common.stamp(res),
+                widths={"文件": 50})
+    ws = book.sheet("跳过的文件")
+    skipped = pd.DataFrame([{"文件": f.path, "大小（字节）": f.size, "原因": f.note} for f in res.skipped],
+                           columns=["文件", "大小（字节）", "原因"])
+    write_table(book, ws, skipped, title="跳过的文件（未作为数据读取）", widths={"文件": 50, "原因": 60})
+    ws = book.sheet("数量核对")
+    write_table(book, ws, balance_frame(res), title="数量核对（不遗漏、不重复）", autofilter=False,
+                widths={"类别": 8, "项目": 50, "数量": 12})
+    log.write(res.options.output_dir / "校验报告.xlsx", book.close())

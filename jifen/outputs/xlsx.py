@@ -1,0 +1,160 @@
+"""Shared workbook machinery: one place for formats, print setup and safe cell writing.
+
+Every workbook is built in memory with `strings_to_formulas=False` (a cadre's `=HYPERLINK(…)`
+stays text), fixed document properties (same inputs → same bytes), frozen header, filters,
+A4 with repeated header rows and a 第 &P 页 共 &N 页 footer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+import unicodedata
+
+import pandas as pd
+import xlsxwriter
+
+from jifen import __version__
+
+FIXED_TIME = dt.datetime(2000, 1, 1)
+_XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class Book:
+    """An in-memory xlsxwriter workbook with the project's formats."""
+
+    def __init__(self, title: str = "", internal: bool = False, stamp: str = ""):
+        self.buffer = io.BytesIO()
+        self.wb = xlsxwriter.Workbook(self.buffer, {
+            "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd"})
+        self.wb.set_properties({"title": title, "author": "日常积分管理程序", "company": "",
+                                "created": FIXED_TIME, "comments": stamp})
+        self.internal = internal
+        self.stamp = stamp
+        f = self.wb.add_format
+        base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1}
+        self.fmt = {
+            "title": f({"font_name": "黑体", "font_size": 14, "bold": True, "align": "center",
+                        "valign": "vcenter"}),
+            "sub": f({"font_name": "宋体", "font_size": 9, "italic": False, "font_color": "#555555"}),
+            "head": f({**base, "bold": True, "bg_color": "#DDEBF7", "align": "center", "text_wrap": True}),
+            "text": f(base),
+            "wrap": f({**base, "text_wrap": True}),
+            "num": f({**base, "num_format": "0.##;-0.##;0"}),
+            "int": f({**base, "num_format": "0"}),
+            "date": f({**base, "num_format": "yyyy-mm-dd"}),
+            "good": f({**base, "bg_color": "#E2EFDA"}),
+            "bad": f({**base, "bg_color": "#FCE4D6"}),
+            "good_num": f({**base, "bg_color": "#E2EFDA", "num_format": "0.##;-0.##;0"}),
+            "bad_num": f({**base, "bg_color": "#FCE4D6", "num_format": "0.##;-0.##;0"}),
+            "plain": f({"font_name": "宋体", "font_size": 10}),
+            "bold": f({"font_name": "宋体", "font_size": 10, "bold": True}),
+        }
+
+    def sheet(self, name: str, landscape: bool = True):
+        ws = self.wb.add_worksheet(name)
+        ws.set_paper(9)
+        if landscape:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+        ws.set_footer("&C第 &P 页 共 &N 页")
+        if self.internal:
+            ws.set_header("&L内部资料&R" + clean_header(self.stamp))
+        elif self.stamp:
+            ws.set_header("&R" + clean_header(self.stamp))
+        return ws
+
+    def close(self) -> bytes:
+        self.wb.close()
+        return self.buffer.getvalue()
+
+
+def clean_header(s: str) -> str:
+    return s.replace("&", "&&")[:200]
+
+
+def safe_text(value) -> str:
+    """Text safe for the XML of xlsx/docx: control characters dropped, never a crash."""
+    return _XML_BAD.sub("", str(value))
+
+
+def display_width(value) -> int:
+    s = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def write_cell(ws, r: int, c: int, value, fmt, num_fmt=None, date_fmt=None):
+    """Write one value by its type; text is always written as text."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        ws.write_blank(r, c, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_string(r, c, "是" if value else "否", fmt)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        ws.write_number(r, c, value, num_fmt or fmt)
+    elif isinstance(value, (dt.date, dt.datetime)):
+        ws.write_datetime(r, c, value if isinstance(value, dt.datetime) else
+                          dt.datetime(value.year, value.month, value.day), date_fmt or fmt)
+    elif hasattr(value, "item") and not isinstance(value, str):   # numpy scalars
+        write_cell(ws, r, c, value.item(), fmt, num_fmt, date_fmt)
+    else:
+        ws.write_string(r, c, safe_text(value), fmt)
+
+
+def write_table(book: Book, ws, df: pd.DataFrame, title: str = "", subtitle: str = "",
+                start_row: int = 0, widths: dict | None = None, wrap: set | None = None,
+                row_formats: list | None = None, autofilter: bool = True, freeze: bool = True,
+                repeat: bool = True) -> int:
+    """Title, subtitle, header and rows; returns the next free row.
+
+    `row_formats` optionally gives per row a key prefix ('good'/'bad') to colour the row.
+    """
+    fmt = book.fmt
+    r = start_row
+    ncols = max(1, len(df.columns))
+    if title:
+        if ncols > 1:
+            ws.merge_range(r, 0, r, ncols - 1, safe_text(title), fmt["title"])
+        else:
+            ws.write_string(r, 0, safe_text(title), fmt["title"])
+        ws.set_row(r, 24)
+        r += 1
+    if subtitle:
+        ws.write_string(r, 0, safe_text(subtitle), fmt["sub"])
+        r += 1
+    header_row = r
+    for c, name in enumerate(df.columns):
+        ws.write_string(r, c, safe_text(name), fmt["head"])
+    r += 1
+    wrap = wrap or set()
+    widths = dict(widths or {})
+    values = df.to_numpy(dtype=object) if len(df) else []
+    for i, row in enumerate(values):
+        tint = row_formats[i] if row_formats else ""
+        for c, value in enumerate(row):
+            name = df.columns[c]
+            if tint:
+                cell_fmt, num_fmt = fmt[tint], fmt[tint + "_num"]
+            else:
+                cell_fmt, num_fmt = (fmt["wrap"] if name in wrap else fmt["text"]), fmt["num"]
+            write_cell(ws, r + i, c, value, cell_fmt, num_fmt, fmt["date"])
+    last = r + len(values) - 1
+    for c, name in enumerate(df.columns):
+        if name in widths:
+            w = widths[name]
+        else:
+            sample = [display_width(v) for v in (df.iloc[:500, c] if len(df) else [])]
+            w = min(50, max([display_width(name) + 2] + [x + 2 for x in sample]))
+        ws.set_column(c, c, w)
+    if freeze:
+        ws.freeze_panes(header_row + 1, 0)
+    if autofilter:
+        ws.autofilter(header_row, 0, max(header_row, last), ncols - 1)
+    if repeat:
+        ws.repeat_rows(start_row if title else header_row, header_row)
+    return last + 1

@@ -1,0 +1,139 @@
+"""The table of contents: rulebook → inputs → checks → scores → ranks → outputs.
+
+Each stage returns its data and its problems; only the first (the rulebook) can stop the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from jifen import cadres, checks, periods as per, problems as pb, ranking, scoring
+from jifen.outputs.atomic import OutputLog
+from jifen.readers import inputs as rd
+from jifen.rulebook import Rulebook, read_rulebook
+
+
+@dataclass
+class Options:
+    input_dir: Path
+    output_dir: Path
+    rulebook: Path
+    archive_dir: Path
+    year: int | None = None
+    write: bool = True          # False for `check`: validate and report only
+
+
+@dataclass
+class Result:
+    options: Options
+    rulebook: Rulebook | None = None
+    files: list = field(default_factory=list)      # FileInfo of every workbook read or not
+    skipped: list = field(default_factory=list)
+    roster: pd.DataFrame | None = None
+    declarations: list = field(default_factory=list)
+    items: pd.DataFrame | None = None
+    scored: pd.DataFrame | None = None
+    periods: list = field(default_factory=list)
+    scores: pd.DataFrame | None = None
+    ranks: pd.DataFrame | None = None
+    problems: list = field(default_factory=list)
+    log: OutputLog | None = None
+    fatal: list = field(default_factory=list)      # why the run could not complete
+
+    @property
+    def errors(self) -> list:
+        return [p for p in self.problems if p.is_error]
+
+    def balance(self) -> dict:
+        """Conservation: every item row read ends up in exactly one state."""
+        items = self.items if self.items is not None else pd.DataFrame(columns=["status"])
+        counts = {s: int((items["status"] == s).sum()) for s in checks.STATUSES}
+        unread = sum(1 for f in self.files if f.status in ("无法读取", "未识别"))
+        return {"items_read": len(items), **counts,
+                "files_total": len(self.files) + len(self.skipped),
+                "files_read": len(self.files) - unread, "files_rejected": unread,
+                "files_skipped": len(self.skipped)}
+
+    @property
+    def exit_code(self) -> int:
+        if self.fatal or (self.log and self.log.failed):
+            return 2
+        return 1 if self.errors else 0
+
+
+def read_inputs(input_dir: Path) -> tuple[list[rd.Parsed], list[rd.FileInfo]]:
+    """Every workbook under input/, parsed; the seam where the gate and the cache sit."""
+    paths, skipped = rd.scan_inputs(input_dir)
+    parsed = [rd.parse_file(p, p.relative_to(input_dir).as_posix()) for p in paths]
+    return parsed, skipped
+
+
+def run(opts: Options) -> Result:
+    res = Result(opts)
+    try:
+        rulebook = read_rulebook(opts.rulebook)
+    except pb.RulebookError as exc:
+        res.problems += exc.problems
+        res.fatal.append("规则文件 rulebook.xlsx 有错误，未读取任何申报材料")
+        from jifen.outputs import write_report_only
+        res.log = write_report_only(res)
+        return res
+    res.rulebook = rulebook
+    res.problems += rulebook.warnings
+
+    if not opts.input_dir.is_dir():
+        res.fatal.append(f"找不到输入文件夹 {opts.input_dir}")
+        return res
+    parsed, res.skipped = read_inputs(opts.input_dir)
+    res.files = [p.info for p in parsed]
+    for p in parsed:
+        res.problems += p.problems
+        res.declarations += p.declarations
+
+    roster_records = [r for p in parsed for r in p.roster]
+    res.roster, more = cadres.build_roster(roster_records)
+    res.problems += more
+    if res.roster.empty:
+        res.fatal.append("没有读到干部名册（工作表“干部名册”，表头含 干部编号、姓名、干部类别）")
+        res.problems.append(pb.error("roster-missing", "input 文件夹中没有可用的干部名册，无法计分和排名",
+                                     "请把干部名册（含 干部编号、姓名、单位、职务、干部类别 列）放入 input 文件夹。"))
+
+    dropped, more = checks.check_duplicate_declarations(res.declarations)
+    res.problems += more
+    items = checks.prepare_items([i for p in parsed for i in p.items], rulebook)
+    if dropped:
+        held = items["decl"].isin(dropped)
+        items.loc[held, "status"] = checks.INVALID
+        items.loc[held, "reason"] = "同一干部同一月份有多份申报表"
+    if not res.roster.empty:
+        res.problems += checks.validate_items(items, rulebook, res.roster)
+    else:
+        items.loc[items["status"] == "", ["status", "reason"]] = [checks.INVALID, "没有干部名册"]
+    checks.settle_valid(items, rulebook.params["申报需审核"])
+    items["value"] = (items["points"] * items["qty"]).round(scoring.ROUND)
+    res.items = items
+
+    counted = items[items["status"] == checks.COUNTED]
+    res.scored = scoring.score_items(counted, rulebook.params)
+    data_months = {d["month"] for d in res.declarations if d["month"]} | set(
+        items.loc[items["source"] == "登记", "month"].dropna())
+    years = sorted({int(m[:4]) for m in data_months})
+    if opts.year:
+        years = [y for y in years if y == opts.year]
+    res.periods = per.build_periods(data_months, years)
+    res.scores = scoring.period_scores(res.scored, res.periods, rulebook)
+    ranked = [ranking.rank_period(p, res.scores, res.roster, rulebook)
+              for p in res.periods if p.kind in ("quarter", "year") and not res.roster.empty]
+    res.ranks = pd.concat(ranked, ignore_index=True) if ranked else pd.DataFrame(
+        columns=ranking.RANK_COLUMNS)
+
+    if opts.write:
+        from jifen.outputs import write_all
+        res.log = write_all(res)
+    else:
+        from jifen.outputs import write_report_only
+        res.log = write_report_only(res)
+    return res

@@ -1,0 +1,117 @@
+"""Ranking within groups, ties, quotas and the 先进 / 末位 bands (pure).
+
+Competition ranks (1, 2, 2, 4); quotas k = max(最少人数, N × share rounded half up) in
+decimal arithmetic; a tie straddling a boundary is included whole (并列超额); a tie that would
+be both 先进 and 末位 gets neither (并列无法区分); a group all on one score gets no bands;
+末位 also needs a score below 末位分数线 (default the base score).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from jifen import cadres
+from jifen import normalize as nz
+
+TOP, BOTTOM = "先进", "末位"
+
+RANK_COLUMNS = ["period", "group", "cadre_id", "name", "unit", "post", "category", "deduction",
+                "bonus", "penalty", "base", "score", "n_items", "months_on", "ranked", "rank",
+                "bottom_rank", "band", "note"]
+
+
+def quota(n: int, share: float, minimum: int) -> int:
+    """k = max(minimum, n × share rounded half up), computed in decimal (30 × 5% = 1.5 → 2)."""
+    if n <= 0:
+        return 0
+    k = (Decimal(n) * Decimal(str(share))).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return min(n, max(int(minimum), int(k)))
+
+
+def band_group(scores: pd.Series, params: dict, line: float) -> tuple[pd.Series, pd.Series, pd.Series,
+                                                                     pd.Series]:
+    """Scores of one group's ranked cadres → (rank, bottom rank, band, note)."""
+    rank = scores.rank(method="min", ascending=False).astype(int)
+    bottom = scores.rank(method="min", ascending=True).astype(int)
+    band = pd.Series("", index=scores.index, dtype=object)
+    note = pd.Series("", index=scores.index, dtype=object)
+    n = len(scores)
+    if n == 0:
+        return rank, bottom, band, note
+    if scores.nunique() == 1:
+        note[:] = "全组积分相同，不确定先进和末位"
+        return rank, bottom, band, note
+    k_top = quota(n, params["先进比例"], params["最少人数"])
+    k_bot = quota(n, params["末位比例"], params["最少人数"])
+    top = (rank <= k_top) & (k_top > 0)
+    low = (bottom <= k_bot) & (scores < line) & (k_bot > 0)
+    both = top & low
+    band[top & ~both] = TOP
+    band[low & ~both] = BOTTOM
+    note[both] = "并列无法区分，不确定先进或末位"
+    if (band == TOP).sum() > k_top:
+        edge = rank[band == TOP].max()
+        note[(band == TOP) & (rank == edge)] = f"并列超额（先进名额 {k_top} 人）"
+    if (band == BOTTOM).sum() > k_bot:
+        edge = bottom[band == BOTTOM].max()
+        note[(band == BOTTOM) & (bottom == edge)] = f"并列超额（末位名额 {k_bot} 人）"
+    return rank, bottom, band, note
+
+
+def rank_period(period, scores: pd.DataFrame, roster: pd.DataFrame, rulebook) -> pd.DataFrame:
+    """Every cadre on the roster at any time in the period, ranked where eligible."""
+    params = rulebook.params
+    base = float(rulebook.base_score)
+    line = float(rulebook.bottom_line)
+    min_months = params["年度最少在册月数"] if period.kind == "year" else params["季度最少在册月数"]
+    min_months = min(min_months, len(period.elapsed))
+    first_day = pd.Timestamp(period.months[0] + "-01").date()
+    in_period = roster[(roster["start_d"] <= period.last_day) & (roster["end_d"] >= first_day)]
+    if in_period.empty:
+        return pd.DataFrame(columns=RANK_COLUMNS)
+    at_end = cadres.as_of(roster, period.last_day)
+    latest = cadres.latest_rows(in_period, period.last_day)
+    rows = latest.copy()
+    rows.loc[rows.index.intersection(at_end.index)] = at_end.loc[rows.index.intersection(at_end.index),
+                                                                 rows.columns]
+    months_on = cadres.months_on_roster(in_period, list(period.elapsed))
+    df = pd.DataFrame({
+        "cadre_id": rows.index, "name": rows["display_name"].values, "unit": rows["unit"].values,
+        "post": rows["post"].values, "category": rows["category"].values, "group": rows["group"].values,
+    })
+    df["period"] = period.key
+    df["months_on"] = df["cadre_id"].map(months_on).fillna(0).astype(int)
+    s = scores[scores["period"] == period.key].set_index("cadre_id")
+    for col in ("deduction", "bonus", "penalty"):
+        df[col] = df["cadre_id"].map(s[col]).fillna(0.0) if not s.empty else 0.0
+    df["n_items"] = df["cadre_id"].map(s["n_items"]).fillna(0).astype(int) if not s.empty else 0
+    df["base"] = (base - df["deduction"]).round(4)
+    df["score"] = (df["base"] + df["bonus"] - df["penalty"]).round(4)
+    on_end = df["cadre_id"].isin(at_end.index)
+    enough = df["months_on"] >= min_months
+    df["ranked"] = on_end & enough
+    df["note"] = ""
+    df.loc[~on_end, "note"] = f"{nz.cn_date(period.last_day)}不在册，不参加排名"
+    df.loc[on_end & ~enough, "note"] = f"在册不满{min_months}个月，不参加排名"
+    df["rank"] = pd.array([pd.NA] * len(df), dtype="Int64")
+    df["bottom_rank"] = pd.array([pd.NA] * len(df), dtype="Int64")
+    df["band"] = ""
+    for _group, idx in df[df["ranked"]].groupby("group").groups.items():
+        rank, bottom, band, note = band_group(df.loc[idx, "score"], params, line)
+        df.loc[idx, "rank"] = rank.values
+        df.loc[idx, "bottom_rank"] = bottom.values
+        df.loc[idx, "band"] = band.values
+        df.loc[idx, "note"] = note.values
+    if not period.complete:
+        prov = df["ranked"] & (df["band"] != "")
+        df.loc[prov, "note"] = (df.loc[prov, "note"] + "；暂定").str.lstrip("；")
+    df = df.sort_values(["group", "rank", "cadre_id"], kind="stable", na_position="last")
+    return df[RANK_COLUMNS].reset_index(drop=True)
+
+
+def group_order(groups) -> list[str]:
+    """科级领导干部 first, then 后备干部, then any custom groups by name."""
+    fixed = ["科级领导干部", "后备干部"]
+    return [g for g in fixed if g in groups] + sorted(g for g in groups if g not in fixed)

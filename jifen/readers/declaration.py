@@ -1,0 +1,77 @@
+"""积分申报表: one cadre, one month; labelled fields above an item table."""
+
+from __future__ import annotations
+
+from jifen import normalize as nz
+from jifen import problems as pb
+from jifen.readers import locate
+
+FIELDS = {"干部编号": ["干部编号", "编号"], "姓名": ["姓名"], "单位": ["单位", "工作单位"],
+          "月份": ["申报月份", "月份", "所属月份"]}
+ITEM_FIELDS = ["序号", "项目代码", "项目名称", "事项说明", "同一事项标识", "发生日期", "数量", "申报分值",
+               "佐证材料", "备注"]
+_FOOTER_WORDS = ("承诺", "签字", "签名", "审核人", "日期：", "日期:")
+_ALL_LABELS = [n for names in FIELDS.values() for n in names]
+
+
+def _is_footer(row) -> bool:
+    texts = [nz.text(v) for v in row if isinstance(v, str)]
+    return bool(texts) and any(w in t for t in texts for w in _FOOTER_WORDS)
+
+
+def read_declaration_sheet(rows, hr, cols, file, sheet):
+    """→ (header record, item records, problems)."""
+    problems = []
+    head = {"file": file, "sheet": sheet, "cells": {}}
+    for key, names in FIELDS.items():
+        value, r, c = locate.find_field(rows, names, stop_row=hr, known_labels=_ALL_LABELS)
+        head[key] = value
+        head["cells"][key] = pb.cell_name(r, c) if r is not None else ""
+    cid = nz.cadre_id(head["干部编号"])
+    month = nz.month(head["月份"])
+    decl = {
+        "file": file, "sheet": sheet, "cadre_id": cid,
+        "name": nz.text(head["姓名"]).replace(" ", ""), "unit": nz.clean(head["单位"]),
+        "month": month, "month_raw": nz.clean(head["月份"]), "cells": head["cells"],
+    }
+    where = {"file": file, "sheet": sheet}
+    if not cid:
+        problems.append(pb.error("missing-cadre-id", "申报表没有填写干部编号，本表所有事项不予计分",
+                                 "请在“干部编号”后填写组织部统一编号。",
+                                 cell=head["cells"]["干部编号"] or "表头", **where))
+    if month is None:
+        msg = ("申报表没有填写申报月份" if not decl["month_raw"]
+               else f"申报月份“{decl['month_raw']}”无法识别")
+        problems.append(pb.error("bad-month", msg + "，本表所有事项不予计分",
+                                 "请填写申报月份，如 2026年3月 或 2026-03。",
+                                 cell=head["cells"]["月份"] or "表头", cadre_id=cid, **where))
+
+    def get(row, name):
+        c = cols.get(name)
+        return row[c] if c is not None and c < len(row) else None
+
+    items = []
+    for r in range(hr + 1, len(rows)):
+        row = rows[r]
+        code_raw, qty_raw = get(row, "项目代码"), get(row, "数量")
+        if locate.is_blank(code_raw) and locate.is_blank(qty_raw):
+            if _is_footer(row):
+                break
+            content = [get(row, n) for n in ("事项说明", "同一事项标识", "发生日期", "佐证材料")]
+            if all(locate.is_blank(v) for v in content):
+                continue  # an empty template line (only 序号 pre-filled) or a blank row
+        seq_num = nz.number(get(row, "序号"))
+        seq = int(seq_num) if seq_num is not None and seq_num == int(seq_num) else None
+        items.append({
+            "source": "申报", "cadre_id": cid, "name": decl["name"], "month": month,
+            "seq": seq if seq is not None else len(items) + 1,
+            "code": nz.cadre_id(code_raw), "desc": nz.clean(get(row, "事项说明")),
+            "matter": nz.text(get(row, "同一事项标识")),
+            "date_raw": get(row, "发生日期"), "qty_raw": qty_raw,
+            "declared_raw": get(row, "申报分值"), "evidence": nz.clean(get(row, "佐证材料")),
+            "note": nz.clean(get(row, "备注")), "basis": "", "registrar": "", "reg_id": "",
+            "file": file, "sheet": sheet, "row": r + 1,
+            "cols": {k: pb.col_letter(v) for k, v in cols.items() if k in ITEM_FIELDS},
+        })
+    decl["n_items"] = len(items)
+    return decl, items, problems

@@ -1,0 +1,124 @@
+"""Scan input/ recursively and turn every workbook into records: the one reading entry point.
+
+`scan_inputs` lists the files (skipping lock files and non-workbooks, never silently);
+`parse_file` parses one file into plain, picklable records, so it can be cached by content
+hash or run in a worker process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jifen import problems as pb
+from jifen.readers import book as bk
+from jifen.readers import classify as cl
+from jifen.readers.declaration import read_declaration_sheet
+from jifen.readers.register import read_register_sheet
+from jifen.readers.roster import read_roster_sheet
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".et", ".ods"}
+
+
+@dataclass
+class FileInfo:
+    path: str          # relative to the input folder, as the clerk sees it
+    sha256: str = ""
+    size: int = 0
+    status: str = ""   # 已读取 / 无法读取 / 跳过
+    kinds: list = field(default_factory=list)
+    n_items: int = 0
+    note: str = ""
+
+
+@dataclass
+class Parsed:
+    """Everything one file contributed."""
+    info: FileInfo
+    roster: list = field(default_factory=list)
+    declarations: list = field(default_factory=list)
+    items: list = field(default_factory=list)
+    reviews: list = field(default_factory=list)
+    history: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+
+
+def scan_inputs(input_dir: Path) -> tuple[list[Path], list[FileInfo]]:
+    """→ (workbook paths to parse, files skipped with the reason), in a stable order."""
+    paths, skipped = [], []
+    for p in sorted(input_dir.rglob("*"), key=lambda x: x.relative_to(input_dir).as_posix()):
+        if not p.is_file():
+            continue
+        rel = p.relative_to(input_dir).as_posix()
+        if any(part.startswith(".") for part in Path(rel).parts):
+            continue
+        if p.name.startswith("~$"):
+            skipped.append(FileInfo(rel, size=p.stat().st_size, status="跳过",
+                                    note="Excel/WPS 打开文件时产生的临时锁定文件，不是数据"))
+        elif p.suffix.lower() not in WORKBOOK_SUFFIXES:
+            skipped.append(FileInfo(rel, size=p.stat().st_size, status="跳过",
+                                    note="不是 Excel 工作簿（如佐证材料、说明文档），不作为数据读取"))
+        else:
+            paths.append(p)
+    return paths, skipped
+
+
+def file_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_file(path: Path, rel: str) -> Parsed:
+    """Parse one workbook into records + problems; never raises for a bad file."""
+    data = path.read_bytes()
+    info = FileInfo(rel, sha256=file_sha256(data), size=len(data))
+    out = Parsed(info)
+    book, problems = bk.read_book(path, rel)
+    out.problems += problems
+    if book is None:
+        info.status = "无法读取"
+        return out
+    stem = Path(rel).stem
+    for sheet in book.sheets:
+        kind, hr, cols = cl.sheet_kind(sheet.name, sheet.rows)
+        if kind is None:
+            continue
+        if hr is None:
+            out.problems.append(pb.error("header-not-found", f"工作表“{sheet.name}”找不到表头行，未读入",
+                                         "请保留程序下发表格的表头（如 序号、项目代码、数量）。",
+                                         file=rel, sheet=sheet.name))
+            continue
+        if not sheet.visible:
+            out.problems.append(pb.warning("hidden-sheet", f"工作表“{sheet.name}”是隐藏的，其中的数据已读入",
+                                           "请确认隐藏表中的数据确实需要计分。", file=rel, sheet=sheet.name))
+        info.kinds.append(kind)
+        if kind == cl.ROSTER:
+            recs, probs = read_roster_sheet(sheet.rows, hr, cols, rel, sheet.name)
+            out.roster += recs
+        elif kind == cl.DECLARATION:
+            decl, recs, probs = read_declaration_sheet(sheet.rows, hr, cols, rel, sheet.name)
+            decl["sha256"] = info.sha256
+            for rec in recs:
+                rec["decl"] = f"{rel}|{sheet.name}"
+            decl["key"] = f"{rel}|{sheet.name}"
+            out.declarations.append(decl)
+            out.items += recs
+        elif kind == cl.REGISTER:
+            recs, probs = read_register_sheet(sheet.rows, hr, cols, rel, sheet.name, stem)
+            for rec in recs:
+                rec["decl"] = ""
+            out.items += recs
+        else:
+            # 审核结论 and 历史结果 are read by their own issues' readers; recognised here so
+            # they are not reported as unknown workbooks.
+            recs, probs = [], []
+        out.problems += probs
+    info.n_items = len(out.items)
+    if not info.kinds:
+        info.status = "未识别"
+        out.problems.append(pb.warning(
+            "unrecognised-workbook", "没有找到可识别的工作表（干部名册、积分申报表、积分登记表、审核结论、历年结果），未读入",
+            "如果这是申报表，请使用组织部下发的模板；否则请移出 input 文件夹。", file=rel))
+    else:
+        info.status = "已读取"
+    return out

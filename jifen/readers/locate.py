@@ -1,0 +1,70 @@
+"""Find labelled fields and table headers by their text, never by fixed cell addresses."""
+
+from __future__ import annotations
+
+from jifen import normalize as nz
+
+# header text a clerk might type → the canonical column name
+SYNONYMS = {
+    "代码": "项目代码", "积分项目代码": "项目代码", "项目编码": "项目代码",
+    "编号": "干部编号", "干部编码": "干部编号",
+    "申报月份": "月份", "所属月份": "月份", "积分月份": "月份",
+    "分值": "申报分值", "佐证": "佐证材料", "证明材料": "佐证材料",
+    "同一事项": "同一事项标识", "事项标识": "同一事项标识",
+    "项目": "项目名称", "说明": "事项说明",
+}
+
+
+def canon(value) -> str:
+    s = nz.label(value)
+    return SYNONYMS.get(s, s)
+
+
+def is_blank(value) -> bool:
+    return value is None or nz.text(value) == ""
+
+
+def find_header(rows, required, limit: int = 40):
+    """→ (row index, {canonical name: column index}) of the first row holding all `required`."""
+    for r, row in enumerate(rows[:limit]):
+        names = {}
+        for c, v in enumerate(row):
+            if isinstance(v, str):
+                name = canon(v)
+                names.setdefault(name, c)
+        if all(req in names for req in required):
+            return r, names
+    return None, {}
+
+
+def find_field(rows, names, stop_row: int | None = None, known_labels=()):
+    """Value of the field labelled by any of `names` → (value, row, col) or (None, row, col).
+
+    The value is the next non-empty cell to the label's right, or follows a colon in the
+    same cell (`姓名：张三`). A next cell that is itself a label means the field is empty.
+    """
+    wanted = {nz.label(n) for n in names}
+    labels = {nz.label(n) for n in known_labels} | wanted
+    end = len(rows) if stop_row is None else stop_row
+    for r in range(end):
+        row = rows[r]
+        for c, v in enumerate(row):
+            if not isinstance(v, str):
+                continue
+            t = nz.text(v)
+            compact = t.replace(" ", "")
+            head, sep, tail = compact.partition(":")
+            if sep and head in wanted:
+                if tail:
+                    return t.split(":", 1)[1].strip(), r, c
+            elif nz.label(t) not in wanted:
+                continue
+            for c2 in range(c + 1, len(row)):
+                nxt = row[c2]
+                if is_blank(nxt):
+                    continue
+                if isinstance(nxt, str) and nz.label(nxt) in labels:
+                    return None, r, c2
+                return nxt, r, c2
+            return None, r, c
+    return None, None, None

@@ -1,0 +1,87 @@
+"""Scores: the same-matter rule, per-matter and sub-item caps, and period totals (pure).
+
+Row value = points × 数量 (or the reviewer's 审核分值). Bonus and penalty rows sharing a
+同一事项标识 within one cadre, year and side are one matter, counted once at its highest value;
+the period in which a higher value first appears counts the increase, so months add up to
+quarters and quarters to the year. Base deductions are capped per sub-item and period.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+ROUND = 4  # decimals kept: values are multiples of 0.5 in practice, exact in binary anyway
+
+SCORE_COLUMNS = ["period", "cadre_id", "deduction", "bonus", "penalty", "base", "score", "n_items"]
+
+
+def score_items(counted: pd.DataFrame, params: dict) -> pd.DataFrame:
+    """Add `contribution` (what the row adds to its period) and `why` (why it differs from value)."""
+    df = counted.copy()
+    if df.empty:
+        df["contribution"] = pd.Series(dtype="float64")
+        df["why"] = pd.Series(dtype="object")
+        df["matter_key"] = pd.Series(dtype="object")
+        return df
+    cap = float(params["同一事项加分上限"])
+    side = df["kind"]
+    capped = df["value"].where(side != "bonus", df["value"].clip(upper=cap))
+    df["capped_value"] = capped
+    row_key = df["file"].astype(str) + "|" + df["sheet"].astype(str) + "|" + df["row"].astype(str)
+    has_matter = (df["matter"] != "") & side.isin(["bonus", "penalty"])
+    df["matter_key"] = (df["cadre_id"] + "|" + df["year"].astype(str) + "|" + side + "|").where(
+        has_matter, "row|") + df["matter"].where(has_matter, row_key)
+    df = df.sort_values(["matter_key", "month", "source", "seq", "file", "row"], kind="stable")
+    running = df.groupby("matter_key", sort=False)["capped_value"].cummax()
+    previous = running.groupby(df["matter_key"], sort=False).shift(1).fillna(0.0)
+    df["contribution"] = (running - previous).round(ROUND)
+    df.loc[side.loc[df.index] == "base", "contribution"] = df["value"]
+
+    whys = []
+    group_rows = df.groupby("matter_key", sort=False)["row"].transform("count")
+    for rec, n in zip(df.itertuples(), group_rows):
+        reasons = []
+        if rec.kind == "bonus" and rec.value > cap:
+            reasons.append(f"单个事项加分上限 {cap:g} 分")
+        if n > 1 and rec.contribution < rec.capped_value:
+            reasons.append("同一事项取最高分值，只计增加部分" if rec.contribution > 0 else "同一事项已按更高分值计分")
+        whys.append("；".join(reasons))
+    df["why"] = whys
+    return df.drop(columns=["capped_value"]).sort_index()
+
+
+def period_scores(scored: pd.DataFrame, periods, rulebook) -> pd.DataFrame:
+    """One row per (period, cadre with counted items): deduction, bonus, penalty, score."""
+    params = rulebook.params
+    base = float(rulebook.base_score)
+    total_cap = params.get("加分总上限")
+    caps = rulebook.items["cap"]
+    frames = []
+    for period in periods:
+        part = scored[scored["month"].isin(period.months)]
+        if part.empty:
+            continue
+        b = part[part["kind"] == "base"]
+        per_sub = b.groupby(["cadre_id", "code"])["value"].sum()
+        sub_caps = per_sub.index.get_level_values("code").map(caps).astype("float64")
+        deduction = per_sub.clip(upper=pd.Series(sub_caps, index=per_sub.index)).groupby(level=0).sum()
+        bonus = part[part["kind"] == "bonus"].groupby("cadre_id")["contribution"].sum()
+        if total_cap is not None:
+            bonus = bonus.clip(upper=float(total_cap))
+        penalty = part[part["kind"] == "penalty"].groupby("cadre_id")["contribution"].sum()
+        n_items = part.groupby("cadre_id").size()
+        frame = pd.DataFrame({"deduction": deduction, "bonus": bonus, "penalty": penalty,
+                              "n_items": n_items}).fillna(0.0)
+        frame.index.name = "cadre_id"
+        frame = frame.reset_index()
+        frame["period"] = period.key
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=SCORE_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
+    out["base"] = (base - out["deduction"]).round(ROUND)
+    out["score"] = (out["base"] + out["bonus"] - out["penalty"]).round(ROUND)
+    out["n_items"] = out["n_items"].astype(int)
+    for col in ("deduction", "bonus", "penalty"):
+        out[col] = out[col].round(ROUND)
+    return out[SCORE_COLUMNS]

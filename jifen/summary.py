@@ -1,0 +1,32 @@
+"""The console's last words: what was read, what counts, the balance, where the outputs are."""
+
+from __future__ import annotations
+
+
+def print_summary(res, out=print) -> None:
+    out("")
+    out("=" * 60)
+    if res.fatal:
+        for reason in res.fatal:
+            out(f"运行未完成：{reason}")
+        for p in res.problems:
+            if p.is_error:
+                where = "，".join(x for x in (p.file, p.sheet, p.cell) if x)
+                out(f"  [{p.level}] {where}：{p.message}")
+    b = res.balance()
+    if res.items is not None:
+        out(f"文件：共 {b['files_total']} 个，读取 {b['files_read']}，无法读取或未识别 {b['files_rejected']}，"
+            f"跳过 {b['files_skipped']}")
+        ok = b["items_read"] == b["计分"] + b["待审核"] + b["不通过"] + b["无效"]
+        out(f"事项：读到 {b['items_read']} = 计分 {b['计分']} + 待审核 {b['待审核']} + 不通过 {b['不通过']} "
+            f"+ 无效 {b['无效']}（{'相符' if ok else '不相符，请报告程序问题'}）")
+    n_err = len(res.errors)
+    out(f"问题：错误 {n_err} 项，警告 {len(res.problems) - n_err} 项，详见 校验报告.xlsx")
+    if res.log:
+        out(f"输出文件夹：{res.options.output_dir}")
+        out(f"  写入 {len(res.log.written)} 个文件，未变化 {len(res.log.unchanged)} 个")
+        for path, msg in res.log.failed:
+            out(f"  [未能写入] {path}：{msg}")
+    code = res.exit_code
+    verdict = {0: "完成。", 1: "完成，但有错误需要处理（见校验报告）。", 2: "未能全部完成，请按上面的提示处理后重新运行。"}
+    out(verdict[code])
