@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from jifen import cadres, checks, periods as per, problems as pb, ranking, scoring
+from jifen import cadres, checks, periods as per, problems as pb, ranking, reviews, scoring
 from jifen.outputs.atomic import OutputLog
 from jifen.readers import inputs as rd
 from jifen.rulebook import Rulebook, read_rulebook
@@ -35,6 +35,9 @@ class Result:
     roster: pd.DataFrame | None = None
     declarations: list = field(default_factory=list)
     items: pd.DataFrame | None = None
+    audit: pd.DataFrame | None = None              # every decision read, with its outcome
+    standing: dict = field(default_factory=dict)   # item id → the decision it rests on
+    filled_in_place: list = field(default_factory=list)
     scored: pd.DataFrame | None = None
     periods: list = field(default_factory=list)
     scores: pd.DataFrame | None = None
@@ -59,7 +62,7 @@ class Result:
 
     @property
     def exit_code(self) -> int:
-        if self.fatal or (self.log and self.log.failed):
+        if self.fatal or self.filled_in_place or (self.log and self.log.failed):
             return 2
         return 1 if self.errors else 0
 
@@ -113,7 +116,16 @@ def run(opts: Options) -> Result:
     else:
         items.loc[items["status"] == "", ["status", "reason"]] = [checks.INVALID, "没有干部名册"]
     checks.settle_valid(items, rulebook.params["申报需审核"])
-    items["value"] = (items["points"] * items["qty"]).round(scoring.ROUND)
+    decisions, more = reviews.match_decisions([d for p in parsed for d in p.reviews], items)
+    res.problems += more
+    standing, audit, more = reviews.settle_decisions(decisions)
+    res.problems += more
+    res.problems += reviews.apply_decisions(items, standing, rulebook.params["申报需审核"])
+    res.audit = reviews.audit_frame(audit)
+    res.standing = standing
+    rule_value = (items["points"] * items["qty"]).round(scoring.ROUND)
+    items["rule_value"] = rule_value
+    items["value"] = items["review_value"].where(items["review_value"].notna(), rule_value)
     res.items = items
 
     counted = items[items["status"] == checks.COUNTED]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jifen import problems as pb
 from jifen.outputs.atomic import OutputLog
 
 
@@ -15,14 +16,19 @@ def write_report_only(res) -> OutputLog:
 
 def write_all(res) -> OutputLog:
     """Every output of a normal run; each writer formats what the pipeline computed."""
-    from jifen.outputs import annual, manifest, report
+    from jifen.outputs import annual, manifest, report, review_list, state
 
     log = OutputLog(res.options.output_dir)
-    report.write_report(res, log)
-    if res.rulebook is None:
-        return log
-    manifest.write_manifest(res, log)
-    for period in res.periods:
-        if period.kind == "year":
-            annual.write_annual(res, period, log)
+    recorded = state.load(res.options.output_dir)
+    if res.rulebook is not None:
+        manifest.write_manifest(res, log)
+        for period in res.periods:
+            if period.kind == "year":
+                review_list.write_review_list(res, period.year, res.standing, recorded, log)
+                annual.write_annual(res, period, log)
+    for path, msg in log.failed:
+        res.problems.append(pb.error("output-not-written", f"输出文件 {path} 未能写入：{msg}",
+                                     "请先关闭该文件，或按提示处理后重新运行。", file=path))
+    report.write_report(res, log)       # last: it lists what could not be written
+    state.save(res.options.output_dir, {**recorded, **log.hashes})
     return log

@@ -8,6 +8,7 @@ run goes on with the other outputs.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ class OutputLog:
     written: list = field(default_factory=list)
     unchanged: list = field(default_factory=list)
     failed: list = field(default_factory=list)   # (path, message)
+    hashes: dict = field(default_factory=dict)   # relative path → SHA-256 of what we wrote
 
     def rel(self, path: Path) -> str:
         try:
@@ -30,9 +32,11 @@ class OutputLog:
     def write(self, path: Path, data: bytes) -> bool:
         """Write `data` to `path` atomically; skip when identical; record failures."""
         path = Path(path)
+        digest = hashlib.sha256(data).hexdigest()
         try:
             if path.exists() and path.stat().st_size == len(data) and path.read_bytes() == data:
                 self.unchanged.append(self.rel(path))
+                self.hashes[self.rel(path)] = digest
                 return True
             write_atomic(path, data)
         except PermissionError:
@@ -42,6 +46,7 @@ class OutputLog:
             self.failed.append((self.rel(path), f"无法写入：{exc.strerror or exc}"))
             return False
         self.written.append(self.rel(path))
+        self.hashes[self.rel(path)] = digest
         return True
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from jifen import __version__
+
+EPOCH = dt.datetime(2000, 1, 1)
 
 
 def stamp(res) -> str:

@@ -16,6 +16,7 @@ from jifen.readers import book as bk
 from jifen.readers import classify as cl
 from jifen.readers.declaration import read_declaration_sheet
 from jifen.readers.register import read_register_sheet
+from jifen.readers.review import read_review_sheet
 from jifen.readers.roster import read_roster_sheet
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".et", ".ods"}
@@ -108,9 +109,12 @@ def parse_file(path: Path, rel: str) -> Parsed:
             for rec in recs:
                 rec["decl"] = ""
             out.items += recs
+        elif kind == cl.REVIEW:
+            recs, probs = read_review_sheet(sheet.rows, hr, cols, rel, sheet.name)
+            out.reviews += recs
         else:
-            # 审核结论 and 历史结果 are read by their own issues' readers; recognised here so
-            # they are not reported as unknown workbooks.
+            # 历史结果 is read with the consequences over years; recognised here so it is not
+            # reported as an unknown workbook.
             recs, probs = [], []
         out.problems += probs
     info.n_items = len(out.items)

@@ -1,0 +1,34 @@
+"""What the program last wrote into output/ (path → SHA-256), to notice a list filled in place.
+
+A clerk who fills the review list where it lies in output/ would lose the work on the next
+run; comparing the file with what we wrote tells us, and the list is then left untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+STATE_NAME = ".jifen-outputs.json"
+
+
+def load(output_dir: Path) -> dict:
+    try:
+        return json.loads((output_dir / STATE_NAME).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def sha256_path(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def save(output_dir: Path, hashes: dict) -> None:
+    from jifen.outputs.atomic import write_atomic
+
+    data = json.dumps(dict(sorted(hashes.items())), ensure_ascii=False, indent=1).encode("utf-8")
+    try:
+        write_atomic(output_dir / STATE_NAME, data)
+    except OSError:
+        pass  # losing the record only makes the next run more careful
