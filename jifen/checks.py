@@ -20,7 +20,7 @@ STATUSES = [COUNTED, PENDING, REJECTED_BY_REVIEW, INVALID]
 
 ITEM_COLUMNS = ["item_id", "fingerprint", "source", "cadre_id", "name", "month", "seq", "code",
                 "desc", "matter", "date_raw", "qty_raw", "declared_raw", "evidence", "note",
-                "basis", "registrar", "reg_id", "file", "sheet", "row", "cols", "decl"]
+                "basis", "registrar", "reg_id", "file", "sheet", "row", "cols", "decl", "head_cells"]
 
 
 def fingerprint(code, qty, desc, matter, date) -> str:
@@ -37,6 +37,9 @@ def prepare_items(records: list[dict], rulebook) -> pd.DataFrame:
         df = pd.DataFrame(columns=ITEM_COLUMNS + ["qty", "date", "declared", "kind", "points",
                                                   "status", "reason", "year", "quarter"])
         return df
+    text_cols = ["item_id", "fingerprint", "source", "cadre_id", "name", "month", "code", "desc", "matter",
+                 "evidence", "note", "basis", "registrar", "reg_id", "file", "sheet", "decl"]
+    df[text_cols] = df[text_cols].fillna("").astype(object)
     df["qty_dec"] = df["qty_raw"].map(nz.number)
     df["qty"] = df["qty_dec"].map(lambda q: float(q) if q is not None else None).astype("float64")
     df["date"] = df["date_raw"].map(nz.date)
@@ -58,7 +61,14 @@ def prepare_items(records: list[dict], rulebook) -> pd.DataFrame:
     return df
 
 
+HEADER_FIELDS = {"干部编号": "干部编号", "姓名": "姓名", "月份": "月份"}
+
+
 def _where(rec, field=None) -> dict:
+    """Where a clerk finds the fault: a declaration's header cell for its header fields."""
+    head = getattr(rec, "head_cells", None)
+    if field in HEADER_FIELDS and isinstance(head, dict) and head.get(field):
+        return {"file": rec.file, "sheet": rec.sheet, "cell": head[field], "row": 0, "cadre_id": rec.cadre_id}
     col = rec.cols.get(field) if field and isinstance(rec.cols, dict) else None
     cell = f"{col}{rec.row}" if col else f"第{rec.row}行"
     return {"file": rec.file, "sheet": rec.sheet, "cell": cell, "row": rec.row,
@@ -77,7 +87,7 @@ def _valid(items: pd.DataFrame) -> pd.DataFrame:
 def check_declaration_header(items, ctx):
     """Items of a declaration without 干部编号 or month: already reported once for the sheet."""
     v = _valid(items)
-    bad = v[(v["source"] == "申报") & ((v["cadre_id"] == "") | v["month"].isna())]
+    bad = v[(v["source"] == "申报") & ((v["cadre_id"] == "") | (v["month"] == ""))]
     _reject(items, bad.index, "申报表缺少干部编号或申报月份")
     return []
 
@@ -91,7 +101,7 @@ def check_register_fields(items, ctx):
                                  **_where(rec, "干部编号")))
         _reject(items, rec.Index, "缺少干部编号")
     reg = reg[reg["cadre_id"] != ""]
-    for rec in reg[reg["month"].isna()].itertuples():
+    for rec in reg[reg["month"] == ""].itertuples():
         problems.append(pb.error("bad-month", "登记表该行的月份为空或无法识别，不予计分",
                                  "请填写月份，如 2026-03 或 2026年3月。", **_where(rec, "月份")))
         _reject(items, rec.Index, "月份缺失或无法识别")
@@ -260,7 +270,7 @@ def check_evidence(items, ctx):
 
 def check_duplicate_item_ids(items, ctx):
     """Two rows of one declaration with the same 序号 would share an 事项ID: keep them apart."""
-    v = items[items["source"] == "申报"]
+    v = items[(items["source"] == "申报") & (items["status"] == "")]
     dup = v[v.duplicated("item_id", keep="first")]
     problems = []
     for rec in dup.itertuples():
@@ -327,6 +337,19 @@ def settle_valid(items: pd.DataFrame, review_required: bool) -> None:
     items.loc[valid & ~declared, "status"] = COUNTED
     items.loc[valid & declared, "status"] = PENDING if review_required else COUNTED
     items.loc[valid & declared & (items["status"] == PENDING), "reason"] = "等待组织部审核"
+
+
+def check_template_versions(decls: list[dict], rulebook) -> list[pb.Problem]:
+    """A declaration made from a template of an older rulebook: a warning, never a rejection."""
+    problems = []
+    for d in decls:
+        sha = (d.get("template") or {}).get("规则文件SHA-256")
+        if sha and sha != rulebook.sha256:
+            problems.append(pb.warning(
+                "template-old-rulebook", "该申报表是用旧版积分规则生成的模板填写的，已按现行规则计分",
+                "下月请使用新生成的申报模板（process.py template --month YYYY-MM）。",
+                file=d["file"], sheet=d["sheet"], cadre_id=d["cadre_id"]))
+    return problems
 
 
 def check_duplicate_declarations(decls: list[dict]) -> tuple[set, list[pb.Problem]]:

@@ -60,5 +60,14 @@ def main(argv: list[str]) -> int:
         from jifen import summary
         summary.print_summary(res)
         return res.exit_code
+    if command == "template":
+        from jifen import normalize as nz
+        month = nz.month(ns.month or (ns.args[0] if ns.args else ""))
+        if month is None:
+            parser.error("请用 --month 指定月份，如：process.py template --month 2026-03")
+        res = pipeline.make_templates(opts, month)
+        from jifen import summary
+        summary.print_template_summary(res, month)
+        return res.exit_code
     parser.error(f"命令“{ns.command}”尚未提供")
     return 2

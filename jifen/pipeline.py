@@ -104,6 +104,7 @@ def run(opts: Options) -> Result:
         res.problems.append(pb.error("roster-missing", "input 文件夹中没有可用的干部名册，无法计分和排名",
                                      "请把干部名册（含 干部编号、姓名、单位、职务、干部类别 列）放入 input 文件夹。"))
 
+    res.problems += checks.check_template_versions(res.declarations, rulebook)
     dropped, more = checks.check_duplicate_declarations(res.declarations)
     res.problems += more
     items = checks.prepare_items([i for p in parsed for i in p.items], rulebook)
@@ -130,8 +131,8 @@ def run(opts: Options) -> Result:
 
     counted = items[items["status"] == checks.COUNTED]
     res.scored = scoring.score_items(counted, rulebook.params)
-    data_months = {d["month"] for d in res.declarations if d["month"]} | set(
-        items.loc[items["source"] == "登记", "month"].dropna())
+    data_months = {d["month"] for d in res.declarations if d["month"]} | {
+        m for m in items.loc[items["source"] == "登记", "month"] if m}
     years = sorted({int(m[:4]) for m in data_months})
     if opts.year:
         years = [y for y in years if y == opts.year]
@@ -149,3 +150,40 @@ def run(opts: Options) -> Result:
         from jifen.outputs import write_report_only
         res.log = write_report_only(res)
     return res
+
+
+def make_templates(opts: Options, month: str) -> Result:
+    """`template --month`: one pre-filled declaration workbook per cadre on the roster."""
+    from jifen import normalize as nz
+    from jifen.outputs import declaration_template
+
+    res = Result(opts)
+    try:
+        res.rulebook = read_rulebook(opts.rulebook)
+    except pb.RulebookError as exc:
+        res.problems += exc.problems
+        res.fatal.append("规则文件 rulebook.xlsx 有错误")
+        return res
+    parsed, res.skipped = read_inputs(opts.input_dir)
+    res.files = [p.info for p in parsed]
+    res.roster, more = cadres.build_roster([r for p in parsed for r in p.roster])
+    res.problems += more
+    if res.roster.empty:
+        res.fatal.append("没有读到干部名册，无法生成申报表")
+        return res
+    res.log = OutputLog(opts.output_dir)
+    on = cadres.as_of(res.roster, nz.month_end(month)).reset_index()
+    county = res.rulebook.params["县名"]
+    folder = opts.output_dir / "申报模板" / month
+    for rec in on.sort_values("cadre_id").to_dict("records"):
+        data = declaration_template.template_bytes(rec, month, res.rulebook, county)
+        name = f"{rec['cadre_id']}_{rec['display_name']}_{month}.xlsx"
+        res.log.write(folder / safe_filename(name), data)
+    return res
+
+
+def safe_filename(name: str) -> str:
+    """Characters Windows refuses in file names become full-width look-alikes."""
+    table = str.maketrans({'\\': "＼", "/": "／", ":": "：", "*": "＊", "?": "？", '"': "＂", "<": "＜",
+                           ">": "＞", "|": "｜"})
+    return name.translate(table).strip(" .")

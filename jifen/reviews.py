@@ -138,6 +138,7 @@ def settle_decisions(decisions: list[dict]) -> tuple[dict, list[dict], list[pb.P
                 continue
             if current is not None:
                 current_audit["outcome"] = "已被更晚的结论取代"
+                d = {**d, "previous": current}
             current = d
             current_audit = {**d, "outcome": "采用"}
             audit.append(current_audit)

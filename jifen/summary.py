@@ -30,3 +30,13 @@ def print_summary(res, out=print) -> None:
     code = res.exit_code
     verdict = {0: "完成。", 1: "完成，但有错误需要处理（见校验报告）。", 2: "未能全部完成，请按上面的提示处理后重新运行。"}
     out(verdict[code])
+
+
+def print_template_summary(res, month, out=print) -> None:
+    for reason in res.fatal:
+        out(f"未能生成申报表：{reason}")
+    if res.log:
+        n = len(res.log.written) + len(res.log.unchanged)
+        out(f"已生成 {month} 申报表 {n} 份：{res.options.output_dir / '申报模板' / month}")
+        for path, msg in res.log.failed:
+            out(f"  [未能写入] {path}：{msg}")

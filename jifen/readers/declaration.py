@@ -72,6 +72,7 @@ def read_declaration_sheet(rows, hr, cols, file, sheet):
             "note": nz.clean(get(row, "备注")), "basis": "", "registrar": "", "reg_id": "",
             "file": file, "sheet": sheet, "row": r + 1,
             "cols": {k: pb.col_letter(v) for k, v in cols.items() if k in ITEM_FIELDS},
+            "head_cells": head["cells"],
         })
     decl["n_items"] = len(items)
     return decl, items, problems

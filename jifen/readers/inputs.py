@@ -19,6 +19,7 @@ from jifen.readers.register import read_register_sheet
 from jifen.readers.review import read_review_sheet
 from jifen.readers.roster import read_roster_sheet
 
+TEMPLATE_SHEET = "_模板信息"   # the program's own hidden sheet in the declaration template
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".et", ".ods"}
 
 
@@ -80,7 +81,10 @@ def parse_file(path: Path, rel: str) -> Parsed:
         info.status = "无法读取"
         return out
     stem = Path(rel).stem
+    template = read_template_info(book)
     for sheet in book.sheets:
+        if sheet.name == TEMPLATE_SHEET:
+            continue
         kind, hr, cols = cl.sheet_kind(sheet.name, sheet.rows)
         if kind is None:
             continue
@@ -99,6 +103,7 @@ def parse_file(path: Path, rel: str) -> Parsed:
         elif kind == cl.DECLARATION:
             decl, recs, probs = read_declaration_sheet(sheet.rows, hr, cols, rel, sheet.name)
             decl["sha256"] = info.sha256
+            decl["template"] = template
             for rec in recs:
                 rec["decl"] = f"{rel}|{sheet.name}"
             decl["key"] = f"{rel}|{sheet.name}"
@@ -126,3 +131,12 @@ def parse_file(path: Path, rel: str) -> Parsed:
     else:
         info.status = "已读取"
     return out
+
+
+def read_template_info(book) -> dict:
+    """Key/value pairs of the template's hidden sheet (version, rulebook SHA-256), if any."""
+    for sheet in book.sheets:
+        if sheet.name == TEMPLATE_SHEET:
+            return {str(r[0]).strip(): str(r[1]).strip() for r in sheet.rows[:8]
+                    if len(r) > 1 and r[0] not in (None, "") and r[1] not in (None, "")}
+    return {}

@@ -66,5 +66,5 @@ def find_field(rows, names, stop_row: int | None = None, known_labels=()):
                 if isinstance(nxt, str) and nz.label(nxt) in labels:
                     return None, r, c2
                 return nxt, r, c2
-            return None, r, c
+            return None, r, c + 1
     return None, None, None

@@ -1,0 +1,62 @@
+"""申辩答复/…docx: a written reply to the cadre for every appeal decided (申辩复核)."""
+
+from __future__ import annotations
+
+from jifen import checks
+from jifen import normalize as nz
+from jifen.outputs import docx_render
+from jifen.pipeline_paths import TEMPLATES
+
+
+def _describe(d, value) -> str:
+    if d is None:
+        return "组织部登记计分" + (f" {value:g} 分" if value is not None else "")
+    if d["conclusion"] == "不通过":
+        return f"不通过（{d['reject_reason']}）"
+    if d["conclusion"] == "调整":
+        return f"调整为 {float(d['value']):g} 分"
+    return "通过"
+
+
+def reply_context(rec: dict, d: dict, rulebook) -> dict:
+    prev = d.get("previous")
+    rule_value = rec["rule_value"] if rec["rule_value"] == rec["rule_value"] else None
+    if d["conclusion"] == "通过":
+        decision = f"经复核，该事项审核通过，按积分规则计 {rule_value:g} 分。" if rule_value is not None else "经复核，该事项审核通过。"
+    elif d["conclusion"] == "调整":
+        decision = f"经复核，该事项调整为 {float(d['value']):g} 分。"
+    else:
+        decision = f"经复核，该事项不予计分（{d['reject_reason']}）。"
+    if prev is not None and prev["conclusion"] == d["conclusion"] and prev.get("value") == d.get("value"):
+        decision += "维持原审核结论。"
+    return {
+        "name": rec["name_display"], "month_cn": f"{rec['month'][:4]}年{int(rec['month'][5:7])}月",
+        "item_name": rulebook.items["name"].get(rec["code"], rec["code"]), "item_id": rec["item_id"],
+        "code": rec["code"], "desc": rec["desc"] or "（无）",
+        "before": _describe(prev, rule_value) if prev is not None else _describe(None, rule_value)
+        if rec["source"] == "登记" else "待审核",
+        "decision": decision, "reason": d["opinion"] or "（未填写审核意见）",
+        "org": f"中共{rulebook.params['县名']}县委组织部", "date": nz.cn_date(d["date"]),
+    }
+
+
+def write_appeal_replies(res, log) -> None:
+    items = res.items
+    if items is None or items.empty:
+        return
+    appeals = {iid: d for iid, d in res.standing.items() if d["type"] == "申辩复核"}
+    if not appeals:
+        return
+    names = res.roster.drop_duplicates("cadre_id", keep="last").set_index("cadre_id")["display_name"]
+    template = TEMPLATES / "申辩答复.docx"
+    for rec in items[items["item_id"].isin(appeals.keys()) & (items["status"] != checks.INVALID)].to_dict("records"):
+        rec["name_display"] = names.get(rec["cadre_id"], rec["name"])
+        ctx = reply_context(rec, appeals[rec["item_id"]], res.rulebook)
+        try:
+            data = docx_render.render(template, ctx)
+        except docx_render.TemplateError as exc:
+            log.failed.append((str(template.name), str(exc)))
+            return
+        from jifen.pipeline import safe_filename
+        name = safe_filename(f"{rec['cadre_id']}_{rec['name_display']}_{rec['item_id']}.docx")
+        log.write(res.options.output_dir / "申辩答复" / name, data)

@@ -1,0 +1,71 @@
+"""Render a clerk-editable Word template (docxtpl + jinja2) into reproducible bytes.
+
+Autoescaping is on (a name with `<` or `&` cannot break the XML), the template's variables
+are checked before rendering, and the zip is rewritten with fixed timestamps and document
+properties so the same inputs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from docxtpl import DocxTemplate
+
+from jifen.outputs.xlsx import safe_text
+
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+class TemplateError(Exception):
+    """The template a clerk edited cannot be filled (unknown variable, broken tag)."""
+
+
+def _clean(value):
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def render(template_path, context: dict) -> bytes:
+    try:
+        tpl = DocxTemplate(str(template_path))
+        unknown = tpl.get_undeclared_template_variables() - set(context)
+    except Exception as exc:
+        raise TemplateError(f"模板 {template_path} 无法读取：{exc}") from exc
+    if unknown:
+        raise TemplateError(f"模板 {template_path} 中有程序不认识的变量：{'、'.join(sorted(unknown))}")
+    try:
+        tpl.render(_clean(context), autoescape=True)
+        buf = io.BytesIO()
+        tpl.save(buf)
+    except Exception as exc:
+        raise TemplateError(f"模板 {template_path} 填充失败（请检查 {{{{ }}}} 和 {{% %}} 标记）：{exc}") from exc
+    return reproducible_zip(buf.getvalue())
+
+
+_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def reproducible_zip(data: bytes) -> bytes:
+    """Same content → same bytes: fixed entry times, fixed core dates, no revision counter."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            blob = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                blob = _CORE_DATES.sub(rb"\g<1>2000-01-01T00:00:00Z\g<3>", blob)
+                blob = re.sub(rb"<cp:revision>[^<]*</cp:revision>", b"<cp:revision>1</cp:revision>", blob)
+                blob = re.sub(rb"<cp:lastModifiedBy>[^<]*</cp:lastModifiedBy>",
+                              b"<cp:lastModifiedBy></cp:lastModifiedBy>", blob)
+            zi = zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o600 << 16
+            dst.writestr(zi, blob)
+    return out.getvalue()

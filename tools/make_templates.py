@@ -1,0 +1,241 @@
+"""Write the Word templates in templates/ (official document format, GB/T 9704-2012).
+
+    python tools/make_templates.py
+
+Clerks may edit the generated .docx files in Word (wording, 主送, signature); the jinja2
+tags ({{ … }}, {%p … %}, {%tr … %}) are filled by the program with docxtpl.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+ROOT = Path(__file__).resolve().parent.parent
+TITLE_FONT, BODY_FONT, HEAD_FONT, SUB_FONT, NUM_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"
+FALLBACK = {"方正小标宋简体": "宋体", "仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体"}
+LINE = Pt(28.95)
+
+
+def set_font(run, name: str, size: float, bold: bool = False) -> None:
+    """Set a Chinese font as the East Asian font (python-docx's font.name alone does not)."""
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.name = name
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+
+
+def para(doc, text="", font=BODY_FONT, size=16, align=None, indent=True, bold=False, space_before=0,
+         keep=False, right_indent=None):
+    p = doc.add_paragraph()
+    fmt = p.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = LINE
+    fmt.space_before = Pt(space_before)
+    fmt.space_after = Pt(0)
+    if indent:
+        fmt.first_line_indent = Pt(size * 2)
+    if right_indent is not None:
+        fmt.right_indent = Pt(right_indent)
+    if align is not None:
+        p.alignment = align
+    if keep:
+        fmt.keep_with_next = True
+    if text:
+        set_font(p.add_run(text), font, size, bold)
+    return p
+
+
+def setup_document(doc) -> None:
+    """A4, GB/T 9704 margins, 22 lines a page, page numbers — 1 — right on odd, left on even."""
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin, sec.bottom_margin = Mm(37), Mm(35)
+    sec.left_margin, sec.right_margin = Mm(28), Mm(26)
+    sec.header_distance, sec.footer_distance = Mm(15), Mm(25)
+    sectpr = sec._sectPr
+    grid = sectpr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sectpr.append(grid)
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), "579")          # 28.95 pt in twentieths of a point
+    style = doc.styles["Normal"]
+    style.font.size = Pt(16)
+    style.font.name = BODY_FONT
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), BODY_FONT)
+    settings = doc.settings.element
+    if settings.find(qn("w:evenAndOddHeaders")) is None:
+        settings.append(OxmlElement("w:evenAndOddHeaders"))
+    _page_number(sec.footer, WD_ALIGN_PARAGRAPH.RIGHT)
+    sec.even_page_footer.is_linked_to_previous = False
+    _page_number(sec.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
+
+
+def _page_number(footer, align) -> None:
+    p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    p.alignment = align
+    fmt = p.paragraph_format
+    if align == WD_ALIGN_PARAGRAPH.RIGHT:
+        fmt.right_indent = Pt(14)
+    else:
+        fmt.left_indent = Pt(14)
+    set_font(p.add_run("— "), NUM_FONT, 14)
+    run = p.add_run()
+    set_font(run, NUM_FONT, 14)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        elif text.strip() == "PAGE":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        else:
+            el = OxmlElement("w:t")
+            el.text = text
+        r = OxmlElement("w:r")
+        r.append(run._element.get_or_add_rPr().__copy__())
+        r.append(el)
+        p._p.append(r)
+    set_font(p.add_run(" —"), NUM_FONT, 14)
+
+
+def add_font_fallbacks(doc) -> None:
+    """Declare 宋体/仿宋/楷体 as the substitutes of the official fonts (fontTable altName),
+    so a PC without 方正小标宋简体 or 仿宋_GB2312 still prints in the right family."""
+    for part in doc.part.package.iter_parts():
+        if str(part.partname) == "/word/fontTable.xml":
+            xml = part.blob.decode("utf-8")
+            extra = "".join(
+                f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
+                f'<w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
+                for name, alt in FALLBACK.items())
+            xml = xml.replace("</w:fonts>", extra + "</w:fonts>")
+            part._blob = xml.encode("utf-8")
+
+
+def title(doc, text) -> None:
+    p = para(doc, "", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    p.paragraph_format.line_spacing = Pt(36)
+    set_font(p.add_run(text), TITLE_FONT, 22)
+    para(doc, "", indent=False)
+
+
+def signature(doc, org: str, date: str) -> None:
+    para(doc, "", indent=False)
+    para(doc, "", indent=False)
+    para(doc, org, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=64)
+    para(doc, date, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=80)
+
+
+def table(doc, header, row_tags, widths_mm):
+    """A table whose second row repeats per item ({%tr for %} … {%tr endfor %})."""
+    t = doc.add_table(rows=4, cols=len(header))
+    t.style = "Table Grid"
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for c, h in enumerate(header):
+        cell = t.cell(0, c)
+        cell.width = Mm(widths_mm[c])
+        cp = cell.paragraphs[0]
+        cp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        set_font(cp.add_run(h), HEAD_FONT, 12)
+    loop_open, cells, loop_close = row_tags
+    set_font(t.cell(1, 0).paragraphs[0].add_run(loop_open), BODY_FONT, 12)
+    for c, tag in enumerate(cells):
+        cp = t.cell(2, c).paragraphs[0]
+        cp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        set_font(cp.add_run(tag), BODY_FONT, 12)
+        t.cell(2, c).width = Mm(widths_mm[c])
+    set_font(t.cell(3, 0).paragraphs[0].add_run(loop_close), BODY_FONT, 12)
+    return t
+
+
+def notice_template(path: Path) -> None:
+    doc = Document()
+    setup_document(doc)
+    title(doc, "{{ title }}")
+    para(doc, "{{ recipients }}：", indent=False)
+    para(doc, "{{ opening }}")
+    para(doc, "一、总体情况", font=HEAD_FONT)
+    para(doc, "{{ overview }}")
+    para(doc, "{{ items_summary }}")
+    para(doc, "{%p for g in groups %}", indent=False)
+    para(doc, "{{ g.heading }}", font=HEAD_FONT)
+    para(doc, "{{ g.summary }}")
+    para(doc, "（一）先进人员（{{ g.top_note }}）", font=SUB_FONT)
+    para(doc, "{%p if g.top %}", indent=False)
+    table(doc, ["名次", "姓名", "单位", "职务", "积分"],
+          ("{%tr for r in g.top %}", ["{{ r.rank }}", "{{ r.name }}", "{{ r.unit }}", "{{ r.post }}",
+                                       "{{ r.score }}"], "{%tr endfor %}"), [14, 24, 56, 40, 20])
+    para(doc, "{%p else %}", indent=False)
+    para(doc, "{{ g.top_empty }}")
+    para(doc, "{%p endif %}", indent=False)
+    para(doc, "（二）末位人员（{{ g.bottom_note }}）", font=SUB_FONT)
+    para(doc, "{%p if g.bottom %}", indent=False)
+    table(doc, ["名次", "姓名", "单位", "职务", "积分"],
+          ("{%tr for r in g.bottom %}", ["{{ r.rank }}", "{{ r.name }}", "{{ r.unit }}", "{{ r.post }}",
+                                          "{{ r.score }}"], "{%tr endfor %}"), [14, 24, 56, 40, 20])
+    para(doc, "{%p else %}", indent=False)
+    para(doc, "{{ g.bottom_empty }}")
+    para(doc, "{%p endif %}", indent=False)
+    para(doc, "{%p endfor %}", indent=False)
+    para(doc, "{%p if corrections %}", indent=False)
+    para(doc, "{{ corrections_heading }}", font=HEAD_FONT)
+    para(doc, "{%p for c in corrections %}", indent=False)
+    para(doc, "{{ c }}")
+    para(doc, "{%p endfor %}", indent=False)
+    para(doc, "{%p endif %}", indent=False)
+    para(doc, "{{ appeal_heading }}", font=HEAD_FONT)
+    para(doc, "{{ appeal }}")
+    para(doc, "{{ closing }}")
+    signature(doc, "{{ org }}", "{{ date }}")
+    add_font_fallbacks(doc)
+    doc.save(path)
+
+
+def appeal_reply_template(path: Path) -> None:
+    doc = Document()
+    setup_document(doc)
+    title(doc, "关于日常积分申辩的答复")
+    para(doc, "{{ name }}同志：", indent=False)
+    para(doc, "你对{{ month_cn }}积分事项“{{ item_name }}”（事项编号 {{ item_id }}）提出的申辩收悉。"
+              "经县委组织部核实，现答复如下：")
+    para(doc, "一、申辩事项", font=HEAD_FONT)
+    para(doc, "项目：{{ code }} {{ item_name }}；事项说明：{{ desc }}；所属月份：{{ month_cn }}；原审核结论：{{ before }}。")
+    para(doc, "二、复核结论", font=HEAD_FONT)
+    para(doc, "{{ decision }}")
+    para(doc, "三、理由", font=HEAD_FONT)
+    para(doc, "{{ reason }}")
+    para(doc, "复核结论已计入你的个人积分台账。如对答复仍有疑问，可向县委组织部干部监督部门咨询。")
+    signature(doc, "{{ org }}", "{{ date }}")
+    add_font_fallbacks(doc)
+    doc.save(path)
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "templates"
+    out.mkdir(parents=True, exist_ok=True)
+    notice_template(out / "积分情况通报.docx")
+    appeal_reply_template(out / "申辩答复.docx")
+    print(f"已生成 {out}")
