@@ -89,6 +89,21 @@ def display_width(value) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
+def lines_needed(value, width: float) -> int:
+    """Wrapped lines a value takes in a column `width` characters wide (Excel does not
+    grow row heights for us when the file is written by a program)."""
+    if value is None:
+        return 1
+    usable = max(1.0, width - 1)
+    return max(1, sum(max(1, math.ceil(display_width(part) / usable)) for part in str(value).split("\n")))
+
+
+def fit_row(ws, r: int, values, widths, wrap_cols, line_height: float = 13.5) -> None:
+    n = max([lines_needed(values[c], widths[c]) for c in wrap_cols if c < len(values)] or [1])
+    if n > 1:
+        ws.set_row(r, line_height * n + 2)
+
+
 def write_cell(ws, r: int, c: int, value, fmt, num_fmt=None, date_fmt=None):
     """Write one value by its type; text is always written as text."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
@@ -134,7 +149,17 @@ def write_table(book: Book, ws, df: pd.DataFrame, title: str = "", subtitle: str
     wrap = wrap or set()
     widths = dict(widths or {})
     values = df.to_numpy(dtype=object) if len(df) else []
+    col_widths = []
+    for c, name in enumerate(df.columns):
+        if name in widths:
+            col_widths.append(widths[name])
+        else:
+            sample = [display_width(v) for v in (df.iloc[:500, c] if len(df) else [])]
+            col_widths.append(min(50, max([display_width(name) + 2] + [x + 2 for x in sample])))
+    wrap_cols = [c for c, name in enumerate(df.columns) if name in wrap]
     for i, row in enumerate(values):
+        if wrap_cols:
+            fit_row(ws, r + i, row, col_widths, wrap_cols)
         tint = row_formats[i] if row_formats else ""
         for c, value in enumerate(row):
             name = df.columns[c]
@@ -144,12 +169,7 @@ def write_table(book: Book, ws, df: pd.DataFrame, title: str = "", subtitle: str
                 cell_fmt, num_fmt = (fmt["wrap"] if name in wrap else fmt["text"]), fmt["num"]
             write_cell(ws, r + i, c, value, cell_fmt, num_fmt, fmt["date"])
     last = r + len(values) - 1
-    for c, name in enumerate(df.columns):
-        if name in widths:
-            w = widths[name]
-        else:
-            sample = [display_width(v) for v in (df.iloc[:500, c] if len(df) else [])]
-            w = min(50, max([display_width(name) + 2] + [x + 2 for x in sample]))
+    for c, w in enumerate(col_widths):
         ws.set_column(c, c, w)
     if freeze:
         ws.freeze_panes(header_row + 1, 0)

@@ -1,0 +1,100 @@
+"""The ledger's rows (pure): every item read, the value counted and why it differs.
+
+One row per input item row whatever its fate (计分 / 待审核 / 不通过 / 无效), so the master
+ledger balances with the validation report and every figure traces to its source cell.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from jifen import cadres, checks
+from jifen import normalize as nz
+
+KIND_CN = {"base": "基础积分", "bonus": "奖励加分", "penalty": "惩戒扣分", "": ""}
+LEDGER_COLUMNS = ["干部编号", "姓名", "单位", "月份", "季度", "来源", "事项ID", "项目代码", "项目名称", "类别",
+                  "事项说明", "同一事项标识", "数量", "行分值", "计分分值", "状态", "差异说明", "审核依据", "来源文件",
+                  "行号"]
+
+
+def base_allocation(scored: pd.DataFrame, caps: pd.Series) -> pd.DataFrame:
+    """Base deductions allocated against each sub-item's per-quarter cap, in month order."""
+    b = scored[scored["kind"] == "base"].copy()
+    if b.empty:
+        return pd.DataFrame(columns=["counted", "cap_note"])
+    b["q"] = b["month"].str[:4] + "Q" + b["quarter"].astype(str)
+    b = b.sort_values(["cadre_id", "code", "q", "month", "seq", "file", "row"], kind="stable")
+    cum = b.groupby(["cadre_id", "code", "q"])["value"].cumsum()
+    cap = b["code"].map(caps).astype(float)
+    before = cum - b["value"]
+    counted = (cap - before).clip(lower=0).where(lambda x: x < b["value"], b["value"])
+    note = [f"子项 {c} 本季度扣分已达上限 {cp:g} 分" if cn < v else "" for c, cp, cn, v in
+            zip(b["code"], cap, counted, b["value"])]
+    return pd.DataFrame({"counted": counted.round(4), "cap_note": note}, index=b.index)
+
+
+def ledger_frame(items: pd.DataFrame, scored: pd.DataFrame, roster: pd.DataFrame, rulebook,
+                 year: int) -> pd.DataFrame:
+    """All items of `year` (and items whose month is unknown, so nothing goes missing)."""
+    part = items[(items["year"] == year) | (items["year"] == 0)].copy()
+    if part.empty:
+        return pd.DataFrame(columns=LEDGER_COLUMNS)
+    contrib = scored["contribution"] if not scored.empty else pd.Series(dtype=float)
+    why = scored["why"] if not scored.empty else pd.Series(dtype=object)
+    alloc = base_allocation(scored, rulebook.items["cap"]) if not scored.empty else pd.DataFrame(
+        columns=["counted", "cap_note"])
+    matter_rows = {}
+    if not scored.empty:
+        multi = scored[scored.groupby("matter_key")["item_id"].transform("count") > 1]
+        for key, ids in multi.groupby("matter_key")["item_id"]:
+            matter_rows[key] = list(ids)
+    units = {}
+    for month in sorted(m for m in part["month"].unique() if m):
+        units[month] = cadres.as_of(roster, nz.month_end(month))["unit"].to_dict() if not roster.empty else {}
+    names = roster.drop_duplicates("cadre_id", keep="last").set_index("cadre_id")["display_name"] \
+        if not roster.empty else pd.Series(dtype=object)
+    rows = []
+    for rec in part.itertuples():
+        counted = None
+        notes = []
+        if rec.status == checks.COUNTED:
+            if rec.kind == "base":
+                counted = alloc["counted"].get(rec.Index, rec.value)
+                if alloc["cap_note"].get(rec.Index, ""):
+                    notes.append(alloc["cap_note"][rec.Index])
+            else:
+                counted = contrib.get(rec.Index, rec.value)
+                if why.get(rec.Index, ""):
+                    notes.append(why[rec.Index])
+                key = scored["matter_key"].get(rec.Index) if not scored.empty else None
+                others = [i for i in matter_rows.get(key, []) if i != rec.item_id]
+                if others:
+                    notes.append("同一事项的其他行：" + "、".join(others))
+            if rec.reason:
+                notes.append(rec.reason)
+        elif rec.reason:
+            notes.append(rec.reason)
+        rows.append({
+            "干部编号": rec.cadre_id, "姓名": names.get(rec.cadre_id, rec.name) or rec.name,
+            "单位": units.get(rec.month, {}).get(rec.cadre_id, ""), "月份": rec.month or "（未知）",
+            "季度": f"第{rec.quarter}季度" if rec.quarter else "", "来源": rec.source, "事项ID": rec.item_id,
+            "项目代码": rec.code, "项目名称": rulebook.items["name"].get(rec.code, ""),
+            "类别": KIND_CN.get(rec.kind, ""), "事项说明": rec.desc, "同一事项标识": rec.matter,
+            "数量": _num(rec.qty), "行分值": _num(rec.value), "计分分值": _num(counted), "状态": rec.status,
+            "差异说明": "；".join(notes), "审核依据": getattr(rec, "decision", ""), "来源文件": rec.file,
+            "行号": rec.row,
+        })
+    out = pd.DataFrame(rows, columns=LEDGER_COLUMNS)
+    return out.sort_values(["干部编号", "月份", "来源", "来源文件", "行号"], kind="stable").reset_index(drop=True)
+
+
+def _num(v):
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    if f != f:
+        return None
+    return int(f) if f.is_integer() else f

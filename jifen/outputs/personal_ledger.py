@@ -1,0 +1,233 @@
+"""台账/YYYY/个人/<单位>/<干部编号>_<姓名>.xlsx and 台账/YYYY/单位/<单位>.xlsx.
+
+One printable A4 portrait ledger per cadre: particulars, items by month with monthly and
+quarterly subtotals, the base / bonus / penalty breakdown with the rank per quarter, and a
+signature block. The unit files gather the same sheets for one print job.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from jifen import checks, ledger
+from jifen.outputs import common
+from jifen.outputs.xlsx import Book, fit_row, safe_text, write_cell
+
+ITEM_HEAD = ["月份", "项目代码", "项目名称", "事项说明", "数量", "计分分值", "状态", "说明"]
+WIDTHS = [8, 7, 24, 24, 5, 7, 7, 18]
+PERIOD_HEAD = ["期间", "基础分", "加分", "扣分", "积分", "组内名次", "等次", "备注"]
+
+
+def write_sheet(book: Book, ws, person: dict, county: str, year: int, stamp: str) -> None:
+    """One cadre's ledger on one worksheet (formatting only)."""
+    f = book.wb.add_format
+    fm = book.fmt
+    if "ledger" not in book.__dict__:
+        book.ledger = {
+            "title": f({"font_name": "黑体", "font_size": 15, "align": "center", "valign": "vcenter"}),
+            "label": f({"font_name": "宋体", "font_size": 10, "bold": True, "border": 1, "bg_color": "#F2F2F2",
+                        "align": "center", "valign": "vcenter"}),
+            "value": f({"font_name": "宋体", "font_size": 10, "border": 1, "valign": "vcenter", "text_wrap": True}),
+            "sub": f({"font_name": "宋体", "font_size": 10, "bold": True, "border": 1, "bg_color": "#FFF2CC",
+                      "valign": "vcenter", "num_format": "0.##;-0.##;0"}),
+            "qsub": f({"font_name": "宋体", "font_size": 10, "bold": True, "border": 1, "bg_color": "#DDEBF7",
+                       "valign": "vcenter", "num_format": "0.##;-0.##;0"}),
+            "section": f({"font_name": "黑体", "font_size": 11, "valign": "vcenter"}),
+            "sign": f({"font_name": "宋体", "font_size": 11, "valign": "vcenter"}),
+            "note": f({"font_name": "宋体", "font_size": 9, "valign": "top", "text_wrap": True}),
+        }
+    lf = book.ledger
+    for c, w in enumerate(WIDTHS):
+        ws.set_column(c, c, w)
+    ws.merge_range(0, 0, 0, 7, safe_text(f"{county}县科级领导干部及后备干部日常积分台账（{year}年度）"), lf["title"])
+    ws.set_row(0, 28)
+    p = person
+    pairs = [("干部编号", p["cadre_id"], "姓名", p["name"], "干部类别", p["category"]),
+             ("单位", p["unit"], "职务", p["post"], "年度积分", common.num(p["year_score"]))]
+    for i, row in enumerate(pairs, start=1):
+        ws.write_string(i, 0, row[0], lf["label"])
+        ws.merge_range(i, 1, i, 2, "", lf["value"])
+        write_cell(ws, i, 1, row[1], lf["value"])
+        ws.write_string(i, 3, row[2], lf["label"])
+        write_cell(ws, i, 4, row[3], lf["value"])
+        ws.write_string(i, 5, row[4], lf["label"])
+        ws.merge_range(i, 6, i, 7, "", lf["value"])
+        write_cell(ws, i, 6, row[5], lf["value"])
+    r = 4
+    ws.write_string(r, 0, "一、积分事项", lf["section"])
+    r += 1
+    head_row = r
+    for c, h in enumerate(ITEM_HEAD):
+        ws.write_string(r, c, h, fm["head"])
+    r += 1
+    for block in p["months"]:
+        for it in block["items"]:
+            fit_row(ws, r, [it[k] for k in ITEM_HEAD], WIDTHS, [2, 3, 7])
+            for c, key in enumerate(ITEM_HEAD):
+                write_cell(ws, r, c, it[key], fm["wrap"] if key in ("项目名称", "事项说明", "说明") else fm["text"],
+                           fm["num"])
+            r += 1
+        fit_row(ws, r, [None] * 6 + [block["detail"]], [0] * 6 + [WIDTHS[6] + WIDTHS[7]], [6])
+        ws.merge_range(r, 0, r, 4, safe_text(block["label"]), lf["sub"])
+        write_cell(ws, r, 5, block["score"], lf["sub"])
+        ws.merge_range(r, 6, r, 7, safe_text(block["detail"]), lf["sub"])
+        r += 1
+        if block.get("quarter"):
+            q = block["quarter"]
+            fit_row(ws, r, [None] * 6 + [q["detail"]], [0] * 6 + [WIDTHS[6] + WIDTHS[7]], [6])
+            ws.merge_range(r, 0, r, 4, safe_text(q["label"]), lf["qsub"])
+            write_cell(ws, r, 5, q["score"], lf["qsub"])
+            ws.merge_range(r, 6, r, 7, safe_text(q["detail"]), lf["qsub"])
+            r += 1
+    if not p["months"]:
+        ws.merge_range(r, 0, r, 7, "本年度没有积分事项，各期积分均为基础分。", fm["text"])
+        r += 1
+    r += 1
+    ws.write_string(r, 0, "二、分期积分", lf["section"])
+    r += 1
+    for c, h in enumerate(PERIOD_HEAD):
+        ws.write_string(r, c, h, fm["head"])
+    r += 1
+    for row in p["periods"]:
+        fit_row(ws, r, [row[k] for k in PERIOD_HEAD], WIDTHS, [7])
+        for c, key in enumerate(PERIOD_HEAD):
+            write_cell(ws, r, c, row[key], fm["text"], fm["num"])
+        r += 1
+    r += 1
+    ws.merge_range(r, 0, r, 7, safe_text(p["footnote"]), lf["note"])
+    ws.set_row(r, 30)
+    r += 2
+    ws.write_string(r, 0, "经办人：", lf["sign"])
+    ws.write_string(r, 3, "审核人：", lf["sign"])
+    ws.write_string(r, 5, "日期：", lf["sign"])
+    ws.set_row(r, 24)
+    ws.set_paper(9)
+    ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.6, right=0.5, top=0.8, bottom=0.8)
+    ws.repeat_rows(head_row, head_row)
+    ws.set_header("&L内部资料&R" + safe_text(stamp).replace("&", "&&")[:120])
+    ws.set_footer("&C第 &P 页 共 &N 页")
+    ws.print_area(0, 0, r, 7)
+
+
+def person_data(cadre_id: str, info: dict, rows: pd.DataFrame, ranks: pd.DataFrame, year: int,
+                periods: dict) -> dict:
+    """A cadre's ledger content from the master ledger rows and the period ranks (pure)."""
+    months = []
+    mine = rows[rows["干部编号"] == cadre_id]
+    rk = ranks[ranks["cadre_id"] == cadre_id].set_index("period") if not ranks.empty else pd.DataFrame()
+    scores = periods
+    by_month = {m: g for m, g in mine.groupby("月份")}
+    all_months = sorted(set(by_month) | {m for m in scores.get("months", {}) if m.startswith(str(year))})
+    for q in range(1, 5):
+        q_months = [m for m in all_months if m[:4] == str(year) and (int(m[5:7]) - 1) // 3 + 1 == q]
+        for i, m in enumerate(q_months):
+            g = by_month.get(m, pd.DataFrame(columns=mine.columns))
+            items = [{"月份": m, "项目代码": x["项目代码"], "项目名称": x["项目名称"], "事项说明": x["事项说明"],
+                      "数量": x["数量"], "计分分值": x["计分分值"], "状态": x["状态"], "说明": x["差异说明"]}
+                     for x in g.to_dict("records")]
+            s = scores["months"].get(m, {})
+            block = {"items": items, "label": f"{int(m[5:7])}月小计",
+                     "score": common.num(s.get("score", None)),
+                     "detail": _detail(s)}
+            if i == len(q_months) - 1:
+                qs = scores["quarters"].get(q, {})
+                r = rk.loc[f"{year}Q{q}"] if f"{year}Q{q}" in rk.index else None
+                rank_txt = "" if r is None or pd.isna(r["rank"]) else f"，组内第 {int(r['rank'])} 名"
+                band = "" if r is None or not r["band"] else f"，{r['band']}"
+                block["quarter"] = {"label": f"第{q}季度积分", "score": common.num(qs.get("score", None)),
+                                    "detail": _detail(qs) + rank_txt + band}
+            months.append(block)
+    period_rows = []
+    for key, label in [(f"{year}Q{q}", f"第{q}季度") for q in range(1, 5)] + [(str(year), "全年")]:
+        if key not in rk.index:
+            continue
+        r = rk.loc[key]
+        period_rows.append({"期间": label, "基础分": common.num(r["base"]), "加分": common.num(r["bonus"]),
+                            "扣分": common.num(r["penalty"]), "积分": common.num(r["score"]),
+                            "组内名次": None if pd.isna(r["rank"]) else int(r["rank"]), "等次": r["band"],
+                            "备注": r["note"]})
+    year_row = rk.loc[str(year)] if str(year) in rk.index else None
+    return {
+        "cadre_id": cadre_id, "name": info["display_name"], "unit": info["unit"], "post": info["post"],
+        "category": info["category"],
+        "year_score": None if year_row is None else year_row["score"],
+        "months": months, "periods": period_rows,
+        "footnote": "说明：积分 = 基础分（100分，扣减基础积分子项，每子项每期不超过其分值上限）+ 奖励加分 − 惩戒扣分；"
+                    "“待审核”“不通过”“无效”事项不计分。本台账由日常积分管理程序生成。",
+    }
+
+
+def _detail(s: dict) -> str:
+    if not s:
+        return "无计分事项"
+    parts = []
+    if s.get("deduction"):
+        parts.append(f"基础扣{common.num(s['deduction'])}")
+    if s.get("bonus"):
+        parts.append(f"加{common.num(s['bonus'])}")
+    if s.get("penalty"):
+        parts.append(f"扣{common.num(s['penalty'])}")
+    return "，".join(parts) or "无增减"
+
+
+def write_ledgers(res, year: int, log) -> None:
+    """Personal ledgers for every cadre on the roster in `year`, then the per-unit files."""
+    from jifen import cadres
+    from jifen.pipeline import safe_filename
+
+    rows = ledger.ledger_frame(res.items, res.scored, res.roster, res.rulebook, year)
+    rows = rows[rows["状态"] != checks.INVALID]
+    first, last = pd.Timestamp(f"{year}-01-01").date(), pd.Timestamp(f"{year}-12-31").date()
+    in_year = res.roster[(res.roster["start_d"] <= last) & (res.roster["end_d"] >= first)]
+    latest = cadres.latest_rows(in_year, last)
+    sc = res.scores
+    county = res.rulebook.params["县名"]
+    stamp = common.stamp(res)
+    per_unit: dict[str, list] = {}
+    folder = res.options.output_dir / "台账" / str(year)
+    for cid, info in latest.sort_index().iterrows():
+        mine = sc[sc["cadre_id"] == cid]
+        periods = {"months": {}, "quarters": {}}
+        for rec in mine.to_dict("records"):
+            key = rec["period"]
+            if len(key) == 7 and key[4] == "-":
+                periods["months"][key] = rec
+            elif "Q" in key and key.startswith(str(year)):
+                periods["quarters"][int(key[-1])] = rec
+        for p in res.periods:
+            if p.kind == "month" and p.year == year:
+                periods["months"].setdefault(p.key, {})
+            if p.kind == "quarter" and p.year == year:
+                periods["quarters"].setdefault(p.quarter, {"score": float(res.rulebook.base_score)})
+        for m, s in periods["months"].items():
+            if not s:
+                periods["months"][m] = {"score": float(res.rulebook.base_score)}
+        person = person_data(cid, info.to_dict(), rows, res.ranks, year, periods)
+        book = Book(f"{year}年度积分台账 {person['name']}", internal=True, stamp=stamp)
+        ws = book.wb.add_worksheet("积分台账")
+        write_sheet(book, ws, person, county, year, stamp)
+        unit = info["unit"] or "未填单位"
+        log.write(folder / "个人" / safe_filename(unit) / safe_filename(f"{cid}_{person['name']}.xlsx"),
+                  book.close())
+        per_unit.setdefault(unit, []).append(person)
+    for unit, people in sorted(per_unit.items()):
+        book = Book(f"{year}年度积分台账 {unit}", internal=True, stamp=stamp)
+        used = set()
+        for person in people:
+            name = _sheet_name(f"{person['cadre_id']}{person['name']}", used)
+            write_sheet(book, book.wb.add_worksheet(name), person, county, year, stamp)
+        log.write(folder / "单位" / safe_filename(f"{unit}.xlsx"), book.close())
+
+
+def _sheet_name(name: str, used: set) -> str:
+    for ch in '[]:*?/\\':
+        name = name.replace(ch, "")
+    name = name[:31]
+    base, i = name, 2
+    while name in used:
+        name = f"{base[:28]}({i})"
+        i += 1
+    used.add(name)
+    return name
