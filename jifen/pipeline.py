@@ -38,6 +38,7 @@ class Result:
     audit: pd.DataFrame | None = None              # every decision read, with its outcome
     standing: dict = field(default_factory=dict)   # item id → the decision it rests on
     filled_in_place: list = field(default_factory=list)
+    notes: list = field(default_factory=list)      # one-line remarks for the console
     scored: pd.DataFrame | None = None
     periods: list = field(default_factory=list)
     scores: pd.DataFrame | None = None

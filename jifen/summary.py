@@ -25,6 +25,9 @@ def print_summary(res, out=print) -> None:
     if res.log:
         out(f"输出文件夹：{res.options.output_dir}")
         out(f"  写入 {len(res.log.written)} 个文件，未变化 {len(res.log.unchanged)} 个")
+        for note in res.notes:
+            if note:
+                out(f"  {note}")
         for path, msg in res.log.failed:
             out(f"  [未能写入] {path}：{msg}")
     code = res.exit_code
@@ -38,5 +41,8 @@ def print_template_summary(res, month, out=print) -> None:
     if res.log:
         n = len(res.log.written) + len(res.log.unchanged)
         out(f"已生成 {month} 申报表 {n} 份：{res.options.output_dir / '申报模板' / month}")
+        for note in res.notes:
+            if note:
+                out(f"  {note}")
         for path, msg in res.log.failed:
             out(f"  [未能写入] {path}：{msg}")

@@ -16,8 +16,8 @@ def write_report_only(res) -> OutputLog:
 
 def write_all(res) -> OutputLog:
     """Every output of a normal run; each writer formats what the pipeline computed."""
-    from jifen.outputs import (annual, appeal_replies, manifest, master_ledger, personal_ledger, report,
-                               review_list, state)
+    from jifen.outputs import (annual, appeal_replies, manifest, master_ledger, monthly, notice,
+                               personal_ledger, report, review_list, state)
 
     log = OutputLog(res.options.output_dir)
     recorded = state.load(res.options.output_dir)
@@ -29,7 +29,14 @@ def write_all(res) -> OutputLog:
                 master_ledger.write_master_ledger(res, period.year, log)
                 personal_ledger.write_ledgers(res, period.year, log)
                 annual.write_annual(res, period, log)
+            elif period.kind == "quarter":
+                notice.write_quarter_attachment(res, period, log)
+            elif period.kind == "month":
+                monthly.write_monthly(res, period, log)
+        docs = [p for p in (notice.write_notice(res, period, log) for period in res.periods
+                            if period.kind in ("quarter", "year")) if p is not None]
         appeal_replies.write_appeal_replies(res, log)
+        res.notes.append(notice.convert_to_pdf(docs, log))
     for path, msg in log.failed:
         res.problems.append(pb.error("output-not-written", f"输出文件 {path} 未能写入：{msg}",
                                      "请先关闭该文件，或按提示处理后重新运行。", file=path))

@@ -1,0 +1,23 @@
+"""月度统计/YYYY-MM月度积分统计.xlsx."""
+
+from __future__ import annotations
+
+from jifen import statistics
+from jifen.outputs import common
+from jifen.outputs.xlsx import Book, write_table
+
+
+def write_monthly(res, period, log) -> None:
+    people, units, missing = statistics.monthly_frames(
+        period.key, res.roster, res.items, res.declarations, res.scores, float(res.rulebook.base_score))
+    county = res.rulebook.params["县名"]
+    title = f"{county}县{period.title}日常积分统计"
+    book = Book(title, internal=True, stamp=common.stamp(res))
+    write_table(book, book.sheet("人员统计"), people, title=title,
+                subtitle=f"内部资料　在册 {len(people)} 人，未交申报表 {len(missing)} 人。{common.stamp(res)}",
+                widths={"单位": 18})
+    write_table(book, book.sheet("单位统计"), units, title=f"{title}（按单位）", subtitle=common.stamp(res),
+                widths={"单位": 20})
+    write_table(book, book.sheet("未交申报表名单"), missing, title=f"{period.title}未交申报表人员名单",
+                subtitle=common.stamp(res), widths={"单位": 20})
+    log.write(res.options.output_dir / "月度统计" / f"{period.key}月度积分统计.xlsx", book.close())
