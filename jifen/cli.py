@@ -60,6 +60,15 @@ def main(argv: list[str]) -> int:
         from jifen import summary
         summary.print_summary(res)
         return res.exit_code
+    if command == "publish":
+        if not ns.args:
+            parser.error("请指定要发布的期间，如：process.py publish 2026Q1 或 process.py publish 2026")
+        res = pipeline.run(opts)
+        from jifen import publish, summary
+        summary.print_summary(res)
+        ok, message = publish.publish(res, ns.args[0])
+        print(message)
+        return res.exit_code if ok else 2
     if command == "template":
         from jifen import normalize as nz
         month = nz.month(ns.month or (ns.args[0] if ns.args else ""))

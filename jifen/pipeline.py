@@ -39,6 +39,8 @@ class Result:
     standing: dict = field(default_factory=dict)   # item id → the decision it rests on
     filled_in_place: list = field(default_factory=list)
     notes: list = field(default_factory=list)      # one-line remarks for the console
+    published: dict = field(default_factory=dict)  # period key → latest archived snapshot info
+    corrections: dict = field(default_factory=dict)  # period key → 更正说明 DataFrame
     scored: pd.DataFrame | None = None
     periods: list = field(default_factory=list)
     scores: pd.DataFrame | None = None
@@ -76,6 +78,7 @@ def read_inputs(input_dir: Path) -> tuple[list[rd.Parsed], list[rd.FileInfo]]:
 
 
 def run(opts: Options) -> Result:
+    """The whole job: read, compute, settle published periods, write."""
     res = Result(opts)
     try:
         rulebook = read_rulebook(opts.rulebook)
@@ -87,44 +90,59 @@ def run(opts: Options) -> Result:
         return res
     res.rulebook = rulebook
     res.problems += rulebook.warnings
-
     if not opts.input_dir.is_dir():
         res.fatal.append(f"找不到输入文件夹 {opts.input_dir}")
         return res
-    parsed, res.skipped = read_inputs(opts.input_dir)
+    parsed, res.skipped = read_inputs(opts.input_dir)      # the gate and the cache sit here
     res.files = [p.info for p in parsed]
     for p in parsed:
         res.problems += p.problems
-        res.declarations += p.declarations
+    compute(res, parsed, rulebook)                           # pure from here on
+    if not res.roster.empty:
+        from jifen import publish
+        publish.settle_published(res, parsed)                # archived rules, 更正说明
+    if opts.write:
+        from jifen.outputs import write_all
+        res.log = write_all(res)
+    else:
+        from jifen.outputs import write_report_only
+        res.log = write_report_only(res)
+    return res
 
-    roster_records = [r for p in parsed for r in p.roster]
-    res.roster, more = cadres.build_roster(roster_records)
-    res.problems += more
+
+def compute(res: Result, parsed: list, rulebook: Rulebook, problems: bool = True) -> Result:
+    """Roster → checks → reviews → scores → ranks, on already parsed files (no I/O).
+
+    With `problems=False` (recomputing a published period with its archived rulebook) the
+    findings are not reported a second time.
+    """
+    found: list = []
+    res.declarations = [d for p in parsed for d in p.declarations]
+    res.roster, more = cadres.build_roster([r for p in parsed for r in p.roster])
+    found += more
     if res.roster.empty:
         res.fatal.append("没有读到干部名册（工作表“干部名册”，表头含 干部编号、姓名、干部类别）")
-        res.problems.append(pb.error("roster-missing", "input 文件夹中没有可用的干部名册，无法计分和排名",
-                                     "请把干部名册（含 干部编号、姓名、单位、职务、干部类别 列）放入 input 文件夹。"))
-
-    res.problems += checks.check_template_versions(res.declarations, rulebook)
+        found.append(pb.error("roster-missing", "input 文件夹中没有可用的干部名册，无法计分和排名",
+                              "请把干部名册（含 干部编号、姓名、单位、职务、干部类别 列）放入 input 文件夹。"))
+    found += checks.check_template_versions(res.declarations, rulebook)
     dropped, more = checks.check_duplicate_declarations(res.declarations)
-    res.problems += more
+    found += more
     items = checks.prepare_items([i for p in parsed for i in p.items], rulebook)
     if dropped:
         held = items["decl"].isin(dropped)
         items.loc[held, "status"] = checks.INVALID
         items.loc[held, "reason"] = "同一干部同一月份有多份申报表"
     if not res.roster.empty:
-        res.problems += checks.validate_items(items, rulebook, res.roster)
+        found += checks.validate_items(items, rulebook, res.roster)
     else:
         items.loc[items["status"] == "", ["status", "reason"]] = [checks.INVALID, "没有干部名册"]
     checks.settle_valid(items, rulebook.params["申报需审核"])
     decisions, more = reviews.match_decisions([d for p in parsed for d in p.reviews], items)
-    res.problems += more
-    standing, audit, more = reviews.settle_decisions(decisions)
-    res.problems += more
-    res.problems += reviews.apply_decisions(items, standing, rulebook.params["申报需审核"])
+    found += more
+    res.standing, audit, more = reviews.settle_decisions(decisions)
+    found += more
+    found += reviews.apply_decisions(items, res.standing, rulebook.params["申报需审核"])
     res.audit = reviews.audit_frame(audit)
-    res.standing = standing
     rule_value = (items["points"] * items["qty"]).round(scoring.ROUND)
     items["rule_value"] = rule_value
     items["value"] = items["review_value"].where(items["review_value"].notna(), rule_value)
@@ -135,21 +153,16 @@ def run(opts: Options) -> Result:
     data_months = {d["month"] for d in res.declarations if d["month"]} | {
         m for m in items.loc[items["source"] == "登记", "month"] if m}
     years = sorted({int(m[:4]) for m in data_months})
-    if opts.year:
-        years = [y for y in years if y == opts.year]
+    if res.options.year:
+        years = [y for y in years if y == res.options.year]
     res.periods = per.build_periods(data_months, years)
     res.scores = scoring.period_scores(res.scored, res.periods, rulebook)
     ranked = [ranking.rank_period(p, res.scores, res.roster, rulebook)
               for p in res.periods if p.kind in ("quarter", "year") and not res.roster.empty]
     res.ranks = pd.concat(ranked, ignore_index=True) if ranked else pd.DataFrame(
         columns=ranking.RANK_COLUMNS)
-
-    if opts.write:
-        from jifen.outputs import write_all
-        res.log = write_all(res)
-    else:
-        from jifen.outputs import write_report_only
-        res.log = write_report_only(res)
+    if problems:
+        res.problems += found
     return res
 
 

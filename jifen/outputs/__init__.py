@@ -30,11 +30,15 @@ def write_all(res) -> OutputLog:
                 personal_ledger.write_ledgers(res, period.year, log)
                 annual.write_annual(res, period, log)
             elif period.kind == "quarter":
-                notice.write_quarter_attachment(res, period, log)
+                extra = []
+                if period.key in res.corrections:
+                    extra.append(("更正说明", res.corrections[period.key],
+                                  f"{period.title}更正说明（与已发布结果相比）"))
+                notice.write_quarter_attachment(res, period, log, extra)
             elif period.kind == "month":
                 monthly.write_monthly(res, period, log)
-        docs = [p for p in (notice.write_notice(res, period, log) for period in res.periods
-                            if period.kind in ("quarter", "year")) if p is not None]
+        docs = [p for p in (notice.write_notice(res, period, log, _correction_lines(res, period))
+                            for period in res.periods if period.kind in ("quarter", "year")) if p is not None]
         appeal_replies.write_appeal_replies(res, log)
         res.notes.append(notice.convert_to_pdf(docs, log))
     for path, msg in log.failed:
@@ -43,3 +47,12 @@ def write_all(res) -> OutputLog:
     report.write_report(res, log)       # last: it lists what could not be written
     state.save(res.options.output_dir, {**recorded, **log.hashes})
     return log
+
+
+def _correction_lines(res, period) -> list[str]:
+    from jifen import corrections
+
+    table = res.corrections.get(period.key)
+    if table is None or table.empty:
+        return []
+    return corrections.notice_lines(table, res.rulebook.params["公开通报分组"])

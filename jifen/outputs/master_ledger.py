@@ -43,6 +43,12 @@ def write_master_ledger(res, year: int, log) -> None:
     write_table(book, book.sheet("弄虚作假事项"), fraud,
                 title=f"{year}年审核认定为弄虚作假的事项（请按方案附则跟进处理）", subtitle=common.stamp(res),
                 widths={"项目名称": 24, "事项说明": 26, "差异说明": 36}, wrap={"差异说明"})
+    fixes = [t.assign(期间=k) for k, t in sorted(res.corrections.items()) if k.startswith(str(year))]
+    if fixes:
+        table = pd.concat(fixes, ignore_index=True)
+        table = table[["期间"] + [c for c in table.columns if c != "期间"]]
+        write_table(book, book.sheet("更正说明"), table, title=f"{year}年已发布期间的更正说明",
+                    subtitle=common.stamp(res), widths={"原因": 30}, wrap={"原因"})
     write_table(book, book.sheet("计分参数"), params_frame(res.rulebook), title="计分参数", autofilter=False,
                 widths={"参数": 18, "取值": 30, "说明": 80}, wrap={"说明"})
     log.write(res.options.output_dir / "台账" / f"积分总台账_{year}.xlsx", book.close())

@@ -1,0 +1,116 @@
+"""更正说明 (pure): what changed in a published period since its latest archived snapshot."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from jifen import checks
+
+COLUMNS = ["干部编号", "姓名", "单位", "排名分组", "事项ID", "项目代码", "原分值", "新分值", "原积分", "新积分",
+           "原名次", "新名次", "原等次", "新等次", "原因"]
+
+
+def snapshot(res, period) -> dict:
+    """The machine-readable record archived on publishing: counted items, scores, ranks, bands."""
+    scored = res.scored
+    part = scored[scored["month"].isin(period.months)] if not scored.empty else scored
+    items = [{"item_id": r["item_id"], "cadre_id": r["cadre_id"], "month": r["month"], "code": r["code"],
+              "value": float(r["value"]), "counted": float(r["contribution"])}
+             for r in part.sort_values("item_id").to_dict("records")]
+    ranks = res.ranks[res.ranks["period"] == period.key].sort_values("cadre_id")
+    rows = [{"cadre_id": r["cadre_id"], "name": r["name"], "unit": r["unit"], "group": r["group"],
+             "score": float(r["score"]), "base": float(r["base"]), "bonus": float(r["bonus"]),
+             "penalty": float(r["penalty"]), "ranked": bool(r["ranked"]),
+             "rank": None if pd.isna(r["rank"]) else int(r["rank"]), "band": r["band"], "note": r["note"]}
+            for r in ranks.to_dict("records")]
+    return {"period": period.key, "title": period.title, "rulebook_sha256": res.rulebook.sha256,
+            "items": items, "ranks": rows}
+
+
+def _reason(item) -> str:
+    if item is None:
+        return "事项撤回或不再计分"
+    if item["decision"]:
+        kind = "申辩复核" if item["decision"].startswith("申辩复核") else "审核"
+        if item["status"] == checks.REJECTED_BY_REVIEW:
+            return f"{kind}：不予计分（{item['reject_reason']}）"
+        if item["review_value"] == item["review_value"]:
+            return f"{kind}：调整为{item['review_value']:g}分"
+        return f"{kind}：通过"
+    if item["status"] != checks.COUNTED:
+        return f"事项现为“{item['status']}”"
+    return "新增事项" if item["source"] == "申报" else "组织部登记表更正或补登"
+
+
+def compare(snap: dict, res, period) -> pd.DataFrame:
+    """One row per changed item (and per cadre whose rank or band moved without an item change)."""
+    now = snapshot(res, period)
+    old_items = {i["item_id"]: i for i in snap["items"]}
+    new_items = {i["item_id"]: i for i in now["items"]}
+    old_ranks = {r["cadre_id"]: r for r in snap["ranks"]}
+    new_ranks = {r["cadre_id"]: r for r in now["ranks"]}
+    items = res.items.set_index("item_id", drop=False) if res.items is not None else pd.DataFrame()
+    rows = []
+    touched = set()
+    for iid in sorted(set(old_items) | set(new_items)):
+        o, n = old_items.get(iid), new_items.get(iid)
+        if o and n and o["counted"] == n["counted"]:
+            continue
+        cid = (n or o)["cadre_id"]
+        touched.add(cid)
+        cur = items.loc[iid].to_dict() if iid in items.index and not isinstance(items.loc[iid], pd.DataFrame) else None
+        rows.append(_row(cid, old_ranks.get(cid), new_ranks.get(cid), iid, (n or o)["code"],
+                         o["counted"] if o else None, n["counted"] if n else None,
+                         _reason(cur if n or (cur and cur["status"] != checks.COUNTED) else None)))
+    for cid in sorted(set(old_ranks) | set(new_ranks)):
+        if cid in touched:
+            continue
+        o, n = old_ranks.get(cid), new_ranks.get(cid)
+        if o and n and (o["score"], o["rank"], o["band"]) == (n["score"], n["rank"], n["band"]):
+            continue
+        rows.append(_row(cid, o, n, "", "", None, None,
+                         "他人积分更正引起名次或等次变化" if o and n and o["score"] == n["score"] else "名册或计分变化"))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _row(cid, o, n, iid, code, old_v, new_v, reason) -> dict:
+    ref = n or o or {}
+    return {"干部编号": cid, "姓名": ref.get("name", ""), "单位": ref.get("unit", ""), "排名分组": ref.get("group", ""),
+            "事项ID": iid, "项目代码": code, "原分值": _n(old_v), "新分值": _n(new_v),
+            "原积分": _n(o["score"]) if o else None, "新积分": _n(n["score"]) if n else None,
+            "原名次": o["rank"] if o else None, "新名次": n["rank"] if n else None,
+            "原等次": o["band"] if o else "", "新等次": n["band"] if n else "", "原因": reason}
+
+
+def _n(v):
+    if v is None:
+        return None
+    f = float(v)
+    return int(f) if f.is_integer() else f
+
+
+def notice_lines(df: pd.DataFrame, public_groups) -> list[str]:
+    """Sentences for the re-issued public notice: public groups only, no 干部编号."""
+    lines = []
+    for cid, g in df[df["排名分组"].isin(public_groups)].groupby("干部编号", sort=True):
+        first = g.iloc[0]
+        parts = [f"{first['姓名']}（{first['单位']}）"]
+        reasons = "、".join(dict.fromkeys(r for r in g["原因"] if r))
+        if reasons:
+            parts.append(f"因{reasons}")
+        change = []
+        if first["原积分"] != first["新积分"]:
+            change.append(f"积分由{_fmt(first['原积分'])}分更正为{_fmt(first['新积分'])}分")
+        if first["原名次"] != first["新名次"]:
+            change.append(f"名次由第{_fmt(first['原名次'])}名更正为第{_fmt(first['新名次'])}名")
+        if first["原等次"] != first["新等次"]:
+            change.append(f"等次由“{first['原等次'] or '无'}”更正为“{first['新等次'] or '无'}”")
+        if change:
+            lines.append("，".join(parts) + "，" + "，".join(change) + "。")
+    return lines
+
+
+def _fmt(v) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return "—"
+    return f"{v:g}" if isinstance(v, float) else str(v)

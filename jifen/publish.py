@@ -1,0 +1,119 @@
+"""发布归档: archive a settled period, and hold later runs to what was published.
+
+`publish PERIOD` copies the period's notice, attachment, the rulebook, the manifest and a
+snapshot (JSON) into archive/PERIOD/N/. Every later run recomputes each published period
+with its archived rulebook and lists any difference from the latest snapshot as 更正说明.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from jifen import corrections
+from jifen import problems as pb
+from jifen.rulebook import period_key, read_rulebook
+
+SNAPSHOT = "snapshot.json"
+
+
+def latest_snapshots(archive_dir: Path) -> dict:
+    """period key → (N, folder) of its latest publication."""
+    out = {}
+    if not archive_dir.is_dir():
+        return out
+    for d in sorted(archive_dir.iterdir()):
+        key = period_key(d.name) if d.is_dir() else None
+        if key is None or key != d.name:
+            continue
+        numbered = [int(x.name) for x in d.iterdir() if x.is_dir() and re.fullmatch(r"\d+", x.name)
+                    and (x / SNAPSHOT).exists()]
+        if numbered:
+            n = max(numbered)
+            out[key] = (n, d / str(n))
+    return out
+
+
+def settle_published(res, parsed) -> None:
+    """Recompute published periods with their archived rulebook; collect 更正说明."""
+    from jifen import pipeline
+
+    for key, (n, folder) in latest_snapshots(res.options.archive_dir).items():
+        period = next((p for p in res.periods if p.key == key), None)
+        if period is None:
+            continue
+        try:
+            snap = json.loads((folder / SNAPSHOT).read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            res.problems.append(pb.warning("archive-unreadable", f"归档 {key}/{n} 的快照无法读取（{exc}），未与之比对",
+                                           "请勿手工修改 archive 文件夹。", file=f"archive/{key}/{n}/{SNAPSHOT}"))
+            continue
+        res.published[key] = {"n": n, "folder": folder}
+        if snap.get("rulebook_sha256") != res.rulebook.sha256 and (folder / "rulebook.xlsx").exists():
+            try:
+                archived = read_rulebook(folder / "rulebook.xlsx")
+            except pb.RulebookError:
+                archived = None
+            if archived is not None:
+                alt = pipeline.Result(res.options)
+                pipeline.compute(alt, parsed, archived, problems=False)
+                _substitute(res, alt, key)
+                res.notes.append(f"{period.title}已发布，按发布时归档的积分规则计算（现行规则不改写已发布期间）。")
+        table = corrections.compare(snap, res, period)
+        if len(table):
+            res.corrections[key] = table
+
+
+def _substitute(res, alt, key: str) -> None:
+    import pandas as pd
+
+    res.ranks = pd.concat([res.ranks[res.ranks["period"] != key], alt.ranks[alt.ranks["period"] == key]],
+                          ignore_index=True)
+    res.scores = pd.concat([res.scores[res.scores["period"] != key], alt.scores[alt.scores["period"] == key]],
+                           ignore_index=True)
+
+
+def publish(res, target: str) -> tuple[bool, str]:
+    """Archive `target` (2026Q1 or 2026) from this run's outputs → (ok, message for the clerk)."""
+    from jifen.outputs import notice
+
+    key = period_key(target)
+    if key is None:
+        return False, f"无法识别要发布的期间“{target}”，请写成 2026Q1 或 2026。"
+    period = next((p for p in res.periods if p.key == key), None)
+    if period is None:
+        return False, f"输入中没有 {target} 的数据，未发布。"
+    if not period.complete:
+        return False, f"{period.title}尚不完整（三个月或十二个月都有数据才算完整），不能发布。"
+    if res.fatal or res.filled_in_place:
+        return False, "本次运行未能完成，未发布。"
+    doc, attachment = notice.notice_paths(res.options.output_dir, period)
+    needed = [doc, attachment, res.options.output_dir / "运行清单.xlsx"]
+    missing = [p.name for p in needed if not p.exists()]
+    if missing or (res.log and res.log.failed):
+        return False, "有输出文件未能写入（" + "、".join(missing or [f for f, _ in res.log.failed]) + "），未发布。"
+    base = res.options.archive_dir / key
+    base.mkdir(parents=True, exist_ok=True)
+    taken = [int(x.name) for x in base.iterdir() if re.fullmatch(r"\d+", x.name)]
+    n = max(taken, default=0) + 1
+    tmp = Path(tempfile.mkdtemp(prefix=".publishing-", dir=base))
+    try:
+        for p in needed + [doc.with_suffix(".pdf")]:
+            if p.exists():
+                shutil.copy2(p, tmp / p.name)
+        shutil.copy2(res.options.rulebook, tmp / "rulebook.xlsx")
+        data = corrections.snapshot(res, period)
+        data["published"] = n
+        (tmp / SNAPSHOT).write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), "utf-8")
+        tmp.rename(base / str(n))
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    pending = int(((res.items["status"] == "待审核") & res.items["month"].isin(period.months)).sum())
+    msg = f"已发布 {period.title}：{base / str(n)}"
+    if pending:
+        msg += f"（注意：该期间仍有 {pending} 项待审核，之后的审核结论将作为更正说明列出）"
+    return True, msg
