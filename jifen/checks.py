@@ -39,7 +39,8 @@ def prepare_items(records: list[dict], rulebook) -> pd.DataFrame:
         return df
     text_cols = ["item_id", "fingerprint", "source", "cadre_id", "name", "month", "code", "desc", "matter",
                  "evidence", "note", "basis", "registrar", "reg_id", "file", "sheet", "decl"]
-    df[text_cols] = df[text_cols].fillna("").astype(object)
+    for col in text_cols:
+        df[col] = df[col].astype(object).where(df[col].notna(), "")
     df["qty_dec"] = df["qty_raw"].map(nz.number)
     df["qty"] = df["qty_dec"].map(lambda q: float(q) if q is not None else None).astype("float64")
     df["date"] = df["date_raw"].map(nz.date)

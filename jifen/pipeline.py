@@ -41,6 +41,8 @@ class Result:
     notes: list = field(default_factory=list)      # one-line remarks for the console
     published: dict = field(default_factory=dict)  # period key → latest archived snapshot info
     corrections: dict = field(default_factory=dict)  # period key → 更正说明 DataFrame
+    proposals: dict = field(default_factory=dict)    # year → 结果运用 DataFrame
+    bands: pd.DataFrame | None = None                # band history behind the proposals
     scored: pd.DataFrame | None = None
     periods: list = field(default_factory=list)
     scores: pd.DataFrame | None = None
@@ -101,6 +103,8 @@ def run(opts: Options) -> Result:
     if not res.roster.empty:
         from jifen import publish
         publish.settle_published(res, parsed)                # archived rules, 更正说明
+        settle_consequences(res, publish.archived_snapshots(opts.archive_dir),
+                            [h for p in parsed for h in p.history])
     if opts.write:
         from jifen.outputs import write_all
         res.log = write_all(res)
@@ -108,6 +112,21 @@ def run(opts: Options) -> Result:
         from jifen.outputs import write_report_only
         res.log = write_report_only(res)
     return res
+
+
+def settle_consequences(res: Result, archived: list, history: list) -> None:
+    """结果运用 for every year computed, from computed, archived and historical bands."""
+    from jifen import consequences
+
+    bands, warnings = consequences.band_history(res.ranks, res.periods, archived, history)
+    res.problems += warnings
+    res.bands = bands
+    for period in res.periods:
+        if period.kind != "year":
+            continue
+        props = consequences.proposals(bands, period.year, period.complete, res.rulebook.params)
+        res.proposals[period.year] = props
+        res.ranks = consequences.apply_no_honours(res.ranks, props, period.year)
 
 
 def compute(res: Result, parsed: list, rulebook: Rulebook, problems: bool = True) -> Result:

@@ -37,6 +37,17 @@ def latest_snapshots(archive_dir: Path) -> dict:
     return out
 
 
+def archived_snapshots(archive_dir: Path) -> list[dict]:
+    """The latest snapshot of every published period (for the multi-year rules)."""
+    out = []
+    for key, (_n, folder) in sorted(latest_snapshots(archive_dir).items()):
+        try:
+            out.append(json.loads((folder / SNAPSHOT).read_text("utf-8")))
+        except (OSError, ValueError):
+            continue
+    return out
+
+
 def settle_published(res, parsed) -> None:
     """Recompute published periods with their archived rulebook; collect 更正说明."""
     from jifen import pipeline

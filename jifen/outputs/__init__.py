@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jifen import consequences
 from jifen import problems as pb
 from jifen.outputs.atomic import OutputLog
 
@@ -34,6 +35,10 @@ def write_all(res) -> OutputLog:
                 if period.key in res.corrections:
                     extra.append(("更正说明", res.corrections[period.key],
                                   f"{period.title}更正说明（与已发布结果相比）"))
+                talks = consequences.talks_due(res.proposals.get(period.year, consequences.empty()), period.key)
+                if len(talks):
+                    extra.append(("组织约谈", talks[["干部编号", "姓名", "结果", "依据"]],
+                                  f"{period.title}应进行组织约谈的人员（连续3个季度排在末位）"))
                 notice.write_quarter_attachment(res, period, log, extra)
             elif period.kind == "month":
                 monthly.write_monthly(res, period, log)

@@ -1,41 +1,74 @@
-"""年度排名/YYYY年度积分排名.xlsx (内部资料): the annual ranking leaders receive."""
+"""年度排名/YYYY年度积分排名.xlsx (内部资料): the workbook leaders receive by email.
+
+Sheets: 年度排名, 先进人员, 末位人员, 季度汇总, 结果运用, 单位统计, 分布图 (native charts), 说明.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from jifen import ranking
+from jifen import __version__, ranking, reviews
 from jifen.outputs import common
 from jifen.outputs.xlsx import Book, write_table
 from jifen.rules_default import PARAMETERS
 
 ANNUAL_COLUMNS = ["排名分组", "名次", "干部编号", "姓名", "单位", "职务", "基础分", "加分", "扣分", "年度积分",
                   "等次", "一季度名次", "二季度名次", "三季度名次", "四季度名次", "备注"]
+QCN = "一二三四"
+BINS = [(-1e9, 90, "90分以下"), (90, 95, "90～95分"), (95, 100, "95～100分"), (100, 100.0001, "100分"),
+        (100.0001, 105, "100～105分"), (105, 110, "105～110分"), (110, 1e9, "110分及以上")]
 
 
 def _rank_value(v):
     return None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else int(v)
 
 
+def _ordered(df: pd.DataFrame) -> pd.DataFrame:
+    order = {g: i for i, g in enumerate(ranking.group_order(set(df["group"])))}
+    return df.assign(_g=df["group"].map(order)).sort_values(["_g", "rank", "cadre_id"], kind="stable",
+                                                            na_position="last").drop(columns="_g")
+
+
 def annual_frame(ranks: pd.DataFrame, period) -> pd.DataFrame:
     """The 年度排名 sheet's rows: groups in order, ranked first, then the unranked."""
-    year = ranks[ranks["period"] == period.key].copy()
-    order = {g: i for i, g in enumerate(ranking.group_order(set(year["group"])))}
-    year["_g"] = year["group"].map(order)
-    year = year.sort_values(["_g", "rank", "cadre_id"], kind="stable", na_position="last")
-    quarters = {}
-    for q in range(1, 5):
-        qr = ranks[ranks["period"] == f"{period.year}Q{q}"].set_index("cadre_id")["rank"]
-        quarters[q] = year["cadre_id"].map(qr)
+    year = _ordered(ranks[ranks["period"] == period.key])
+    quarters = {q: year["cadre_id"].map(ranks[ranks["period"] == f"{period.year}Q{q}"].set_index("cadre_id")["rank"])
+                for q in range(1, 5)}
     return pd.DataFrame({
         "排名分组": year["group"], "名次": [_rank_value(v) for v in year["rank"]],
         "干部编号": year["cadre_id"], "姓名": year["name"], "单位": year["unit"], "职务": year["post"],
         "基础分": year["base"].map(common.num), "加分": year["bonus"].map(common.num),
         "扣分": year["penalty"].map(common.num), "年度积分": year["score"].map(common.num),
         "等次": year["band"],
-        **{f"{c}季度名次": [_rank_value(v) for v in quarters[q]] for q, c in zip(range(1, 5), "一二三四")},
+        **{f"{QCN[q - 1]}季度名次": [_rank_value(v) for v in quarters[q]] for q in range(1, 5)},
         "备注": year["note"],
     }, columns=ANNUAL_COLUMNS)
+
+
+def quarter_summary(ranks: pd.DataFrame, period) -> pd.DataFrame:
+    year = _ordered(ranks[ranks["period"] == period.key])
+    out = pd.DataFrame({"排名分组": year["group"], "干部编号": year["cadre_id"], "姓名": year["name"],
+                        "单位": year["unit"]})
+    for q in range(1, 5):
+        qr = ranks[ranks["period"] == f"{period.year}Q{q}"].set_index("cadre_id")
+        ids = year["cadre_id"]
+        out[f"{QCN[q - 1]}季度积分"] = ids.map(qr["score"]).map(lambda v: None if pd.isna(v) else common.num(v)).values
+        out[f"{QCN[q - 1]}季度名次"] = [_rank_value(v) for v in ids.map(qr["rank"])]
+        out[f"{QCN[q - 1]}季度等次"] = ids.map(qr["band"]).fillna("").values
+    out["年度积分"] = year["score"].map(common.num).values
+    out["年度等次"] = year["band"].values
+    return out.reset_index(drop=True)
+
+
+def unit_stats(ranks: pd.DataFrame, period) -> pd.DataFrame:
+    year = ranks[(ranks["period"] == period.key) & ranks["ranked"]]
+    rows = []
+    for unit, g in year.groupby("unit", sort=True):
+        rows.append({"单位": unit, "参加排名人数": len(g), "平均积分": common.num(round(g["score"].mean(), 2)),
+                     "最高分": common.num(g["score"].max()), "最低分": common.num(g["score"].min()),
+                     "先进人数": int((g["band"] == ranking.TOP).sum()),
+                     "末位人数": int((g["band"] == ranking.BOTTOM).sum())})
+    return pd.DataFrame(rows, columns=["单位", "参加排名人数", "平均积分", "最高分", "最低分", "先进人数", "末位人数"])
 
 
 def params_frame(rulebook) -> pd.DataFrame:
@@ -53,18 +86,105 @@ def params_frame(rulebook) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def method_frame(res, period) -> pd.DataFrame:
+    p = res.rulebook.params
+    top, low = f"{round(p['先进比例'] * 100):g}%", f"{round(p['末位比例'] * 100):g}%"
+    lines = [
+        ("程序版本", __version__),
+        ("规则文件 SHA-256", res.rulebook.sha256),
+        ("期间", period.title + ("" if period.complete else "（年度不完整，年度末位不计入连续年度的结果运用）")),
+        ("积分计算", "年度积分 = 基础分（扣减基础积分子项，每子项年度扣分不超过其上限）+ 奖励加分 − 惩戒扣分；同一事项全年按最高分值计一次。"),
+        ("排名", "在各排名分组内按年度积分从高到低排名，积分相同的名次相同（如 1、2、2、4），同分者按干部编号排列。"),
+        ("先进、末位名额", f"名额 = 参加排名人数 × 比例（先进 {top}、末位 {low}），按十进制四舍五入，且不少于最少人数 {p['最少人数']} 人。"),
+        ("并列", "名额边界上的并列全部计入（备注“并列超额”）；并列人员同时落入先进和末位的，均不确定（备注“并列无法区分”）；全组积分相同的，不确定先进和末位。"),
+        ("末位分数线", f"积分低于 {common.num(float(res.rulebook.bottom_line))} 分才可能列为末位（没有被扣分的干部不列为末位）。"),
+        ("参加排名条件", f"期末在册，且年度内在册满 {p['年度最少在册月数']} 个月（季度满 {p['季度最少在册月数']} 个月），以月末在册为准。"),
+    ]
+    return pd.DataFrame(lines, columns=["项目", "内容"])
+
+
+def _charts(book: Book, ws, ranks: pd.DataFrame, period) -> None:
+    year = ranks[(ranks["period"] == period.key) & ranks["ranked"]]
+    groups = ranking.group_order(set(year["group"]))
+    ws.write_string(0, 0, "积分分布（人数）", book.fmt["bold"])
+    ws.write_string(1, 0, "分数段", book.fmt["head"])
+    for j, g in enumerate(groups):
+        ws.write_string(1, j + 1, g, book.fmt["head"])
+    for i, (lo, hi, label) in enumerate(BINS):
+        ws.write_string(2 + i, 0, label, book.fmt["text"])
+        for j, g in enumerate(groups):
+            s = year[year["group"] == g]["score"]
+            ws.write_number(2 + i, j + 1, int(((s >= lo) & (s < hi)).sum()), book.fmt["int"])
+    dist = book.wb.add_chart({"type": "column"})
+    for j, g in enumerate(groups):
+        dist.add_series({"name": ["分布图", 1, j + 1], "categories": ["分布图", 2, 0, 1 + len(BINS), 0],
+                         "values": ["分布图", 2, j + 1, 1 + len(BINS), j + 1]})
+    dist.set_title({"name": f"{period.title}积分分布"})
+    dist.set_y_axis({"name": "人数"})
+    dist.set_size({"width": 620, "height": 320})
+    ws.insert_chart(1, len(groups) + 2, dist)
+    top = 4 + len(BINS)
+    ws.write_string(top, 0, "各季度平均积分", book.fmt["bold"])
+    ws.write_string(top + 1, 0, "季度", book.fmt["head"])
+    for j, g in enumerate(groups):
+        ws.write_string(top + 1, j + 1, g, book.fmt["head"])
+    for q in range(1, 5):
+        ws.write_string(top + 1 + q, 0, f"第{q}季度", book.fmt["text"])
+        qr = ranks[(ranks["period"] == f"{period.year}Q{q}") & ranks["ranked"]]
+        for j, g in enumerate(groups):
+            s = qr[qr["group"] == g]["score"]
+            if len(s):
+                ws.write_number(top + 1 + q, j + 1, round(float(s.mean()), 2), book.fmt["num"])
+            else:
+                ws.write_blank(top + 1 + q, j + 1, None, book.fmt["num"])
+    trend = book.wb.add_chart({"type": "line"})
+    for j, g in enumerate(groups):
+        trend.add_series({"name": ["分布图", top + 1, j + 1], "categories": ["分布图", top + 2, 0, top + 5, 0],
+                          "values": ["分布图", top + 2, j + 1, top + 5, j + 1], "marker": {"type": "circle"}})
+    trend.set_title({"name": f"{period.year}年各季度平均积分"})
+    trend.set_size({"width": 620, "height": 320})
+    ws.insert_chart(top + 8, len(groups) + 2, trend)
+    ws.set_column(0, 0, 14)
+    ws.set_column(1, len(groups), 14)
+
+
 def write_annual(res, period, log) -> None:
     book = Book(f"{period.year}年度积分排名", internal=True, stamp=common.stamp(res))
     df = annual_frame(res.ranks, period)
     tints = ["good" if b == "先进" else "bad" if b == "末位" else "" for b in df["等次"]]
-    ws = book.sheet("年度排名")
     county = res.rulebook.params["县名"]
-    write_table(book, ws, df, title=f"{county}县科级领导干部及后备干部{period.title}日常积分排名",
-                subtitle=f"内部资料　{common.stamp(res)}", row_formats=tints,
+    sub = f"内部资料　{common.stamp(res)}"
+    write_table(book, book.sheet("年度排名"), df, title=f"{county}县科级领导干部及后备干部{period.title}日常积分排名",
+                subtitle=sub, row_formats=tints,
                 widths={"排名分组": 12, "名次": 6, "干部编号": 10, "姓名": 9, "单位": 22, "职务": 14,
                         "备注": 36}, wrap={"备注"})
+    for band, name in ((ranking.TOP, "先进人员"), (ranking.BOTTOM, "末位人员")):
+        part = df[df["等次"] == band][["排名分组", "名次", "干部编号", "姓名", "单位", "职务", "年度积分", "备注"]]
+        write_table(book, book.sheet(name), part, title=f"{period.title}{name}名单（按排名分组）", subtitle=sub,
+                    widths={"单位": 22, "职务": 14, "备注": 36}, wrap={"备注"})
+    write_table(book, book.sheet("季度汇总"), quarter_summary(res.ranks, period),
+                title=f"{period.year}年各季度积分、名次和等次", subtitle=sub, widths={"单位": 20})
+    props = res.proposals.get(period.year, pd.DataFrame(columns=["干部编号", "姓名", "结果", "依据", "期间"]))
+    write_table(book, book.sheet("结果运用"), props[["干部编号", "姓名", "结果", "依据"]],
+                title=f"{period.title}积分结果运用建议（供县委组织部研究）", subtitle=sub,
+                widths={"结果": 16, "依据": 70}, wrap={"依据"})
+    write_table(book, book.sheet("单位统计"), unit_stats(res.ranks, period), title=f"{period.title}各单位积分统计",
+                subtitle=sub, widths={"单位": 22})
+    _charts(book, book.sheet("分布图"), res.ranks, period)
     ws = book.sheet("说明")
-    write_table(book, ws, params_frame(res.rulebook), title="计分参数", autofilter=False,
-                widths={"参数": 18, "取值": 30, "说明": 80}, wrap={"说明"})
+    r = write_table(book, ws, method_frame(res, period), title="计分和排名说明", autofilter=False,
+                    widths={"项目": 18, "内容": 90}, wrap={"内容"}, freeze=False, repeat=False)
+    r = write_table(book, ws, params_frame(res.rulebook), title="计分参数", start_row=r + 1, autofilter=False,
+                    freeze=False, repeat=False, wrap={"说明"})
+    from jifen.outputs.manifest import manifest_frame
+    r = write_table(book, ws, manifest_frame(res), title="输入文件清单", start_row=r + 1, autofilter=False,
+                    freeze=False, repeat=False)
+    fraud = res.items[(res.items["reject_reason"] == reviews.FRAUD) & (res.items["year"] == period.year)]
+    fraud_df = pd.DataFrame({"事项ID": fraud["item_id"], "干部编号": fraud["cadre_id"], "姓名": fraud["name"],
+                             "项目代码": fraud["code"], "事项说明": fraud["desc"], "审核依据": fraud["decision"]})
+    write_table(book, ws, fraud_df, title="审核认定为弄虚作假的事项", start_row=r + 1, autofilter=False,
+                freeze=False, repeat=False)
+    ws.set_column(0, 0, 40)
+    ws.set_column(1, 1, 70)
     out = res.options.output_dir / "年度排名" / f"{period.year}年度积分排名.xlsx"
     log.write(out, book.close())

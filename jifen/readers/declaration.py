@@ -51,11 +51,16 @@ def read_declaration_sheet(rows, hr, cols, file, sheet):
         return row[c] if c is not None and c < len(row) else None
 
     items = []
+    last_item_row = max((r for r in range(hr + 1, len(rows))
+                         if not (locate.is_blank(get(rows[r], "项目代码")) and locate.is_blank(get(rows[r], "数量")))),
+                        default=hr)
     for r in range(hr + 1, len(rows)):
         row = rows[r]
         code_raw, qty_raw = get(row, "项目代码"), get(row, "数量")
+        if locate.canon(code_raw) == "项目代码" and locate.canon(qty_raw) == "数量":
+            continue  # a repeated header (a second section of the table)
         if locate.is_blank(code_raw) and locate.is_blank(qty_raw):
-            if _is_footer(row):
+            if r > last_item_row and _is_footer(row):
                 break
             content = [get(row, n) for n in ("事项说明", "同一事项标识", "发生日期", "佐证材料")]
             if all(locate.is_blank(v) for v in content):

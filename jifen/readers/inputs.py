@@ -15,6 +15,7 @@ from jifen import problems as pb
 from jifen.readers import book as bk
 from jifen.readers import classify as cl
 from jifen.readers.declaration import read_declaration_sheet
+from jifen.readers.history import read_history_sheet
 from jifen.readers.register import read_register_sheet
 from jifen.readers.review import read_review_sheet
 from jifen.readers.roster import read_roster_sheet
@@ -54,6 +55,8 @@ def scan_inputs(input_dir: Path) -> tuple[list[Path], list[FileInfo]]:
             continue
         rel = p.relative_to(input_dir).as_posix()
         if any(part.startswith(".") for part in Path(rel).parts):
+            skipped.append(FileInfo(rel, size=p.stat().st_size, status="跳过",
+                                    note="隐藏文件或隐藏文件夹中的文件（系统或同步软件产生），不作为数据读取"))
             continue
         if p.name.startswith("~$"):
             skipped.append(FileInfo(rel, size=p.stat().st_size, status="跳过",
@@ -80,7 +83,7 @@ def parse_file(path: Path, rel: str) -> Parsed:
     if book is None:
         info.status = "无法读取"
         return out
-    stem = Path(rel).stem
+    stem = Path(rel).with_suffix("").as_posix()
     template = read_template_info(book)
     for sheet in book.sheets:
         if sheet.name == TEMPLATE_SHEET:
@@ -102,7 +105,8 @@ def parse_file(path: Path, rel: str) -> Parsed:
             out.roster += recs
         elif kind == cl.DECLARATION:
             decl, recs, probs = read_declaration_sheet(sheet.rows, hr, cols, rel, sheet.name)
-            decl["sha256"] = info.sha256
+            # the sheet's own content: two sheets of one file are two declarations
+            decl["sha256"] = file_sha256(repr(sheet.rows).encode("utf-8"))
             decl["template"] = template
             for rec in recs:
                 rec["decl"] = f"{rel}|{sheet.name}"
@@ -118,9 +122,8 @@ def parse_file(path: Path, rel: str) -> Parsed:
             recs, probs = read_review_sheet(sheet.rows, hr, cols, rel, sheet.name)
             out.reviews += recs
         else:
-            # 历史结果 is read with the consequences over years; recognised here so it is not
-            # reported as an unknown workbook.
-            recs, probs = [], []
+            recs, probs = read_history_sheet(sheet.rows, hr, cols, rel, sheet.name)
+            out.history += recs
         out.problems += probs
     info.n_items = len(out.items)
     if not info.kinds:

@@ -64,7 +64,7 @@ def find_field(rows, names, stop_row: int | None = None, known_labels=()):
                 if is_blank(nxt):
                     continue
                 if isinstance(nxt, str) and nz.label(nxt) in labels:
-                    return None, r, c2
+                    return None, r, c + 1
                 return nxt, r, c2
             return None, r, c + 1
     return None, None, None

@@ -26,6 +26,10 @@ def read_register_sheet(rows, hr, cols, file, sheet, stem):
         row = rows[r]
         if all(locate.is_blank(get(row, n)) for n in ("干部编号", "项目代码", "数量", "事项说明")):
             continue
+        if locate.canon(get(row, "项目代码")) == "项目代码":
+            continue  # a repeated header
+        if all(locate.is_blank(get(row, n)) for n in ("数量", "月份")) and _is_note(row):
+            continue  # 制表人：…, 注：… under the table
         reg_id = nz.text(get(row, "登记编号")).replace(" ", "")
         if not reg_id:
             reg_id = f"{stem}-{r + 1}"
@@ -46,3 +50,11 @@ def read_register_sheet(rows, hr, cols, file, sheet, stem):
             "cols": {k: pb.col_letter(v) for k, v in cols.items() if k in FIELDS},
         })
     return items, problems
+
+
+_NOTE_WORDS = ("制表", "注：", "注:", "备注：", "审核人", "填表", "签字", "日期：", "说明：")
+
+
+def _is_note(row) -> bool:
+    texts = [nz.text(v) for v in row if isinstance(v, str) and nz.text(v)]
+    return bool(texts) and any(t.startswith(w) or w in t for t in texts for w in _NOTE_WORDS)
