@@ -155,12 +155,15 @@ def apply_decisions(items: pd.DataFrame, standing: dict, review_required: bool) 
     items["decision"] = ""
     items["review_value"] = float("nan")
     items["reject_reason"] = ""
+    valid_ids = set(items.loc[items["status"] != checks.INVALID, "item_id"])
     for idx, iid, status in zip(items.index, items["item_id"], items["status"]):
         d = standing.get(iid)
         if d is None:
             continue
         label = f"{d['type']}{d['conclusion']}（{d['reviewer'] or '未署名'}，{d['date']:%Y-%m-%d}，{d['file']} 第{d['row']}行）"
         if status == checks.INVALID:
+            if iid in valid_ids:
+                continue   # a held-back copy of an item whose valid copy takes the decision
             problems.append(pb.warning(
                 "review-on-invalid-item", f"事项 {iid} 校验未通过（{items.at[idx, 'reason']}），审核结论未采用",
                 "请先按校验报告改正该事项。", **_where(d, "审核结论")))
