@@ -111,11 +111,14 @@ def settle_decisions(decisions: list[dict]) -> tuple[dict, list[dict], list[pb.P
         groups.setdefault(d["matched_id"], []).append(d)
     standing = {}
     for iid, group in groups.items():
-        group = sorted(group, key=lambda d: (d["date"] or dt.date.min, d["file"], d["row"]))
+        # identical repeats credit the list where the decision was made, not the program's
+        # echo of it in a later copy's 已审核事项 sheet
+        group = sorted(group, key=lambda d: (d["date"] or dt.date.min, d["sheet"] == "已审核事项", d["file"],
+                                             d["row"]))
         current, current_audit = None, None
         by_date: dict = {}
         for d in group:
-            by_date.setdefault(d["date"], []).append(d)
+            by_date.setdefault(d["date"], []).append(d)   # keeps the preference order above
         for date in sorted(by_date):
             same_day = by_date[date]
             distinct = {_signature(d) for d in same_day}

@@ -432,7 +432,7 @@ def test_unreadable_file_does_not_stop_the_run(inp):
     (inp / "申报/坏文件.xlsx").write_bytes(b"not a workbook at all")
     declare(inp, "申报/好文件.xlsx", [{"code": "J1-4"}])
     res = go(inp)
-    p = one(res, "unreadable-file")
+    p = one(res, "text-renamed")
     assert (p.level, p.file) == (ERR, "申报/坏文件.xlsx")
     assert status(res, "申报/好文件.xlsx", 6) == PENDING
     assert res.balance()["files_rejected"] == 1 and res.balance()["files_read"] == 2

@@ -390,12 +390,13 @@ def test_unrecognised_workbook(tmp_path):
     assert p.info.status == "未识别" and p.info.kinds == [] and p.items == [] and p.roster == []
 
 
-@pytest.mark.parametrize("content", [b"this is a Word document, not a workbook", b"", b"PK\x03\x04broken zip"])
-def test_unreadable_file(tmp_path, content):
+@pytest.mark.parametrize("content, code", [(b"this is a Word document, not a workbook", "text-renamed"),
+                                           (b"", "empty-file"), (b"PK\x03\x04broken zip", "damaged-zip")])
+def test_unreadable_file(tmp_path, content, code):
     path = tmp_path / "申报.xlsx"
     path.write_bytes(content)
     p = parse_file(path, "子目录/申报.xlsx")
-    prob = only(p, "unreadable-file")
+    prob = only(p, code)
     assert (prob.level, prob.file) == (pb.ERROR, "子目录/申报.xlsx")
     assert p.info.status == "无法读取" and p.info.size == len(content) and len(p.info.sha256) == 64
     assert p.items == [] and p.declarations == []

@@ -1,6 +1,6 @@
 """Generate the fictional demo county 云溪县 (year 2025) into input/.
 
-    python tools/make_demo.py [--out DIR] [--mistakes-md FILE]
+    python tools/make_demo.py [--out DIR] [--mistakes-md FILE] [--no-reviews]
 
 The repository ships this demo so a clerk (and the tests) can run the program on something that
 looks like a real county: a roster, one declaration workbook per cadre and month, the Organization
@@ -18,9 +18,19 @@ Why it looks the way it does:
   cadres at the bottom several quarters and years) and about ten deliberate mistakes are listed
   in the DATA section below and in tools/demo_mistakes.md (written with --mistakes-md).
 
+Second stage (skipped with --no-reviews): the review round trip.  The real program is run on the
+generated inputs, and its review list (待审核清单) is filled in the way a clerk does it, one copy per
+quarter, each copy made from the list the program regenerated after the previous ones were in
+place; the copies are saved as input/审核结论/2025年第一季度审核结论.xlsx … 第四季度, plus
+2025年申辩复核.xlsx, where one rejected item is passed on appeal (申辩复核).  December (and two
+November items) stay 待审核, so the first double-click shows every state an item can be in.
+The decisions are listed in REVIEW_* below and in tools/demo_mistakes.md.
+
 Safety: before writing, it deletes only files it produces itself (its exact output paths, plus
 stale files in its own subfolders whose names follow its naming patterns), never anything outside
-the target folder and never a review-decision folder such as input/审核结论/.
+the target folder.  In a review-decision folder (审核结论/) it deletes only the five files it
+writes itself, by exact name (also with --no-reviews, so that no stale decisions are left behind),
+and never looks at any other file there: a clerk's own decisions are safe.
 """
 
 from __future__ import annotations
@@ -30,7 +40,9 @@ import calendar
 import io
 import random
 import re
+import shutil
 import sys
+import tempfile
 import zipfile
 from copy import copy
 from dataclasses import dataclass, field
@@ -816,6 +828,267 @@ NOTE_TEXT = (
 )
 
 # =============================================================================================
+# Stage 2: the review round trip (审核结论), filled in as the department's clerks do it
+# =============================================================================================
+
+REVIEW_DIR = "审核结论"
+QUARTER_FILES = {q: f"{REVIEW_DIR}/{YEAR}年第{QUARTER_CN[q]}季度审核结论.xlsx" for q in range(1, 5)}
+APPEAL_FILE = f"{REVIEW_DIR}/{YEAR}年申辩复核.xlsx"
+REVIEW_RELS = [*QUARTER_FILES.values(), APPEAL_FILE]   # the only files make_demo touches in 审核结论/
+# The order the clerks worked in: each file is a copy of the list the program wrote after the
+# previous ones were in input/ (so a later file repeats the earlier decisions, identically, in its
+# 已审核事项 sheet).  The appeal is decided on 2025-10-20, after the third quarter's review and
+# before the fourth's.
+REVIEW_STEPS = [("quarter", 1), ("quarter", 2), ("quarter", 3), ("appeal", None), ("quarter", 4)]
+
+REVIEWERS = ["赵敏", "李红"]        # alternate by unit (UNIT_LAYOUT order)
+REVIEW_DAY = 8                      # items of a month are reviewed on the 8th of the next month
+DECIDED_THROUGH = 11                # December's items stay 待审核 (reviewed in January)
+
+
+@dataclass
+class Verdict:
+    """A decision that is not a plain 通过; code and text guard against a changed demo."""
+    code: str                  # 项目代码 the item must have
+    text: str                  # … and a phrase of its 事项说明
+    conclusion: str            # 通过 / 不通过 / 调整, or "" = left open (初评意见 only)
+    first: str                 # 初评意见
+    opinion: str = ""          # 审核意见
+    reason: str = ""           # 不通过原因
+    value: float | None = None  # 审核分值 (调整)
+
+
+# 事项ID → the decision of the first review (初审).
+REVIEW_SPECIAL = {
+    # rejected for lack of evidence (the declaration's 佐证材料 is empty), passed on appeal below
+    "H0005-2025-09-1": Verdict("J6", "教师节", "不通过", "未附佐证材料",
+                               "未提供活动照片或组织单位证明，无法核实参加志愿服务的情况", reason="佐证不足"),
+    # a fabricated award: listed in the master ledger's 弄虚作假事项 sheet
+    "K0002-2025-07-1": Verdict("J1-4", "优秀党务工作者", "不通过", "未附表彰决定文号，需核对表彰名单",
+                               "经核对县委表彰决定，本年度全县优秀党务工作者名单中无本人，申报内容与事实不符",
+                               reason="弄虚作假"),
+    # the same secondment declared twice in one month
+    "K0013-2025-08-2": Verdict("J3", "第五轮巡察", "不通过", "与本月第1项内容相同",
+                               "与本月第1项为同一次抽调（县委第五轮巡察），重复申报，只计一次", reason="重复申报"),
+    # 2 articles declared, 1 accepted
+    "H0001-2025-06-1": Verdict("J5-3", "刊发2篇", "调整", "2篇中1篇疑为转载，需核对版面",
+                               "经核对报纸版面，其中1篇为转载稿件，按1篇计1分", value=1),
+    # left open: the clerk is still checking with the broadcaster
+    "K0020-2025-11-1": Verdict("J5-2", "广播电视台", "", "待向自治区广播电视台核实播出记录，暂缓审核"),
+    "K0022-2025-11-1": Verdict("J5-2", "广播电视台", "", "待向自治区广播电视台核实播出记录，暂缓审核"),
+}
+# The appeal (申辩复核), edited in the 已审核事项 sheet by the other reviewer.
+APPEAL_ID = "H0005-2025-09-1"
+APPEAL = Verdict("J6", "教师节", "通过", "本人提出申辩，补充学校出具的活动证明及现场照片",
+                 "申辩后补充佐证材料，核实属实")
+APPEAL_DATE = date(YEAR, 10, 20)
+
+
+def first_opinion(code: str, hint: str) -> str:
+    """初评意见 of an ordinary item, by what the clerk checked."""
+    if code == "J2":
+        text = "已核对年度考核结果通知，属实"
+    elif code.startswith("J1"):
+        text = "已核对表彰文件，属实"
+    elif code.startswith("J4"):
+        text = "已核对考核结果通报，属实"
+    elif code == "J3":
+        text = "已核对抽调通知及鉴定意见，属实"
+    elif code.startswith("J5"):
+        text = "已核对刊发版面（截图），属实"
+    elif code in ("J6", "J7"):
+        text = "经所在单位核实，属实"
+    elif code.startswith("K"):
+        text = "本人如实申报，属实"
+    else:
+        text = "属实"
+    if "申报分值" in hint:
+        text += "；申报分值有误，按规则分值计"
+    return text
+
+
+def reviewer_of(unit: str) -> str:
+    units = list(UNIT_LAYOUT)
+    return REVIEWERS[units.index(unit) % 2] if unit in units else REVIEWERS[0]
+
+
+class ListSheet:
+    """One sheet of the program's review list, columns found by their header labels."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        for r in range(1, 11):
+            labels = [c.value for c in ws[r]]
+            if "事项ID" in labels and "审核结论" in labels:
+                self.header = r
+                self.col = {v: i + 1 for i, v in enumerate(labels) if isinstance(v, str)}
+                return
+        raise SystemExit(f"待审核清单的“{ws.title}”表找不到表头（事项ID、审核结论），程序的输出格式可能已变化。")
+
+    def rows(self):
+        for r in range(self.header + 1, self.ws.max_row + 1):
+            if self.get(r, "事项ID"):
+                yield r
+
+    def get(self, r: int, label: str):
+        return self.ws.cell(r, self.col[label]).value
+
+    def put(self, r: int, label: str, value) -> None:
+        cell = self.ws.cell(r, self.col[label])
+        cell.value = value
+        if isinstance(value, datetime):
+            cell.number_format = "yyyy-mm-dd"
+
+    def decide(self, r: int, v: Verdict, reviewer: str, day: date, kind: str = "初审") -> None:
+        self.put(r, "初评意见", v.first)
+        if not v.conclusion:
+            return
+        self.put(r, "审核结论", v.conclusion)
+        self.put(r, "审核分值", v.value if v.conclusion == "调整" else None)
+        self.put(r, "不通过原因", v.reason if v.conclusion == "不通过" else None)
+        self.put(r, "审核意见", v.opinion or None)
+        self.put(r, "审核人", reviewer)
+        self.put(r, "审核日期", datetime(day.year, day.month, day.day))
+        self.put(r, "类型", kind)
+
+    def guard(self, r: int, iid: str, v: Verdict) -> None:
+        code, desc = self.get(r, "项目代码"), str(self.get(r, "事项说明") or "")
+        if code != v.code or v.text not in desc:
+            raise SystemExit(f"演示数据已变化：事项 {iid} 现在是 {code}“{desc}”，"
+                             f"不再是 REVIEW_SPECIAL 所指的 {v.code}“…{v.text}…”，请更新 tools/make_demo.py。")
+
+
+def fill_quarter(wb, quarter: int, log: list) -> set[str]:
+    """Decide the quarter's pending items (months ≤ DECIDED_THROUGH); → the special IDs seen."""
+    sheet = ListSheet(wb["待审核清单"])
+    months = {f"{YEAR}-{m:02d}" for m in range(3 * quarter - 2, 3 * quarter + 1) if m <= DECIDED_THROUGH}
+    seen = set()
+    for r in sheet.rows():
+        month = str(sheet.get(r, "月份") or "")
+        if month not in months:
+            continue
+        iid = sheet.get(r, "事项ID")
+        m = int(month[5:7])
+        day = date(YEAR, m + 1, REVIEW_DAY)
+        reviewer = reviewer_of(sheet.get(r, "单位") or "")
+        v = REVIEW_SPECIAL.get(iid)
+        if v is None:
+            v = Verdict(sheet.get(r, "项目代码"), "", "通过",
+                        first_opinion(str(sheet.get(r, "项目代码")), str(sheet.get(r, "校验提示") or "")))
+        else:
+            sheet.guard(r, iid, v)
+            seen.add(iid)
+        sheet.decide(r, v, reviewer, day)
+        log.append((QUARTER_FILES[quarter], iid, sheet.get(r, "姓名"), v.code, sheet.get(r, "事项说明"),
+                    v, reviewer, day if v.conclusion else None, "初审"))
+    return seen
+
+
+def fill_appeal(wb, log: list) -> None:
+    """Edit the rejected item's row in 已审核事项: passed on appeal, dated after the rejection."""
+    sheet = ListSheet(wb["已审核事项"])
+    for r in sheet.rows():
+        if sheet.get(r, "事项ID") != APPEAL_ID:
+            continue
+        sheet.guard(r, APPEAL_ID, APPEAL)
+        if sheet.get(r, "审核结论") != "不通过":
+            raise SystemExit(f"演示数据：申辩的事项 {APPEAL_ID} 在重新生成的清单中不是“不通过”。")
+        first = sheet.get(r, "审核人")
+        reviewer = next(x for x in REVIEWERS if x != first)
+        sheet.decide(r, APPEAL, reviewer, APPEAL_DATE, kind="申辩复核")
+        log.append((APPEAL_FILE, APPEAL_ID, sheet.get(r, "姓名"), APPEAL.code, sheet.get(r, "事项说明"),
+                    APPEAL, reviewer, APPEAL_DATE, "申辩复核"))
+        return
+    raise SystemExit(f"演示数据：重新生成的清单的“已审核事项”表中没有事项 {APPEAL_ID}。")
+
+
+def run_program(inp: Path, out: Path):
+    """The real pipeline on the demo; stops on anything wrong with the decision files."""
+    from jifen import pipeline
+    from jifen.outputs import review_list
+
+    res = pipeline.run(pipeline.Options(input_dir=inp, output_dir=out, rulebook=ROOT / "rulebook.xlsx",
+                                        archive_dir=out.parent / "archive"))
+    if res.fatal or (res.log and res.log.failed):
+        raise SystemExit("运行积分程序失败：" + "；".join(res.fatal + [f"{p}：{m}" for p, m in res.log.failed]))
+    bad = [p for p in res.problems if p.file.startswith(REVIEW_DIR + "/")]
+    if bad:
+        raise SystemExit("生成的审核结论有问题：" + "；".join(f"{p.file} {p.cell} {p.message}" for p in bad))
+    return res, review_list.list_path(out, YEAR)
+
+
+def make_review_decisions(target: Path, inputs: list[str]) -> tuple[list, dict]:
+    """Fill the program's review list quarter by quarter and the appeal, into target/审核结论/.
+
+    The program runs on a private copy of the generated `inputs` (relative paths), so files a
+    clerk added to the target cannot change the result.  → (decision log, final balance).
+    """
+    log: list = []
+    seen: set[str] = set()
+    with tempfile.TemporaryDirectory(prefix="jifen-demo-") as tmp:
+        inp, out = Path(tmp) / "input", Path(tmp) / "output"
+        for rel in sorted(inputs):
+            if (target / rel).is_file():
+                (inp / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(target / rel, inp / rel)
+        for kind, quarter in REVIEW_STEPS:
+            print(f"审核结论：运行积分程序，填写 {QUARTER_FILES[quarter] if quarter else APPEAL_FILE} …", flush=True)
+            _res, list_file = run_program(inp, out)
+            wb = openpyxl.load_workbook(list_file)
+            if kind == "quarter":
+                seen |= fill_quarter(wb, quarter, log)
+                rel = QUARTER_FILES[quarter]
+            else:
+                fill_appeal(wb, log)
+                rel = APPEAL_FILE
+            save_stable(wb, target / rel)
+            (inp / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(target / rel, inp / rel)
+        missing = sorted(set(REVIEW_SPECIAL) - seen)
+        if missing:
+            raise SystemExit(f"演示数据已变化：待审核清单中找不到事项 {'、'.join(missing)}，请更新 REVIEW_SPECIAL。")
+        res, _ = run_program(inp, out)         # the result a clerk sees on the first double-click
+        return log, res.balance()
+
+
+def reviews_markdown(log: list, balance: dict) -> str:
+    """The section of demo_mistakes.md that lists the review decisions."""
+    plain: dict[str, int] = {}
+    lines = ["", "## 审核结论（演示审核流程）", "",
+             (f"`审核结论/` 中的 {len(REVIEW_RELS)} 个文件由 `tools/make_demo.py` 的第二步生成（`--no-reviews` 不生成）："
+              f"运行程序，把它生成的待审核清单复制后填写，每份都是放入前一份后重新生成的清单，"
+              f"所以后一份的“已审核事项”表重复列出前面的结论（相同的重复，不是冲突）。"),
+             "",
+             (f"- 1–{DECIDED_THROUGH}月的申报事项除下表所列外均为“通过”（类型“初审”，初评意见如“经所在单位核实，属实”），"
+              f"审核日期为事项所属月份的下月{REVIEW_DAY}日，审核人按单位轮流为{'、'.join(REVIEWERS)}；"),
+             f"- {DECIDED_THROUGH + 1}月的事项和下表中两项{DECIDED_THROUGH}月事项未审核，保持“待审核”；",
+             "- 这些文件不应在校验报告中产生任何问题（“文件”在 `审核结论/` 下的问题应为零）。",
+             "", "| 文件 | 事项ID | 干部 | 项目 | 事项说明 | 审核 |", "|---|---|---|---|---|---|"]
+    for rel, iid, name, code, desc, v, reviewer, day, kind in log:
+        if iid not in REVIEW_SPECIAL and kind == "初审":
+            plain[rel] = plain.get(rel, 0) + 1
+            continue
+        if not v.conclusion:
+            what = f"未审核（初评意见：{v.first}），保持待审核"
+        else:
+            what = v.conclusion
+            if v.conclusion == "不通过":
+                what += f"（{v.reason}）"
+            if v.conclusion == "调整":
+                what += f"为 {v.value:g} 分"
+            what += f"，{kind}，{reviewer} {day.isoformat()}：{v.opinion}"
+        lines.append(f"| `{rel}` | {iid} | {name} | {code} | {desc} | {what} |")
+    lines += ["", "- 其余“通过”的事项：" + "；".join(f"`{rel}` {n} 项" for rel, n in plain.items()) + "；",
+              (f"- 申辩复核：`{APPEAL_FILE}` 是放入前三季度审核结论后重新生成的清单，在其“已审核事项”表中把 "
+               f"{APPEAL_ID} 一行改为“通过”、类型“申辩复核”、审核日期 {APPEAL_DATE.isoformat()}"
+               f"（由原审核人以外的审核人复核）；程序应生成 `output/申辩答复/` 下的答复书，"
+               f"弄虚作假的事项应列入 `output/台账/积分总台账_{YEAR}.xlsx` 的“弄虚作假事项”表；"),
+              (f"- 预期运行结果：读到 {balance['items_read']} = 计分 {balance['计分']} + 待审核 {balance['待审核']} "
+               f"+ 不通过 {balance['不通过']} + 无效 {balance['无效']}。")]
+    return "\n".join(lines) + "\n"
+
+
+# =============================================================================================
 # Cleaning the target safely
 # =============================================================================================
 
@@ -833,7 +1106,8 @@ def clean_target(target: Path, planned: set[str]) -> int:
     """Delete the files this script produces (planned, or matching its own naming patterns).
 
     Only regular files inside `target` with suffix .xlsx/.txt/.pdf are considered, symlinks are
-    never followed, and folders other than OWN_DIRS (e.g. 审核结论/) are never entered.
+    never followed, and folders other than OWN_DIRS are never entered: in 审核结论/ only the exact
+    paths in `planned` (REVIEW_RELS) are deleted, whatever else a clerk keeps there.
     """
     root = target.resolve()
     removed = 0
@@ -861,6 +1135,16 @@ def clean_target(target: Path, planned: set[str]) -> int:
         if path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
             path.rmdir()
     return removed
+
+
+def check_planned(target: Path, planned: set[str]) -> None:
+    """Refuse to write through a symlink: every planned file must land inside the target."""
+    root = target.resolve()
+    for rel in sorted(planned):
+        path = target / rel
+        if path.is_symlink() or not path.parent.resolve().is_relative_to(root) or (
+                path.exists() and not path.is_file()):
+            raise SystemExit(f"拒绝写入：{path} 是符号链接、不是普通文件或位于目标文件夹以外，请先移走它。")
 
 
 def check_target(target: Path) -> None:
@@ -925,6 +1209,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="生成云溪县（虚构）2025年演示数据")
     parser.add_argument("--out", type=Path, default=ROOT / "input", help="目标文件夹（默认 input/）")
     parser.add_argument("--mistakes-md", type=Path, help="把特殊情况与故意错误清单写入此 Markdown 文件")
+    parser.add_argument("--no-reviews", action="store_true",
+                        help="不生成审核结论（审核结论/ 中本脚本的文件也会删除，全部申报事项保持待审核）")
     args = parser.parse_args(argv)
     target: Path = args.out
     check_target(target)
@@ -944,8 +1230,11 @@ def main(argv: list[str] | None = None) -> int:
     planned = {x.relpath for x in declarations} | {dup_rel, lock_rel, "申报表/说明.txt",
                                                    "干部名册.xlsx", "历史结果/历年结果.xlsx"}
     planned |= set(register_rels.values())
+    inputs = set(planned)
+    planned |= set(REVIEW_RELS)        # deleted in any case; written again by the second stage
 
     target.mkdir(parents=True, exist_ok=True)
+    check_planned(target, planned)
     removed = clean_target(target, planned)
 
     found: list = []
@@ -964,10 +1253,15 @@ def main(argv: list[str] | None = None) -> int:
         write_register(q, rows, target / register_rels[q])
     write_history(history, target / "历史结果/历年结果.xlsx")
 
+    review_log, balance = ([], {}) if args.no_reviews else make_review_decisions(target, sorted(inputs))
+
     order = {rel: i for i, rel in enumerate(sorted(planned))}
     found.sort(key=lambda f: (order.get(f[0], 0), f[1]))
     if args.mistakes_md:
-        args.mistakes_md.write_text(mistakes_markdown(found), encoding="utf-8")
+        text = mistakes_markdown(found)
+        if review_log:
+            text += reviews_markdown(review_log, balance)
+        args.mistakes_md.write_text(text, encoding="utf-8")
 
     n_items = sum(len(x.items) for x in declarations)
     n_empty = sum(not x.items for x in declarations)
@@ -975,6 +1269,11 @@ def main(argv: list[str] | None = None) -> int:
           f"申报表 {len(declarations) + 1} 份（其中重复提交 1 份、无事项 {n_empty} 份，共 {n_items} 项），"
           f"登记表 {len(quarters)} 份（{len(REGISTER)} 行），历年结果 1 份（{len(history)} 行），"
           f"跳过类文件 2 个；故意错误与特殊写法 {len(found)} 处；清除旧文件 {removed} 个。")
+    if review_log:
+        decided = sum(1 for entry in review_log if entry[5].conclusion)
+        print(f"审核结论已写入 {target / REVIEW_DIR}：{len(REVIEW_RELS)} 份（决定 {decided} 项，含申辩复核 1 项）；"
+              f"程序运行结果：读到 {balance['items_read']} = 计分 {balance['计分']} + 待审核 {balance['待审核']} "
+              f"+ 不通过 {balance['不通过']} + 无效 {balance['无效']}。")
     return 0
 
 

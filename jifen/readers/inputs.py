@@ -14,6 +14,7 @@ from pathlib import Path
 from jifen import problems as pb
 from jifen.readers import book as bk
 from jifen.readers import classify as cl
+from jifen.readers import gate
 from jifen.readers.declaration import read_declaration_sheet
 from jifen.readers.history import read_history_sheet
 from jifen.readers.register import read_register_sheet
@@ -78,7 +79,13 @@ def parse_file(path: Path, rel: str) -> Parsed:
     data = path.read_bytes()
     info = FileInfo(rel, sha256=file_sha256(data), size=len(data))
     out = Parsed(info)
-    book, problems = bk.read_book(path, rel)
+    verdict = gate.inspect(data, rel)
+    out.problems += verdict.problems
+    if not verdict.ok:
+        info.status = "无法读取"
+        info.note = verdict.kind
+        return out
+    book, problems = bk.read_book(data, rel, verdict)
     out.problems += problems
     if book is None:
         info.status = "无法读取"

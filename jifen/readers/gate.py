@@ -1,0 +1,194 @@
+"""The safety gate: look at a file's bytes before any parser does.
+
+Classifies each file (xlsx, old .xls / WPS .et, encrypted OOXML, macro-enabled, CSV/HTML/text
+renamed to .xlsx, empty, truncated or damaged zip), enforces limits on the declared
+uncompressed size and compression ratio (zip bombs), refuses DTDs and entities in the XML
+parts (billion laughs, external entities), and scans each small worksheet's XML for the
+facts a reader needs but calamine does not give: the real extent of the data, error
+values, formulas without a cached value, and hidden rows. Sheets too large or too far-flung
+for calamine's dense grid are marked for the bounded streaming reader.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from jifen import problems as pb
+
+MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024     # a county register is a few MB
+MAX_RATIO = 200                                  # deflate of real sheets stays well below
+MAX_SCAN_XML = 4 * 1024 * 1024                   # sheets larger than this are streamed, bounded
+GRID_ROWS, GRID_COLS = 20000, 64                 # what the readers ever need
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP = b"PK\x03\x04"
+FORMULA_NO_VALUE = "（公式没有计算结果）"
+
+_CELL = re.compile(rb'<c\b([^>]*?)(/>|>(.*?)</c>)', re.S)
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
+_TYPE = re.compile(rb'\bt="(\w+)"')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"')
+_DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]*)(\d*):?([A-Z]*)(\d*)"')
+
+
+@dataclass
+class SheetFacts:
+    name: str
+    part: str
+    bounded: bool = False                          # read with the bounded streaming reader
+    faults: dict = field(default_factory=dict)     # (row0, col0) → text to show in place of the value
+    hidden_rows: list = field(default_factory=list)
+
+
+@dataclass
+class Verdict:
+    ok: bool
+    problems: list = field(default_factory=list)
+    sheets: dict = field(default_factory=dict)     # sheet name → SheetFacts
+    kind: str = "xlsx"
+
+
+def col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n - 1
+
+
+def _reject(code: str, message: str, hint: str, rel: str, kind: str) -> Verdict:
+    return Verdict(False, [pb.error(code, message, hint, file=rel)], kind=kind)
+
+
+def inspect(data: bytes, rel: str) -> Verdict:
+    """Everything decided from the bytes alone; never raises for a bad file."""
+    head = data[:8]
+    if not data:
+        return _reject("empty-file", "文件是空的（0 字节），可能没有复制完整", "请重新复制或重新保存该文件。", rel, "empty")
+    if head.startswith(OLE2):
+        if "EncryptedPackage".encode("utf-16-le") in data[:1 << 20] or b"EncryptedPackage" in data[:1 << 20]:
+            return _reject("encrypted-workbook", "工作簿设置了打开密码，程序无法读取", "请去掉密码后重新保存（文件→信息→保护工作簿→用密码进行加密，清空密码）。",
+                           rel, "encrypted")
+        return _reject("old-xls", "这是旧版 Excel（.xls）或 WPS（.et）格式的文件，程序不读取这种格式",
+                       "请用 Excel 或 WPS 打开，另存为“Excel 工作簿（.xlsx）”后重新放入。", rel, "xls")
+    if not head.startswith(ZIP):
+        return _classify_non_zip(data, rel)
+    return _inspect_zip(data, rel)
+
+
+def _classify_non_zip(data: bytes, rel: str) -> Verdict:
+    sample = data[:4096]
+    low = sample.lower().lstrip()
+    if low.startswith(b"\xef\xbb\xbf"):
+        low = low[3:]
+    if low.startswith((b"<html", b"<!doctype html", b"<?xml", b"<table", b"mime-version")) or b"<html" in low[:512]:
+        return _reject("html-renamed", "这是网页（HTML/XML）文件，只是扩展名改成了 Excel", "请用 Excel 打开后另存为 .xlsx（某些系统导出的“Excel”实为网页）。",
+                       rel, "html")
+    printable = sum(1 for b in sample if b in b"\t\r\n" or 32 <= b < 127 or b >= 128)
+    if sample and printable / len(sample) > 0.95:
+        return _reject("text-renamed", "这是文本或 CSV 文件，只是扩展名改成了 Excel", "请用 Excel 打开后另存为 .xlsx。", rel, "text")
+    return _reject("not-a-workbook", "文件不是 Excel 工作簿（无法识别的格式）", "请确认文件内容，另存为 .xlsx 后重新放入；若不是申报材料请移出 input 文件夹。",
+                   rel, "binary")
+
+
+def _inspect_zip(data: bytes, rel: str) -> Verdict:
+    import io
+
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return _reject("damaged-zip", "文件已损坏或不完整（可能没有复制完或下载中断）", "请重新复制该文件，或用 Excel 打开修复后另存为 .xlsx。", rel,
+                       "damaged")
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        if "word/document.xml" in names:
+            return _reject("not-a-workbook", "这是 Word 文档，不是 Excel 工作簿", "请把申报内容填写在组织部下发的 Excel 申报表中。", rel, "docx")
+        return _reject("damaged-zip", "压缩包中没有 Excel 工作簿内容（文件已损坏或不是工作簿）", "请重新保存为 .xlsx 后再放入。", rel, "damaged")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_TOTAL_UNCOMPRESSED or any(
+            i.compress_size and i.file_size / i.compress_size > MAX_RATIO and i.file_size > (1 << 20) for i in infos):
+        return _reject("zip-bomb", f"文件解压后异常巨大（声明 {total // (1 << 20)} MB），疑似恶意文件，未读取",
+                       "请联系报送人重新制作该文件。", rel, "bomb")
+    verdict = Verdict(True)
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        verdict.problems.append(pb.warning("macro-content", "工作簿含有宏（VBA 代码），程序只读取数据，不运行宏",
+                                           "建议另存为不含宏的 .xlsx 文件。", file=rel))
+    try:
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels", ".vml")):
+                with zf.open(info) as fh:
+                    start = fh.read(4096)
+                if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
+                    return _reject("xml-entities", "工作簿的 XML 中含有 DTD/实体声明（可能是恶意构造的文件），未读取",
+                                   "请联系报送人用 Excel 重新保存该文件。", rel, "dtd")
+        sheets = _sheet_parts(zf)
+        for name, part in sheets:
+            verdict.sheets[name] = _scan_sheet(zf, name, part)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, RuntimeError) as exc:
+        return _reject("damaged-zip", f"文件内容损坏，无法读取（{type(exc).__name__}）", "请用 Excel 打开修复后另存为 .xlsx。", rel,
+                       "damaged")
+    return verdict
+
+
+def _sheet_parts(zf) -> list[tuple[str, str]]:
+    """(sheet name, part path) from workbook.xml and its relationships."""
+    import defusedxml.ElementTree as ET
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    wb = ET.fromstring(zf.read("xl/workbook.xml"))
+    try:
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except KeyError:
+        return []
+    target = {r.get("Id"): r.get("Target") for r in rels}
+    out = []
+    for s in wb.iter(f"{{{ns['m']}}}sheet"):
+        rid = s.get(f"{{{ns['r']}}}id")
+        t = target.get(rid)
+        if not t:
+            continue
+        part = t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join("xl", t))
+        out.append((s.get("name") or "", part))
+    return out
+
+
+def _scan_sheet(zf, name: str, part: str) -> SheetFacts:
+    facts = SheetFacts(name, part)
+    try:
+        info = zf.getinfo(part)
+    except KeyError:
+        return facts
+    if info.file_size > MAX_SCAN_XML:
+        facts.bounded = True
+        return facts
+    xml = zf.read(part)
+    m = _DIMENSION.search(xml[:4096])
+    if m and m.group(3):
+        if int(m.group(4) or 1) > GRID_ROWS or col_index(m.group(3)) >= GRID_COLS:
+            facts.bounded = True
+    for hm in _HIDDEN_ROW.finditer(xml):
+        facts.hidden_rows.append(int(hm.group(1)))
+    for cm in _CELL.finditer(xml):
+        attrs, body = cm.group(1), cm.group(3) or b""
+        ref = _REF.search(attrs)
+        if not ref:
+            continue
+        row0, col0 = int(ref.group(2)) - 1, col_index(ref.group(1))
+        if row0 >= GRID_ROWS or col0 >= GRID_COLS:
+            if body and b"<v>" in body or b"<is>" in body:
+                facts.bounded = True
+            continue
+        t = _TYPE.search(attrs)
+        if t and t.group(1) == b"e":
+            v = _VALUE.search(body)
+            facts.faults[(row0, col0)] = (v.group(1).decode("utf-8", "replace") if v else "#错误")
+        elif b"<f" in body:
+            v = _VALUE.search(body)
+            if not v or not v.group(1):
+                facts.faults[(row0, col0)] = FORMULA_NO_VALUE
+    return facts
