@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--archive", default=None, help="归档文件夹（默认：程序目录下的 archive）")
     p.add_argument("--year", type=int, default=None, help="只处理某一年度，如 2026")
     p.add_argument("--month", default=None, help="template 命令的月份，如 2026-03")
+    p.add_argument("--force", action="store_true", help="即使输入没有变化也重新生成全部结果")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
 
@@ -39,7 +40,7 @@ def options_from(ns) -> pipeline.Options:
     return pipeline.Options(
         input_dir=path(ns.input, "input"), output_dir=path(ns.output, "output"),
         rulebook=path(ns.rulebook, "rulebook.xlsx"), archive_dir=path(ns.archive, "archive"),
-        year=ns.year)
+        year=ns.year, force=ns.force)
 
 
 def main(argv: list[str]) -> int:
@@ -58,11 +59,12 @@ def main(argv: list[str]) -> int:
         opts.write = command == "run"
         res = pipeline.run(opts)
         from jifen import summary
-        summary.print_summary(res)
+        summary.report_run(res)
         return res.exit_code
     if command == "publish":
         if not ns.args:
             parser.error("请指定要发布的期间，如：process.py publish 2026Q1 或 process.py publish 2026")
+        opts.force = True
         res = pipeline.run(opts)
         from jifen import publish, summary
         summary.print_summary(res)

@@ -8,6 +8,7 @@ Everything is brought to one canonical form here, before any matching.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -45,8 +46,16 @@ def text(value) -> str:
 
 def label(value) -> str:
     """Text used for matching a label or header: no spaces at all, no trailing colon."""
+    if isinstance(value, str):
+        return _label_str(value)
     s = text(value).replace(" ", "")
     return s.rstrip(":：")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _label_str(value: str) -> str:
+    # the same few hundred header and label texts recur in every workbook
+    return text(value).replace(" ", "").rstrip(":：")
 
 
 def cadre_id(value) -> str:

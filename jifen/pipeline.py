@@ -5,6 +5,10 @@ Each stage returns its data and its problems; only the first (the rulebook) can 
 
 from __future__ import annotations
 
+import os
+import sys
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +28,8 @@ class Options:
     archive_dir: Path
     year: int | None = None
     write: bool = True          # False for `check`: validate and report only
+    workers: int | None = None  # parsing processes (default: up to 4, by CPU count)
+    force: bool = False         # regenerate every output even when nothing changed
 
 
 @dataclass
@@ -39,6 +45,11 @@ class Result:
     standing: dict = field(default_factory=dict)   # item id → the decision it rests on
     filled_in_place: list = field(default_factory=list)
     notes: list = field(default_factory=list)      # one-line remarks for the console
+    timings: dict = field(default_factory=dict)    # stage → seconds
+    peaks: dict = field(default_factory=dict)      # stage → peak resident memory so far (MB)
+    read_stats: dict = field(default_factory=dict)
+    run_key: str = ""
+    unchanged: dict | None = None                  # the previous run's record when nothing changed
     published: dict = field(default_factory=dict)  # period key → latest archived snapshot info
     corrections: dict = field(default_factory=dict)  # period key → 更正说明 DataFrame
     proposals: dict = field(default_factory=dict)    # year → 结果运用 DataFrame
@@ -67,16 +78,113 @@ class Result:
 
     @property
     def exit_code(self) -> int:
+        if self.unchanged is not None:
+            return int(self.unchanged.get("exit_code", 0))
         if self.fatal or self.filled_in_place or (self.log and self.log.failed):
             return 2
         return 1 if self.errors else 0
 
 
-def read_inputs(input_dir: Path) -> tuple[list[rd.Parsed], list[rd.FileInfo]]:
-    """Every workbook under input/, parsed; the seam where the gate and the cache sit."""
+PARALLEL_FROM = 200     # below this many files to parse, worker processes cost more than they save
+
+
+def fingerprint_inputs(input_dir: Path) -> tuple[list[tuple], list[rd.FileInfo]]:
+    """→ ([(path, relative name, SHA-256)] of the workbooks, skipped files), in a stable order."""
+    import hashlib
+
     paths, skipped = rd.scan_inputs(input_dir)
-    parsed = [rd.parse_file(p, p.relative_to(input_dir).as_posix()) for p in paths]
-    return parsed, skipped
+    return [(p, p.relative_to(input_dir).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest())
+            for p in paths], skipped
+
+
+def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | None = None,
+                stats: dict | None = None, entries=None) -> tuple[list[rd.Parsed], list[rd.FileInfo]]:
+    """Every workbook under input/, through the gate, parsed once per content (cache)."""
+    from jifen.progress import Progress
+    from jifen.readers.cache import ParseCache
+
+    if entries is None:
+        entries = fingerprint_inputs(input_dir)
+    listed, skipped = entries
+    paths = [p for p, _, _ in listed]
+    cache = ParseCache(cache_dir)
+    found, todo = {}, []
+    for p, rel, sha in listed:
+        hit = cache.get(rel, sha)
+        if hit is not None:
+            found[rel] = hit
+        else:
+            todo.append((p, rel, sha))
+    workers = workers if workers is not None else min(4, os.cpu_count() or 1)
+    with Progress("读取文件", len(todo)) as bar:
+        if len(todo) >= PARALLEL_FROM and workers > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            chunk = max(20, len(todo) // (workers * 8))
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                batches = [todo[i:i + chunk] for i in range(0, len(todo), chunk)]
+                for batch, results in zip(batches, pool.map(_parse_batch, [[(p, r) for p, r, _ in b]
+                                                                             for b in batches])):
+                    for (_, rel, sha), parsed in zip(batch, results):
+                        found[rel] = parsed
+                        cache.put(rel, sha, parsed)
+                    bar.update(len(batch))
+        else:
+            for p, rel, sha in todo:
+                parsed = rd.parse_file(p, rel)
+                found[rel] = parsed
+                cache.put(rel, sha, parsed)
+                bar.update()
+    cache.save({(rel, parsed.info.sha256) for rel, parsed in found.items()})
+    if stats is not None:
+        stats.update({"files": len(paths), "parsed": len(todo), "from_cache": len(paths) - len(todo)})
+    return [found[rel] for _, rel, _ in listed], skipped
+
+
+def _parse_batch(batch):
+    return [rd.parse_file(p, rel) for p, rel in batch]
+
+
+def run_key(opts: Options, rulebook: Rulebook, entries) -> str:
+    """Everything a run's outputs depend on: same key → same outputs."""
+    import hashlib
+
+    from jifen import __version__
+    from jifen.pipeline_paths import TEMPLATES
+
+    h = hashlib.sha256()
+    listed, skipped = entries
+    parts = [__version__, rulebook.sha256, str(opts.year), str(opts.archive_dir)]
+    parts += [f"{rel}:{sha}" for _, rel, sha in listed] + [f"skip:{f.path}:{f.size}" for f in skipped]
+    for t in sorted(TEMPLATES.glob("*.docx")):
+        parts.append(f"tpl:{t.name}:{hashlib.sha256(t.read_bytes()).hexdigest()}")
+    if opts.archive_dir.is_dir():
+        for snap in sorted(opts.archive_dir.glob("*/*/snapshot.json")):
+            parts.append(f"arch:{snap.relative_to(opts.archive_dir).as_posix()}:{snap.stat().st_size}")
+    h.update("\n".join(parts).encode("utf-8"))
+    return h.hexdigest()
+
+
+@contextmanager
+def timed(res, name: str):
+    """Wall time and peak memory so far, per stage (the benchmark reports them)."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        res.timings[name] = res.timings.get(name, 0.0) + time.perf_counter() - start
+        res.peaks[name] = peak_rss_mb()
+
+
+def peak_rss_mb() -> float:
+    try:
+        import resource
+    except ImportError:       # Windows: no resource module
+        return 0.0
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    scale = 1 / (1024 * 1024) if sys.platform == "darwin" else 1 / 1024
+    return round(max(own, kids) * scale, 1)
 
 
 def run(opts: Options) -> Result:
@@ -95,16 +203,28 @@ def run(opts: Options) -> Result:
     if not opts.input_dir.is_dir():
         res.fatal.append(f"找不到输入文件夹 {opts.input_dir}")
         return res
-    parsed, res.skipped = read_inputs(opts.input_dir)      # the gate and the cache sit here
+    with timed(res, "读取（安全检查+解析）"):
+        entries = fingerprint_inputs(opts.input_dir)
+        res.run_key = run_key(opts, rulebook, entries)
+        if opts.write and not opts.force:
+            from jifen.outputs import state
+            previous = state.load_run(opts.output_dir)
+            if previous and previous.get("key") == res.run_key and state.outputs_intact(
+                    opts.output_dir, previous.get("outputs", [])):
+                res.unchanged = previous            # nothing changed: nothing to parse or write
+                return res
+        parsed, res.skipped = read_inputs(opts.input_dir, opts.output_dir / ".cache", opts.workers,
+                                          res.read_stats, entries)
     res.files = [p.info for p in parsed]
     for p in parsed:
         res.problems += p.problems
     compute(res, parsed, rulebook)                           # pure from here on
     if not res.roster.empty:
         from jifen import publish
-        publish.settle_published(res, parsed)                # archived rules, 更正说明
-        settle_consequences(res, publish.archived_snapshots(opts.archive_dir),
-                            [h for p in parsed for h in p.history])
+        with timed(res, "已发布期间与结果运用"):
+            publish.settle_published(res, parsed)                # archived rules, 更正说明
+            settle_consequences(res, publish.archived_snapshots(opts.archive_dir),
+                                [h for p in parsed for h in p.history])
     if opts.write:
         from jifen.outputs import write_all
         res.log = write_all(res)
@@ -136,6 +256,7 @@ def compute(res: Result, parsed: list, rulebook: Rulebook, problems: bool = True
     findings are not reported a second time.
     """
     found: list = []
+    t0 = time.perf_counter()
     res.declarations = [d for p in parsed for d in p.declarations]
     res.roster, more = cadres.build_roster([r for p in parsed for r in p.roster])
     found += more
@@ -162,6 +283,7 @@ def compute(res: Result, parsed: list, rulebook: Rulebook, problems: bool = True
     found += more
     found += reviews.apply_decisions(items, res.standing, rulebook.params["申报需审核"])
     res.audit = reviews.audit_frame(audit)
+    t1 = time.perf_counter()
     rule_value = (items["points"] * items["qty"]).round(scoring.ROUND)
     items["rule_value"] = rule_value
     items["value"] = items["review_value"].where(items["review_value"].notna(), rule_value)
@@ -171,17 +293,21 @@ def compute(res: Result, parsed: list, rulebook: Rulebook, problems: bool = True
     res.scored = scoring.score_items(counted, rulebook.params)
     data_months = {d["month"] for d in res.declarations if d["month"]} | {
         m for m in items.loc[items["source"] == "登记", "month"] if m}
+    # every year present is computed (earlier years feed the consequences); --year only
+    # restricts which years get outputs
     years = sorted({int(m[:4]) for m in data_months})
-    if res.options.year:
-        years = [y for y in years if y == res.options.year]
     res.periods = per.build_periods(data_months, years)
     res.scores = scoring.period_scores(res.scored, res.periods, rulebook)
+    t2 = time.perf_counter()
     ranked = [ranking.rank_period(p, res.scores, res.roster, rulebook)
               for p in res.periods if p.kind in ("quarter", "year") and not res.roster.empty]
     res.ranks = pd.concat(ranked, ignore_index=True) if ranked else pd.DataFrame(
         columns=ranking.RANK_COLUMNS)
     if problems:
         res.problems += found
+        t3 = time.perf_counter()
+        res.timings.update({"校验与审核结论": t1 - t0, "计分": t2 - t1, "排名": t3 - t2})
+        res.peaks.update({"排名": peak_rss_mb()})
     return res
 
 

@@ -46,3 +46,22 @@ def print_template_summary(res, month, out=print) -> None:
                 out(f"  {note}")
         for path, msg in res.log.failed:
             out(f"  [未能写入] {path}：{msg}")
+
+
+def report_run(res, out=print) -> None:
+    """Print the summary; remember it so an unchanged re-run can repeat it without working."""
+    from jifen.outputs import state
+
+    if res.unchanged is not None:
+        for line in res.unchanged.get("summary", []):
+            out(line)
+        out("输入、规则和模板与上次运行相同（见 运行清单.xlsx），输出已是最新，未重新生成。需要重新生成时加 --force。")
+        return
+    lines: list[str] = []
+    print_summary(res, out=lines.append)
+    for line in lines:
+        out(line)
+    if res.log is not None and res.options.write and res.run_key and res.exit_code < 2:
+        outputs = sorted(set(res.log.hashes) - {f for f, _ in res.log.failed})
+        state.save_run(res.options.output_dir, {"key": res.run_key, "exit_code": res.exit_code,
+                                                "summary": lines, "outputs": outputs})

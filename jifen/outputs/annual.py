@@ -54,7 +54,8 @@ def quarter_summary(ranks: pd.DataFrame, period) -> pd.DataFrame:
         ids = year["cadre_id"]
         out[f"{QCN[q - 1]}季度积分"] = ids.map(qr["score"]).map(lambda v: None if pd.isna(v) else common.num(v)).values
         out[f"{QCN[q - 1]}季度名次"] = [_rank_value(v) for v in ids.map(qr["rank"])]
-        out[f"{QCN[q - 1]}季度等次"] = ids.map(qr["band"]).fillna("").values
+        bands = ids.map(qr["band"]).astype(object)
+        out[f"{QCN[q - 1]}季度等次"] = bands.where(bands.notna(), "").values
     out["年度积分"] = year["score"].map(common.num).values
     out["年度等次"] = year["band"].values
     return out.reset_index(drop=True)

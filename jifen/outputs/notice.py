@@ -67,6 +67,8 @@ def write_notice(res, period, log, corrections=None) -> Path | None:
 def convert_to_pdf(paths: list[Path], log) -> str:
     """PDF copies of the notices via LibreOffice when it is installed; a note when not."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    # a notice whose Word file did not change keeps its PDF (PDFs are not byte-reproducible)
+    paths = [p for p in paths if log.rel(p) not in log.unchanged or not p.with_suffix(".pdf").exists()]
     if not paths:
         return ""
     if not soffice:

@@ -32,3 +32,34 @@ def save(output_dir: Path, hashes: dict) -> None:
         write_atomic(output_dir / STATE_NAME, data)
     except OSError:
         pass  # losing the record only makes the next run more careful
+
+
+RUN_NAME = ".jifen-run.json"
+
+
+def load_run(output_dir: Path) -> dict:
+    try:
+        return json.loads((output_dir / RUN_NAME).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def save_run(output_dir: Path, record: dict) -> None:
+    from jifen.outputs.atomic import write_atomic
+
+    try:
+        write_atomic(output_dir / RUN_NAME, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
+    except OSError:
+        pass
+
+
+def outputs_intact(output_dir: Path, outputs: list) -> bool:
+    """Every output of the last run is still there, and no review list was filled in place."""
+    recorded = load(output_dir)
+    for rel in outputs:
+        path = output_dir / rel
+        if not path.exists():
+            return False
+        if rel.startswith("待审核/") and recorded.get(rel) != sha256_path(path):
+            return False
+    return True

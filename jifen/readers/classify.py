@@ -22,8 +22,9 @@ _HEADERS = [
 
 def sheet_kind(name: str, rows) -> tuple[str | None, int | None, dict]:
     """→ (kind, header row index, header columns); kind None when the sheet is not ours."""
+    heads = locate.header_rows(rows)
     for kind, required in _HEADERS:
-        hr, cols = locate.find_header(rows, required)
+        hr, cols = locate.find_header(rows, required, heads=heads)
         if hr is not None:
             return kind, hr, cols
     kind = _SHEET_NAMES.get(name.strip())

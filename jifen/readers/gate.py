@@ -32,6 +32,8 @@ _REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
 _TYPE = re.compile(rb'\bt="(\w+)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"')
+_WIDE_COL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{2,3})\d')
+_DEEP_ROW = re.compile(rb'<(?:row|c)\b[^>]*?\br="[A-Z]*(\d{5,7})"')
 _DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]*)(\d*):?([A-Z]*)(\d*)"')
 
 
@@ -119,14 +121,13 @@ def _inspect_zip(data: bytes, rel: str) -> Verdict:
                                            "建议另存为不含宏的 .xlsx 文件。", file=rel))
     try:
         for info in infos:
-            if info.filename.endswith((".xml", ".rels", ".vml")):
-                with zf.open(info) as fh:
-                    start = fh.read(4096)
-                if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
+            # the parts a reader parses; docProps and themes are never read
+            if info.filename.endswith((".xml", ".rels")) and not info.filename.startswith(
+                    ("docProps/", "xl/theme/", "customXml/")):
+                if _declares_entities(zf, info):
                     return _reject("xml-entities", "工作簿的 XML 中含有 DTD/实体声明（可能是恶意构造的文件），未读取",
                                    "请联系报送人用 Excel 重新保存该文件。", rel, "dtd")
-        sheets = _sheet_parts(zf)
-        for name, part in sheets:
+        for name, part in _sheet_parts(zf):
             verdict.sheets[name] = _scan_sheet(zf, name, part)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, RuntimeError) as exc:
         return _reject("damaged-zip", f"文件内容损坏，无法读取（{type(exc).__name__}）", "请用 Excel 打开修复后另存为 .xlsx。", rel,
@@ -134,26 +135,38 @@ def _inspect_zip(data: bytes, rel: str) -> Verdict:
     return verdict
 
 
-def _sheet_parts(zf) -> list[tuple[str, str]]:
-    """(sheet name, part path) from workbook.xml and its relationships."""
-    import defusedxml.ElementTree as ET
+def _declares_entities(zf, info) -> bool:
+    with zf.open(info) as fh:
+        start = fh.read(2048)
+    return b"<!DOCTYPE" in start or b"<!ENTITY" in start
 
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
-    wb = ET.fromstring(zf.read("xl/workbook.xml"))
+
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
+_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+_REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
+
+
+def _sheet_parts(zf) -> list[tuple[str, str]]:
+    """(sheet name, part path) from workbook.xml and its relationships (already checked to
+    hold no DTD, so a plain scan of the tags is safe and much faster than a parser)."""
+    from html import unescape
+
     try:
-        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        rels = zf.read("xl/_rels/workbook.xml.rels")
     except KeyError:
         return []
-    target = {r.get("Id"): r.get("Target") for r in rels}
+    target = {}
+    for m in _REL_TAG.finditer(rels):
+        a = dict(_ATTR.findall(m.group(1)))
+        target[a.get(b"Id", b"").decode()] = a.get(b"Target", b"").decode()
     out = []
-    for s in wb.iter(f"{{{ns['m']}}}sheet"):
-        rid = s.get(f"{{{ns['r']}}}id")
-        t = target.get(rid)
+    for m in _SHEET_TAG.finditer(zf.read("xl/workbook.xml")):
+        a = {k.split(b":")[-1]: v for k, v in _ATTR.findall(m.group(1))}
+        t = target.get(a.get(b"id", b"").decode())
         if not t:
             continue
         part = t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join("xl", t))
-        out.append((s.get("name") or "", part))
+        out.append((unescape(a.get(b"name", b"").decode("utf-8", "replace")), part))
     return out
 
 
@@ -171,23 +184,30 @@ def _scan_sheet(zf, name: str, part: str) -> SheetFacts:
     if m and m.group(3):
         if int(m.group(4) or 1) > GRID_ROWS or col_index(m.group(3)) >= GRID_COLS:
             facts.bounded = True
-    for hm in _HIDDEN_ROW.finditer(xml):
-        facts.hidden_rows.append(int(hm.group(1)))
+    if b'hidden="' in xml:
+        facts.hidden_rows = [int(hm.group(1)) for hm in _HIDDEN_ROW.finditer(xml)]
+    # Far-flung cells (calamine would build a dense grid up to them): only multi-letter
+    # columns and five-digit rows can be out of bounds, so look for just those.
+    if any(col_index(c) >= GRID_COLS for c in _WIDE_COL.findall(xml)) or any(
+            int(r) > GRID_ROWS for r in _DEEP_ROW.findall(xml)):
+        facts.bounded = True
+    if b't="e"' not in xml and b"<f" not in xml:
+        return facts
     for cm in _CELL.finditer(xml):
         attrs, body = cm.group(1), cm.group(3) or b""
+        if b't="e"' not in attrs and b"<f" not in body:
+            continue
         ref = _REF.search(attrs)
         if not ref:
             continue
         row0, col0 = int(ref.group(2)) - 1, col_index(ref.group(1))
         if row0 >= GRID_ROWS or col0 >= GRID_COLS:
-            if body and b"<v>" in body or b"<is>" in body:
-                facts.bounded = True
             continue
         t = _TYPE.search(attrs)
         if t and t.group(1) == b"e":
             v = _VALUE.search(body)
             facts.faults[(row0, col0)] = (v.group(1).decode("utf-8", "replace") if v else "#错误")
-        elif b"<f" in body:
+        else:
             v = _VALUE.search(body)
             if not v or not v.group(1):
                 facts.faults[(row0, col0)] = FORMULA_NO_VALUE

@@ -20,18 +20,28 @@ def canon(value) -> str:
     return SYNONYMS.get(s, s)
 
 
+def header_rows(rows, limit: int = 40) -> list[dict]:
+    """Canonical header names found in each of the first rows → {name: first column}.
+
+    Computed once per sheet; recognising a sheet tries several header patterns on it.
+    """
+    out = []
+    for row in rows[:limit]:
+        names: dict[str, int] = {}
+        for c, v in enumerate(row):
+            if isinstance(v, str):
+                names.setdefault(canon(v), c)
+        out.append(names)
+    return out
+
+
 def is_blank(value) -> bool:
     return value is None or nz.text(value) == ""
 
 
-def find_header(rows, required, limit: int = 40):
+def find_header(rows, required, limit: int = 40, heads: list[dict] | None = None):
     """→ (row index, {canonical name: column index}) of the first row holding all `required`."""
-    for r, row in enumerate(rows[:limit]):
-        names = {}
-        for c, v in enumerate(row):
-            if isinstance(v, str):
-                name = canon(v)
-                names.setdefault(name, c)
+    for r, names in enumerate(heads if heads is not None else header_rows(rows, limit)):
         if all(req in names for req in required):
             return r, names
     return None, {}
