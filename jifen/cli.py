@@ -29,6 +29,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, default=None, help="只处理某一年度，如 2026")
     p.add_argument("--month", default=None, help="template 命令的月份，如 2026-03")
     p.add_argument("--force", action="store_true", help="即使输入没有变化也重新生成全部结果")
+    p.add_argument("--no-pdf", action="store_true", help="不调用 LibreOffice 生成通报 PDF")
+    p.add_argument("--timings", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--cadres", type=int, default=1500, help="bench：模拟县的干部人数")
+    p.add_argument("--months", type=int, default=12, help="bench：模拟的月数")
+    p.add_argument("--json", default=None, help="bench：结果 JSON 保存位置")
+    p.add_argument("--baseline-sample", type=int, default=None, help="bench：基线只实测这么多份申报表再按比例折算")
+    p.add_argument("--keep", action="store_true", help="bench：保留生成的模拟县文件夹")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
 
@@ -40,7 +47,7 @@ def options_from(ns) -> pipeline.Options:
     return pipeline.Options(
         input_dir=path(ns.input, "input"), output_dir=path(ns.output, "output"),
         rulebook=path(ns.rulebook, "rulebook.xlsx"), archive_dir=path(ns.archive, "archive"),
-        year=ns.year, force=ns.force)
+        year=ns.year, force=ns.force, pdf=not ns.no_pdf)
 
 
 def main(argv: list[str]) -> int:
@@ -60,7 +67,16 @@ def main(argv: list[str]) -> int:
         res = pipeline.run(opts)
         from jifen import summary
         summary.report_run(res)
+        if ns.timings:
+            summary.save_timings(res, ns.timings)
         return res.exit_code
+    if command == "bench":
+        from jifen import bench
+        json_path = ns.json or (opts.output_dir / "bench" / f"bench-{ns.cadres}x{ns.months}.json")
+        Path(json_path).parent.mkdir(parents=True, exist_ok=True)
+        bench.run_bench(ns.cadres, ns.months, baseline_sample=ns.baseline_sample, json_path=json_path,
+                        keep=ns.keep)
+        return 0
     if command == "publish":
         if not ns.args:
             parser.error("请指定要发布的期间，如：process.py publish 2026Q1 或 process.py publish 2026")

@@ -23,13 +23,14 @@ def band_history(ranks: pd.DataFrame, periods, archived: list[dict], history: li
     quarter 0 is the year. Computed periods win over the archive, the archive over history.
     """
     complete = {p.key for p in periods if p.complete}
+    computed = {(p.year, p.quarter if p.kind == "quarter" else 0) for p in periods if p.kind in ("quarter", "year")}
     rows = []
     for r in ranks[ranks["period"].isin(complete)].to_dict("records"):
         key = r["period"]
         year, quarter = int(key[:4]), (int(key[-1]) if "Q" in key else 0)
         rows.append({"year": year, "quarter": quarter, "cadre_id": r["cadre_id"], "name": r["name"],
                      "band": r["band"] if r["ranked"] else "", "ranked": bool(r["ranked"]), "source": "计算"})
-    have = {(x["year"], x["quarter"]) for x in rows}
+    have = set(computed)          # an incomplete computed period is not filled in from elsewhere
     for snap in archived:
         key = snap["period"]
         year, quarter = int(key[:4]), (int(key[-1]) if "Q" in key else 0)
@@ -38,7 +39,7 @@ def band_history(ranks: pd.DataFrame, periods, archived: list[dict], history: li
         for r in snap["ranks"]:
             rows.append({"year": year, "quarter": quarter, "cadre_id": r["cadre_id"], "name": r["name"],
                          "band": r["band"] if r["ranked"] else "", "ranked": r["ranked"], "source": "归档"})
-    have = {(x["year"], x["quarter"]) for x in rows}
+    have = have | {(x["year"], x["quarter"]) for x in rows}
     known = {(x["year"], x["quarter"], x["cadre_id"]): x["band"] for x in rows}
     warnings = []
     for h in history:
@@ -48,7 +49,7 @@ def band_history(ranks: pd.DataFrame, periods, archived: list[dict], history: li
                 warnings.append(pb.warning(
                     "history-disagrees",
                     f"历年结果中 {h['cadre_id']} 的{_period_cn(h['year'], h['quarter'])}等次为“{h['band'] or '无'}”，"
-                    f"与计算或归档结果“{known[k] or '无'}”不一致，以计算或归档结果为准",
+                    f"与计算或归档结果“{known.get(k, '') or '无（不在该期间的排名中）'}”不一致，以计算或归档结果为准",
                     "请核对历年结果表。", file=h["file"], sheet=h["sheet"], cell=f"第{h['row']}行", row=h["row"],
                     cadre_id=h["cadre_id"]))
             continue
@@ -81,7 +82,10 @@ def proposals(bands: pd.DataFrame, year: int, year_complete: bool, params: dict,
     cross = params["跨年连续"]
     out = []
     qb = bands[bands["quarter"] > 0]
-    names = bands.drop_duplicates("cadre_id", keep="last").set_index("cadre_id")["name"].to_dict()
+    order = {"计算": 0, "归档": 1, "历年结果": 2}
+    named = bands[bands["name"] != ""].assign(_o=bands["source"].map(order))
+    names = named.sort_values(["_o", "year", "quarter"], ascending=[True, False, False], kind="stable") \
+        .drop_duplicates("cadre_id").set_index("cadre_id")["name"].to_dict()
     by_cadre = {cid: {(r.year, r.quarter): r.band for r in g.itertuples()} for cid, g in qb.groupby("cadre_id")}
     first_year = int(qb["year"].min()) if len(qb) else year
     for cid, seq in sorted(by_cadre.items()):

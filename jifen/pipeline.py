@@ -30,6 +30,7 @@ class Options:
     write: bool = True          # False for `check`: validate and report only
     workers: int | None = None  # parsing processes (default: up to 4, by CPU count)
     force: bool = False         # regenerate every output even when nothing changed
+    pdf: bool = True            # also convert the notices to PDF when LibreOffice is present
 
 
 @dataclass

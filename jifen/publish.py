@@ -63,28 +63,36 @@ def settle_published(res, parsed) -> None:
                                            "请勿手工修改 archive 文件夹。", file=f"archive/{key}/{n}/{SNAPSHOT}"))
             continue
         res.published[key] = {"n": n, "folder": folder}
+        basis = res
         if snap.get("rulebook_sha256") != res.rulebook.sha256 and (folder / "rulebook.xlsx").exists():
             try:
                 archived = read_rulebook(folder / "rulebook.xlsx")
             except pb.RulebookError:
                 archived = None
             if archived is not None:
-                alt = pipeline.Result(res.options)
+                alt = pipeline.Result(res.options, rulebook=archived)
                 pipeline.compute(alt, parsed, archived, problems=False)
-                _substitute(res, alt, key)
+                _substitute(res, alt, period)
+                basis = alt
                 res.notes.append(f"{period.title}已发布，按发布时归档的积分规则计算（现行规则不改写已发布期间）。")
-        table = corrections.compare(snap, res, period)
+        table = corrections.compare(snap, basis, period)
         if len(table):
             res.corrections[key] = table
 
 
-def _substitute(res, alt, key: str) -> None:
+def _substitute(res, alt, period) -> None:
+    """The published period's figures (and its months', so ledgers still add up) as computed
+    with its archived rulebook."""
     import pandas as pd
 
-    res.ranks = pd.concat([res.ranks[res.ranks["period"] != key], alt.ranks[alt.ranks["period"] == key]],
-                          ignore_index=True)
-    res.scores = pd.concat([res.scores[res.scores["period"] != key], alt.scores[alt.scores["period"] == key]],
-                           ignore_index=True)
+    keys = {period.key} | set(period.months)
+    res.ranks = pd.concat([res.ranks[res.ranks["period"] != period.key],
+                           alt.ranks[alt.ranks["period"] == period.key]], ignore_index=True)
+    res.scores = pd.concat([res.scores[~res.scores["period"].isin(keys)],
+                            alt.scores[alt.scores["period"].isin(keys)]], ignore_index=True)
+    if period.kind == "quarter":
+        inside = res.scored["month"].isin(period.months)
+        res.scored = pd.concat([res.scored[~inside], alt.scored[alt.scored["month"].isin(period.months)]])
 
 
 def publish(res, target: str) -> tuple[bool, str]:

@@ -110,6 +110,21 @@ def settle_decisions(decisions: list[dict]) -> tuple[dict, list[dict], list[pb.P
             continue
         groups.setdefault(d["matched_id"], []).append(d)
     standing = {}
+    for iid, group in list(groups.items()):
+        # an appeal must come after the decision it replaces: set aside any 申辩复核 dated on
+        # or before a 初审 of the same item (it would otherwise win or clash by date order)
+        firsts = [d["date"] for d in group if d["type"] == "初审"]
+        late = max(firsts) if firsts else None
+        kept = []
+        for d in group:
+            if d["type"] == "申辩复核" and late is not None and d["date"] <= late:
+                audit.append({**d, "outcome": "未采用：申辩复核日期不晚于原结论"})
+                problems.append(pb.error(
+                    "review-appeal-date", f"事项 {iid} 的申辩复核日期 {d['date']:%Y-%m-%d} 不晚于原审核结论的日期，未采用",
+                    "申辩复核请填写复核当天的日期（须晚于原审核日期）。", **_where(d, "审核日期")))
+            else:
+                kept.append(d)
+        groups[iid] = kept
     for iid, group in groups.items():
         # identical repeats credit the list where the decision was made, not the program's
         # echo of it in a later copy's 已审核事项 sheet

@@ -65,3 +65,17 @@ def report_run(res, out=print) -> None:
         outputs = sorted(set(res.log.hashes) - {f for f, _ in res.log.failed})
         state.save_run(res.options.output_dir, {"key": res.run_key, "exit_code": res.exit_code,
                                                 "summary": lines, "outputs": outputs})
+
+
+def save_timings(res, path) -> None:
+    """Stage figures for the benchmark (a hidden option of the run command)."""
+    import json
+
+    from jifen.pipeline import peak_rss_mb
+
+    data = {"timings": {k: round(v, 3) for k, v in res.timings.items()}, "peaks": res.peaks,
+            "peak_mb": peak_rss_mb(), "read": res.read_stats, "unchanged": res.unchanged is not None,
+            "written": len(res.log.written) if res.log else 0,
+            "unchanged_outputs": len(res.log.unchanged) if res.log else 0}
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=1)

@@ -133,13 +133,20 @@ def month_register(path: Path, months, cadre_id: str, name: str, code: str = "J1
 
 
 def no_soffice_env(tmp_dir: Path) -> dict:
-    """An environment whose PATH holds no LibreOffice, so a run skips the (slow) PDF step."""
+    """An environment whose PATH holds no LibreOffice, so a run skips the (slow) PDF step:
+    every PATH folder holding soffice/libreoffice is dropped (process.py is started with the
+    absolute sys.executable, so it needs nothing from PATH)."""
     import os
 
-    empty = Path(tmp_dir) / ".empty-bin"
-    empty.mkdir(parents=True, exist_ok=True)
+    names = ("soffice", "soffice.exe", "soffice.com", "libreoffice", "libreoffice.exe")
+    keep = [d for d in os.environ.get("PATH", "").split(os.pathsep)
+            if d and not any((Path(d) / n).exists() for n in names)]
+    if not keep:
+        empty = Path(tmp_dir) / ".empty-bin"
+        empty.mkdir(parents=True, exist_ok=True)
+        keep = [str(empty)]
     env = {k: v for k, v in os.environ.items() if k not in ("PATH", "PYTHONPATH")}
-    env["PATH"] = str(empty)
+    env["PATH"] = os.pathsep.join(keep)
     return env
 
 
@@ -153,12 +160,14 @@ def run_process(base: Path, *args, pdf: bool = False, output: Path | None = None
     import sys
 
     base = Path(base)
-    cmd = [sys.executable, str(ROOT / "process.py"), *map(str, args), "--input", str(base / "input"),
-           "--output", str(output or base / "output"), "--archive", str(base / "archive")]
+    cmd = [sys.executable, str(ROOT / "process.py"), *map(str, args),
+           "--input", str(base / "input"), "--output", str(output or base / "output"),
+           "--archive", str(base / "archive")]
     if rulebook is not None:
         cmd += ["--rulebook", str(rulebook)]
     env = None if pdf else no_soffice_env(base)
-    return subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", env=env, timeout=300)
+    return subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", env=env,
+                          timeout=300)
 
 
 def table(path: Path, sheet: str, key: str = "干部编号") -> list[dict]:
@@ -207,3 +216,155 @@ def fill_review(path: Path, decisions: dict, sheet: str = "待审核清单") -> 
 def problem_codes(output: Path) -> list[dict]:
     """The 问题清单 rows of output/校验报告.xlsx."""
     return table(Path(output) / "校验报告.xlsx", "问题清单", key="问题代码")
+
+
+def run_many(jobs: list[tuple]) -> list:
+    """Run several independent process.py jobs at once (one per CPU): each job is
+    (base, args tuple, keyword dict for run_process); results in the same order."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        futures = [pool.submit(run_process, base, *args, **kw) for base, args, kw in jobs]
+        return [f.result() for f in futures]
+
+
+def rulebook_points(path: Path, changes: dict, source: Path | None = None) -> Path:
+    """A copy of RULEBOOK (or `source`) with the 分值 of some item codes changed: {code: points}."""
+    wb = openpyxl.load_workbook(source or RULEBOOK)
+    todo = dict(changes)
+    for ws in wb.worksheets:
+        header = [c.value for c in ws[1]]
+        if "代码" not in header or "分值" not in header:
+            continue
+        code_col, points_col = header.index("代码") + 1, header.index("分值") + 1
+        for r in range(2, ws.max_row + 1):
+            code = ws.cell(row=r, column=code_col).value
+            if code in todo:
+                ws.cell(row=r, column=points_col, value=todo.pop(code))
+    if todo:
+        raise KeyError(f"codes not in the rulebook: {sorted(todo)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def rulebook_notices(path: Path, rows: list[tuple], source: Path | None = None) -> Path:
+    """A copy of RULEBOOK (or `source`) whose 通报设置 sheet holds `rows`:
+    (期间, 发文日期, 文号, 申辩截止日期), dates as datetime.date or text, None = blank."""
+    wb = openpyxl.load_workbook(source or RULEBOOK)
+    ws = wb["通报设置"]
+    header = [c.value for c in ws[1]]
+    cols = {name: header.index(name) + 1 for name in ("期间", "发文日期", "文号", "申辩截止日期")}
+    for i, row in enumerate(rows, start=2):
+        for name, value in zip(("期间", "发文日期", "文号", "申辩截止日期"), row):
+            ws.cell(row=i, column=cols[name], value=value)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+# --- scored counties: chosen quarterly scores per cadre (consequence and annual-workbook tests) ---
+
+KE_GROUP, HOU_GROUP = "科级领导干部", "后备干部"
+FILLER = ("H99", "填充员", "县档案馆", "股长", HOU_GROUP, "2020-01-01")  # alone in 后备: never banded
+
+
+def cadre_group(n: int = 20, prefix: str = "C", category: str = KE_GROUP, since: str = "2020-01-01",
+                group: str | None = None) -> list[tuple]:
+    """n roster rows C01..Cn (姓名 干部C01 …, units in turn) for roster(): one ranking group."""
+    units = ("县财政局", "城关镇", "县水利局", "县教育局")
+    return [(f"{prefix}{i:02d}", f"干部{prefix}{i:02d}", units[i % len(units)], "局长", category, since, None,
+             group) for i in range(1, n + 1)]
+
+
+def quarter_of(month: str) -> str:
+    """'2026-05' → '2026Q2'."""
+    return f"{month[:4]}Q{(int(month[5:7]) + 2) // 3}"
+
+
+def delta_rows(plan: dict, prefix: str = "P") -> list[dict]:
+    """plan {干部编号: {期间: change}} → register rows. 期间 is a month '2026-03' or a quarter
+    '2026Q1' (booked in its first month); change is a number (negative: an A1 deduction of that
+    many points; positive: that many county awards J1-4 of 1 point, rows of at most 10) or a list
+    of (项目代码, 数量) rows."""
+    rows = []
+    for cid in sorted(plan):
+        for when in sorted(plan[cid]):
+            month = when if "Q" not in when else f"{when[:4]}-{3 * int(when[-1]) - 2:02d}"
+            change = plan[cid][when]
+            if isinstance(change, (int, float)):
+                if change < 0:
+                    entries = [("A1", -change)]
+                else:
+                    entries = [("J1-4", min(10, change - k)) for k in range(0, int(change), 10)]
+            else:
+                entries = list(change)
+            for code, qty in entries:
+                if qty:
+                    rows.append({"id": f"{prefix}{len(rows) + 1:04d}", "cadre_id": cid,
+                                 "name": f"干部{cid}",
+                                 "month": month, "code": code, "qty": qty})
+    return rows
+
+
+def history(path: Path, years=(), quarters=()) -> Path:
+    """A history workbook: sheet 历年结果 (年度, 干部编号, 姓名, 年度名次, 等次) and, when given,
+    sheet 历年季度结果 (年度, 季度, 干部编号, 等次)."""
+    sheets = {}
+    if years:
+        sheets["历年结果"] = [["年度", "干部编号", "姓名", "年度名次", "等次"], *map(list, years)]
+    if quarters:
+        sheets["历年季度结果"] = [["年度", "季度", "干部编号", "等次"], *map(list, quarters)]
+    return workbook(path, sheets)
+
+
+def scored_county(root: Path, plan: dict, months, roster_rows=None, tops: bool = True,
+                  history_years=(), history_quarters=()) -> Path:
+    """root/input with a roster (default cadre_group(): 20 cadres, so k_top 3 and k_bottom 1, plus
+    FILLER), one register holding `plan` (see delta_rows) and one county award for FILLER in each
+    of `months` (so each has data), and optionally a history workbook. With `tops` C01, C02, C03
+    get +3, +2, +1 in every quarter touched (added to the plan): a clean 先进 list.
+    Returns the input folder."""
+    inp = Path(root) / "input"
+    people = list(roster_rows if roster_rows is not None else cadre_group())
+    roster(inp / "干部名册.xlsx", people + [FILLER], title="干部名册")
+    full = {cid: dict(v) for cid, v in plan.items()}
+    if tops:
+        for q in sorted({quarter_of(m) for m in months}):
+            for cid, pts in (("C01", 3), ("C02", 2), ("C03", 1)):
+                have = full.setdefault(cid, {}).get(q, 0)
+                if isinstance(have, (int, float)):
+                    full[cid][q] = have + pts
+                else:
+                    full[cid][q] = list(have) + [("J1-4", pts)]
+    rows = delta_rows(full)
+    rows += [{"id": f"F{i:03d}", "cadre_id": FILLER[0], "name": FILLER[1], "month": m,
+              "code": "J1-4"} for i, m in enumerate(sorted(months), start=1)]
+    register(inp / "登记表.xlsx", rows)
+    if history_years or history_quarters:
+        history(inp / "历年结果.xlsx", history_years, history_quarters)
+    return inp
+
+
+def pipeline_run(root: Path, rulebook: Path | None = None, write: bool = False,
+                 year: int | None = None):
+    """pipeline.run on root/input (outputs to root/output, archive root/archive); with `write`
+    LibreOffice is hidden from the run (no PDF step)."""
+    import os
+
+    from jifen.pipeline import Options, run
+
+    root = Path(root)
+    opts = Options(root / "input", root / "output", rulebook or RULEBOOK, root / "archive", year=year,
+                   write=write)
+    if not write:
+        return run(opts)
+    old = os.environ.get("PATH", "")
+    empty = root / ".empty-bin"
+    empty.mkdir(parents=True, exist_ok=True)
+    os.environ["PATH"] = str(empty)
+    try:
+        return run(opts)
+    finally:
+        os.environ["PATH"] = old

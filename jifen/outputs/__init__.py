@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jifen import consequences
+from jifen import consequences, ledger
 from jifen import problems as pb
 from jifen.outputs.atomic import OutputLog
 
@@ -31,10 +31,12 @@ def write_all(res) -> OutputLog:
             if period.kind == "year":
                 with timed(res, "写出：待审核清单"):
                     review_list.write_review_list(res, period.year, res.standing, recorded, log)
+                with timed(res, "台账数据"):
+                    rows = ledger.ledger_frame(res.items, res.scored, res.roster, res.rulebook, period.year)
                 with timed(res, "写出：积分总台账"):
-                    master_ledger.write_master_ledger(res, period.year, log)
+                    master_ledger.write_master_ledger(res, period.year, log, rows)
                 with timed(res, "写出：个人和单位台账"):
-                    personal_ledger.write_ledgers(res, period.year, log)
+                    personal_ledger.write_ledgers(res, period.year, log, rows)
                 with timed(res, "写出：年度排名"):
                     annual.write_annual(res, period, log)
             elif period.kind == "quarter":
@@ -48,8 +50,9 @@ def write_all(res) -> OutputLog:
                                 for period in periods if period.kind in ("quarter", "year")) if p is not None]
         with timed(res, "写出：申辩答复"):
             appeal_replies.write_appeal_replies(res, log)
-        with timed(res, "写出：通报 PDF（LibreOffice）"):
-            res.notes.append(notice.convert_to_pdf(docs, log))
+        if res.options.pdf:
+            with timed(res, "写出：通报 PDF（LibreOffice）"):
+                res.notes.append(notice.convert_to_pdf(docs, log))
     for path, msg in log.failed:
         res.problems.append(pb.error("output-not-written", f"输出文件 {path} 未能写入：{msg}",
                                      "请先关闭该文件，或按提示处理后重新运行。", file=path))

@@ -115,10 +115,10 @@ def template_bytes(cadre: dict, month: str, rulebook, county: str) -> bytes:
     r = last + 2
     ws.merge_range(r, 0, r, 9, "本人承诺以上申报内容真实准确，如有不实，愿承担相应责任。", fmt["sign"])
     ws.set_row(r + 1, 8)
-    ws.write_string(r + 2, 3, "申报人签字：", fmt["sign"])
-    ws.merge_range(r + 2, 4, r + 2, 5, "", fmt["sign_in"])
-    ws.write_string(r + 2, 6, "日期：", fmt["sign"])
-    ws.merge_range(r + 2, 7, r + 2, 8, "", fmt["sign_in"])
+    ws.write_string(r + 2, 2, "申报人签字：", fmt["sign"])
+    ws.merge_range(r + 2, 3, r + 2, 4, "", fmt["sign_in"])
+    ws.write_string(r + 2, 7, "日期：", fmt["sign"])
+    ws.merge_range(r + 2, 8, r + 2, 9, "", fmt["sign_in"])
     ws.set_row(r + 2, 26)
     ws.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True,
                     "select_unlocked_cells": True})

@@ -7,9 +7,11 @@ signature block. The unit files gather the same sheets for one print job.
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 
-from jifen import checks, ledger
+from jifen import checks
 from jifen.outputs import common
 from jifen.outputs.xlsx import Book, fit_row, safe_text, write_cell
 
@@ -106,34 +108,32 @@ def write_sheet(book: Book, ws, person: dict, county: str, year: int, stamp: str
     ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.6, right=0.5, top=0.8, bottom=0.8)
     ws.repeat_rows(head_row, head_row)
+    ws.freeze_panes(head_row + 1, 0)
     ws.set_header("&L内部资料&R" + safe_text(stamp).replace("&", "&&")[:120])
     ws.set_footer("&C第 &P 页 共 &N 页")
     ws.print_area(0, 0, r, 7)
 
 
-def person_data(cadre_id: str, info: dict, rows: pd.DataFrame, ranks: pd.DataFrame, year: int,
-                periods: dict) -> dict:
-    """A cadre's ledger content from the master ledger rows and the period ranks (pure)."""
+def person_data(cadre_id: str, info: dict, rows: list[dict], ranks: dict, year: int, periods: dict) -> dict:
+    """A cadre's ledger content (pure): `rows` are the cadre's master-ledger rows, `ranks`
+    period key → rank record, `periods` the cadre's month and quarter scores."""
     months = []
-    mine = rows[rows["干部编号"] == cadre_id]
-    rk = ranks[ranks["cadre_id"] == cadre_id].set_index("period") if not ranks.empty else pd.DataFrame()
-    scores = periods
-    by_month = {m: g for m, g in mine.groupby("月份")}
-    all_months = sorted(set(by_month) | {m for m in scores.get("months", {}) if m.startswith(str(year))})
+    by_month: dict[str, list] = {}
+    for x in rows:
+        by_month.setdefault(x["月份"], []).append(x)
+    all_months = sorted(set(by_month) | {m for m in periods["months"] if m.startswith(str(year))})
     for q in range(1, 5):
         q_months = [m for m in all_months if m[:4] == str(year) and (int(m[5:7]) - 1) // 3 + 1 == q]
         for i, m in enumerate(q_months):
-            g = by_month.get(m, pd.DataFrame(columns=mine.columns))
             items = [{"月份": m, "项目代码": x["项目代码"], "项目名称": x["项目名称"], "事项说明": x["事项说明"],
                       "数量": x["数量"], "计分分值": x["计分分值"], "状态": x["状态"], "说明": x["差异说明"]}
-                     for x in g.to_dict("records")]
-            s = scores["months"].get(m, {})
-            block = {"items": items, "label": f"{int(m[5:7])}月小计",
-                     "score": common.num(s.get("score", None)),
+                     for x in by_month.get(m, [])]
+            s = periods["months"].get(m, {})
+            block = {"items": items, "label": f"{int(m[5:7])}月小计", "score": common.num(s.get("score", None)),
                      "detail": _detail(s)}
             if i == len(q_months) - 1:
-                qs = scores["quarters"].get(q, {})
-                r = rk.loc[f"{year}Q{q}"] if f"{year}Q{q}" in rk.index else None
+                qs = periods["quarters"].get(q, {})
+                r = ranks.get(f"{year}Q{q}")
                 rank_txt = "" if r is None or pd.isna(r["rank"]) else f"，组内第 {int(r['rank'])} 名"
                 band = "" if r is None or not r["band"] else f"，{r['band']}"
                 block["quarter"] = {"label": f"第{q}季度积分", "score": common.num(qs.get("score", None)),
@@ -141,14 +141,14 @@ def person_data(cadre_id: str, info: dict, rows: pd.DataFrame, ranks: pd.DataFra
             months.append(block)
     period_rows = []
     for key, label in [(f"{year}Q{q}", f"第{q}季度") for q in range(1, 5)] + [(str(year), "全年")]:
-        if key not in rk.index:
+        r = ranks.get(key)
+        if r is None:
             continue
-        r = rk.loc[key]
         period_rows.append({"期间": label, "基础分": common.num(r["base"]), "加分": common.num(r["bonus"]),
                             "扣分": common.num(r["penalty"]), "积分": common.num(r["score"]),
                             "组内名次": None if pd.isna(r["rank"]) else int(r["rank"]), "等次": r["band"],
                             "备注": r["note"]})
-    year_row = rk.loc[str(year)] if str(year) in rk.index else None
+    year_row = ranks.get(str(year))
     return {
         "cadre_id": cadre_id, "name": info["display_name"], "unit": info["unit"], "post": info["post"],
         "category": info["category"],
@@ -172,53 +172,96 @@ def _detail(s: dict) -> str:
     return "，".join(parts) or "无增减"
 
 
-def write_ledgers(res, year: int, log) -> None:
-    """Personal ledgers for every cadre on the roster in `year`, then the per-unit files."""
+def people(res, year: int, rows: pd.DataFrame) -> list[dict]:
+    """Every cadre on the roster in `year`, with the content of their ledger (pure)."""
     from jifen import cadres
-    from jifen.pipeline import safe_filename
 
-    rows = ledger.ledger_frame(res.items, res.scored, res.roster, res.rulebook, year)
     rows = rows[rows["状态"] != checks.INVALID]
+    rows_by = {}
+    for rec in rows.to_dict("records"):
+        rows_by.setdefault(rec["干部编号"], []).append(rec)
+    ranks_by: dict[str, dict] = {}
+    for rec in res.ranks[res.ranks["period"].str.startswith(str(year))].to_dict("records"):
+        ranks_by.setdefault(rec["cadre_id"], {})[rec["period"]] = rec
+    scores_by: dict[str, dict] = {}
+    for rec in res.scores[res.scores["period"].str.startswith(str(year))].to_dict("records"):
+        scores_by.setdefault(rec["cadre_id"], {})[rec["period"]] = rec
+    base = float(res.rulebook.base_score)
+    month_keys = [p.key for p in res.periods if p.kind == "month" and p.year == year]
+    quarters = [p.quarter for p in res.periods if p.kind == "quarter" and p.year == year]
     first, last = pd.Timestamp(f"{year}-01-01").date(), pd.Timestamp(f"{year}-12-31").date()
     in_year = res.roster[(res.roster["start_d"] <= last) & (res.roster["end_d"] >= first)]
-    latest = cadres.latest_rows(in_year, last)
-    sc = res.scores
+    out = []
+    for cid, info in cadres.latest_rows(in_year, last).sort_index().iterrows():
+        mine = scores_by.get(cid, {})
+        periods = {"months": {m: mine.get(m) or {"score": base} for m in month_keys},
+                   "quarters": {q: mine.get(f"{year}Q{q}") or {"score": base} for q in quarters}}
+        out.append(person_data(cid, info.to_dict(), rows_by.get(cid, []), ranks_by.get(cid, {}), year, periods))
+    return out
+
+
+def _personal_bytes(args) -> list[bytes]:
+    people_, county, year, stamp = args
+    out = []
+    for person in people_:
+        book = Book(f"{year}年度积分台账 {person['name']}", internal=True, stamp=stamp)
+        write_sheet(book, book.wb.add_worksheet("积分台账"), person, county, year, stamp)
+        out.append(book.close())
+    return out
+
+
+def _unit_bytes(args) -> bytes:
+    unit, people_, county, year, stamp = args
+    book = Book(f"{year}年度积分台账 {unit}", internal=True, stamp=stamp)
+    used: set = set()
+    for person in people_:
+        name = _sheet_name(f"{person['cadre_id']}{person['name']}", used)
+        write_sheet(book, book.wb.add_worksheet(name), person, county, year, stamp)
+    return book.close()
+
+
+PARALLEL_FROM = 300   # fewer ledgers than this are quicker to write in this process
+
+
+def write_ledgers(res, year: int, log, rows: pd.DataFrame) -> None:
+    """Personal ledgers for every cadre on the roster in `year`, then the per-unit files."""
+    from jifen.pipeline import safe_filename
+    from jifen.progress import Progress
+
+    everyone = people(res, year, rows)
     county = res.rulebook.params["县名"]
     stamp = common.stamp(res)
-    per_unit: dict[str, list] = {}
     folder = res.options.output_dir / "台账" / str(year)
-    for cid, info in latest.sort_index().iterrows():
-        mine = sc[sc["cadre_id"] == cid]
-        periods = {"months": {}, "quarters": {}}
-        for rec in mine.to_dict("records"):
-            key = rec["period"]
-            if len(key) == 7 and key[4] == "-":
-                periods["months"][key] = rec
-            elif "Q" in key and key.startswith(str(year)):
-                periods["quarters"][int(key[-1])] = rec
-        for p in res.periods:
-            if p.kind == "month" and p.year == year:
-                periods["months"].setdefault(p.key, {})
-            if p.kind == "quarter" and p.year == year:
-                periods["quarters"].setdefault(p.quarter, {"score": float(res.rulebook.base_score)})
-        for m, s in periods["months"].items():
-            if not s:
-                periods["months"][m] = {"score": float(res.rulebook.base_score)}
-        person = person_data(cid, info.to_dict(), rows, res.ranks, year, periods)
-        book = Book(f"{year}年度积分台账 {person['name']}", internal=True, stamp=stamp)
-        ws = book.wb.add_worksheet("积分台账")
-        write_sheet(book, ws, person, county, year, stamp)
-        unit = info["unit"] or "未填单位"
-        log.write(folder / "个人" / safe_filename(unit) / safe_filename(f"{cid}_{person['name']}.xlsx"),
-                  book.close())
-        per_unit.setdefault(unit, []).append(person)
-    for unit, people in sorted(per_unit.items()):
-        book = Book(f"{year}年度积分台账 {unit}", internal=True, stamp=stamp)
-        used = set()
-        for person in people:
-            name = _sheet_name(f"{person['cadre_id']}{person['name']}", used)
-            write_sheet(book, book.wb.add_worksheet(name), person, county, year, stamp)
-        log.write(folder / "单位" / safe_filename(f"{unit}.xlsx"), book.close())
+    per_unit: dict[str, list] = {}
+    for person in everyone:
+        per_unit.setdefault(person["unit"] or "未填单位", []).append(person)
+    size = 50
+    batches = [(everyone[i:i + size], county, year, stamp) for i in range(0, len(everyone), size)]
+    units = [(unit, ps, county, year, stamp) for unit, ps in sorted(per_unit.items())]
+    workers = min(4, os.cpu_count() or 1)
+    with Progress("写出个人台账", len(everyone) + len(units)) as bar:
+        if len(everyone) >= PARALLEL_FROM and workers > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                personal = pool.map(_personal_bytes, batches)
+                unit_books = pool.map(_unit_bytes, units)
+                _write_all(log, folder, batches, personal, units, unit_books, bar, safe_filename)
+        else:
+            _write_all(log, folder, batches, map(_personal_bytes, batches), units, map(_unit_bytes, units), bar,
+                       safe_filename)
+
+
+def _write_all(log, folder, batches, personal, units, unit_books, bar, safe_filename) -> None:
+    for (ps, *_), datas in zip(batches, personal):
+        for person, data in zip(ps, datas):
+            unit = person["unit"] or "未填单位"
+            log.write(folder / "个人" / safe_filename(unit) / safe_filename(f"{person['cadre_id']}_{person['name']}.xlsx"),
+                      data)
+        bar.update(len(ps))
+    for (unit, *_), data in zip(units, unit_books):
+        log.write(folder / "单位" / safe_filename(f"{unit}.xlsx"), data)
+        bar.update()
 
 
 def _sheet_name(name: str, used: set) -> str:

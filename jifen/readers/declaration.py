@@ -19,6 +19,15 @@ def _is_footer(row) -> bool:
     return bool(texts) and any(w in t for t in texts for w in _FOOTER_WORDS)
 
 
+def _looks_like_item(code, qty, row) -> bool:
+    """A row that holds an item (a code, or a quantity that is not a footer's label)."""
+    if not locate.is_blank(code):
+        return True
+    if locate.is_blank(qty):
+        return False
+    return not (isinstance(qty, str) and _is_footer(row))
+
+
 def read_declaration_sheet(rows, hr, cols, file, sheet):
     """→ (header record, item records, problems)."""
     problems = []
@@ -51,8 +60,8 @@ def read_declaration_sheet(rows, hr, cols, file, sheet):
         return row[c] if c is not None and c < len(row) else None
 
     items = []
-    last_item_row = max((r for r in range(hr + 1, len(rows))
-                         if not (locate.is_blank(get(rows[r], "项目代码")) and locate.is_blank(get(rows[r], "数量")))),
+    last_item_row = max((r for r in range(hr + 1, len(rows)) if _looks_like_item(get(rows[r], "项目代码"),
+                                                                                 get(rows[r], "数量"), rows[r])),
                         default=hr)
     for r in range(hr + 1, len(rows)):
         row = rows[r]

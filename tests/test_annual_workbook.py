@@ -1,0 +1,205 @@
+"""年度排名/YYYY年度积分排名.xlsx (SPEC §5, §3.4 ties and bands), read back with openpyxl.
+
+One county, run through process.py for the complete year 2026:
+- 科级领导干部: 20 ranked cadres (k_top 3, k_bottom 1): C01 112, C02 108, C03 and C04 tie at
+  104 on the 先进 boundary, C05..C18 at 100, C19 and C20 tie at 92 on the 末位 boundary;
+  L01 joined in September (4 months < 6): listed without a rank.
+- 后备干部: H99 112 (先进), H01 104, H02 100 — the bottom at exactly 100 is never 末位.
+- 乡镇组 (roster column 排名分组): Z01..Z03 all at 96 — no 先进 and no 末位.
+"""
+
+import hashlib
+import zipfile
+
+import openpyxl
+import pytest
+
+import builders as b
+from jifen import periods as per
+
+SHEETS = ["年度排名", "先进人员", "末位人员", "季度汇总", "结果运用", "单位统计", "分布图", "说明"]
+TABLE_SHEETS = ["年度排名", "先进人员", "末位人员", "季度汇总", "结果运用", "单位统计"]
+COLUMNS = ["排名分组", "名次", "干部编号", "姓名", "单位", "职务", "基础分", "加分", "扣分", "年度积分", "等次",
+           "一季度名次", "二季度名次", "三季度名次", "四季度名次", "备注"]
+QUARTER_RANKS = ["一季度名次", "二季度名次", "三季度名次", "四季度名次"]
+EVERY_Q = [f"2026Q{q}" for q in range(1, 5)]
+
+ROSTER = b.cadre_group() + [
+    ("L01", "干部L01", "县林业局", "局长", b.KE_GROUP, "2026-09-01"),
+    ("H01", "干部H01", "县教育局", "股长", b.HOU_GROUP, "2020-01-01"),
+    ("H02", "干部H02", "县卫健局", "股长", b.HOU_GROUP, "2020-01-01"),
+] + [(f"Z0{i}", f"干部Z0{i}", "城关镇", "镇长", b.KE_GROUP, "2020-01-01", None, "乡镇组") for i in (1, 2, 3)]
+PLAN = {"C04": {q: 1 for q in EVERY_Q}, "C19": {q: -2 for q in EVERY_Q}, "C20": {q: -2 for q in EVERY_Q},
+        "H01": {q: 1 for q in EVERY_Q}, **{f"Z0{i}": {q: -1 for q in EVERY_Q} for i in (1, 2, 3)}}
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory):
+    root = tmp_path_factory.mktemp("annual")
+    b.scored_county(root, PLAN, per.month_keys(2026), roster_rows=ROSTER)
+    proc = b.run_process(root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    path = root / "output" / "年度排名" / "2026年度积分排名.xlsx"
+    assert path.exists()
+    return root, path
+
+
+@pytest.fixture(scope="module")
+def book(county):
+    wb = openpyxl.load_workbook(county[1])
+    yield wb
+    wb.close()
+
+
+@pytest.fixture(scope="module")
+def annual(county):
+    return b.table(county[1], "年度排名")
+
+
+def by_id(rows) -> dict:
+    return {r["干部编号"]: r for r in rows}
+
+
+def band(row) -> str:
+    return row["等次"] or ""
+
+
+# --- structure --------------------------------------------------------------------------------
+
+def test_sheet_names_and_order(book):
+    assert book.sheetnames == SHEETS
+
+
+def test_annual_sheet_has_exactly_the_spec_columns(book):
+    ws = book["年度排名"]
+    assert [c.value for c in ws[3]] == COLUMNS
+    assert "内部资料" in ws["A2"].value and "2026年度" in ws["A1"].value
+
+
+def test_band_and_rank_cells_hold_only_allowed_values(annual):
+    assert len(annual) == 27
+    assert {band(r) for r in annual} == {"先进", "末位", ""}
+    for r in annual:
+        for col in ["名次"] + QUARTER_RANKS:
+            assert r[col] is None or (type(r[col]) is int and r[col] >= 1), (r["干部编号"], col, r[col])
+    assert all(isinstance(r[c], (int, float)) for r in annual for c in ("基础分", "加分", "扣分", "年度积分"))
+
+
+def test_rows_in_group_order_ranked_first(annual):
+    groups = [r["排名分组"] for r in annual]
+    assert groups == [b.KE_GROUP] * 21 + [b.HOU_GROUP] * 3 + ["乡镇组"] * 3
+    ke = [r for r in annual if r["排名分组"] == b.KE_GROUP]
+    assert [r["干部编号"] for r in ke[:4]] == ["C01", "C02", "C03", "C04"]
+    assert ke[-1]["干部编号"] == "L01" and ke[-1]["名次"] is None
+    assert [r["名次"] for r in ke[:-1]] == [1, 2, 3, 3] + [5] * 14 + [19, 19]
+
+
+def test_scores_and_quarter_ranks(annual):
+    rows = by_id(annual)
+    c01, c19 = rows["C01"], rows["C19"]
+    assert (c01["基础分"], c01["加分"], c01["扣分"], c01["年度积分"]) == (100, 12, 0, 112)
+    assert [c01[c] for c in QUARTER_RANKS] == [1, 1, 1, 1]
+    assert (c19["基础分"], c19["加分"], c19["扣分"], c19["年度积分"]) == (92, 0, 0, 92)
+    assert [c19[c] for c in QUARTER_RANKS] == [19, 19, 20, 20]      # tied with C20; L01 joins in Q3
+    late = rows["L01"]
+    assert band(late) == "" and "在册不满6个月" in late["备注"]
+    assert [late[c] for c in QUARTER_RANKS] == [None, None, 5, 5]     # ranked in Q3 and Q4 (21 cadres)
+
+
+# --- ties, all-equal groups and the 100 line ---------------------------------------------------
+
+def test_tie_on_the_top_boundary_is_included_whole(annual, county):
+    rows = by_id(annual)
+    assert [band(rows[c]) for c in ("C01", "C02", "C03", "C04", "C05")] == ["先进"] * 4 + [""]
+    assert rows["C03"]["备注"] == rows["C04"]["备注"] == "并列超额（先进名额 3 人）"
+    assert rows["C01"]["备注"] in (None, "")
+    assert [r["干部编号"] for r in b.table(county[1], "先进人员")] == ["C01", "C02", "C03", "C04", "H99"]
+
+
+def test_tie_on_the_bottom_boundary_is_included_whole(annual, county):
+    rows = by_id(annual)
+    assert band(rows["C19"]) == band(rows["C20"]) == "末位"
+    assert rows["C19"]["备注"] == rows["C20"]["备注"] == "并列超额（末位名额 1 人）"
+    assert band(rows["C18"]) == ""
+    assert [r["干部编号"] for r in b.table(county[1], "末位人员")] == ["C19", "C20"]
+
+
+def test_group_entirely_tied_has_no_bands(annual):
+    town = [r for r in annual if r["排名分组"] == "乡镇组"]
+    assert [(r["名次"], r["年度积分"], band(r)) for r in town] == [(1, 96, "")] * 3
+    assert all("全组积分相同" in r["备注"] for r in town)
+
+
+def test_bottom_at_exactly_100_is_never_bottom(annual):
+    hou = {r["干部编号"]: r for r in annual if r["排名分组"] == b.HOU_GROUP}
+    assert [(hou[c]["名次"], hou[c]["年度积分"], band(hou[c])) for c in ("H99", "H01", "H02")] == [
+        (1, 112, "先进"), (2, 104, ""), (3, 100, "")]
+
+
+def test_results_sheet(county):
+    used = [(r["干部编号"], r["姓名"], r["结果"]) for r in b.table(county[1], "结果运用")]
+    assert used == [("C01", "干部C01", "优先考虑"), ("C02", "干部C02", "优先考虑"), ("C03", "干部C03", "优先考虑"),
+                    ("C04", "干部C04", "优先考虑"), ("H99", "填充员", "优先考虑"),
+                    ("C19", "干部C19", "组织约谈"), ("C20", "干部C20", "组织约谈"),
+                    ("C19", "干部C19", "当年不得评先评优"), ("C20", "干部C20", "当年不得评先评优")]
+    basis = {(r["干部编号"], r["结果"]): r["依据"] for r in b.table(county[1], "结果运用")}
+    assert basis[("C19", "组织约谈")] == "2026年第1、2、3季度连续排在后5%"
+    assert basis[("C01", "优先考虑")].startswith("2026年第1、2、3、4季度均排在前15%")
+
+
+# --- formatting and print setup -----------------------------------------------------------------
+
+def test_top_and_bottom_rows_are_coloured(book, annual):
+    ws = book["年度排名"]
+    first = {ws.cell(r, 3).value: r for r in range(4, ws.max_row + 1)}
+
+    def fill(cid):
+        cells = [ws.cell(first[cid], c) for c in range(1, len(COLUMNS) + 1)]
+        colours = {(c.fill.fill_type, c.fill.fgColor.rgb) for c in cells}
+        assert len(colours) == 1, (cid, colours)             # the whole row, one colour
+        return colours.pop()
+
+    top, low, plain = fill("C01"), fill("C19"), fill("C05")
+    assert top[0] == low[0] == "solid" and plain[0] is None
+    assert len({top, low, plain}) == 3
+    assert fill("C04") == top and fill("H99") == top and fill("C20") == low
+    assert fill("H02") == plain and fill("Z01") == plain and fill("L01") == plain
+
+
+def test_table_sheets_have_frozen_header_and_filter(book):
+    for name in TABLE_SHEETS:
+        ws = book[name]
+        assert ws.freeze_panes == "A4", name                 # title, subtitle, header
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A3:"), name
+        assert ws.print_title_rows == "$1:$3", name
+    assert book["年度排名"].auto_filter.ref == f"A3:P{3 + 27}"
+
+
+def test_every_sheet_prints_landscape_a4_one_page_wide_with_page_numbers(book):
+    for ws in book.worksheets:
+        ps = ws.page_setup
+        assert ps.orientation == "landscape" and int(ps.paperSize) == 9, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (ps.fitToWidth or 1) == 1 and int(ps.fitToHeight) == 0, ws.title    # 1 is the default
+        assert ws.oddFooter.center.text == "第 &P 页 共 &N 页", ws.title
+        assert ws.oddHeader.left.text == "内部资料", ws.title
+
+
+def test_distribution_sheet_holds_native_charts(county):
+    with zipfile.ZipFile(county[1]) as z:
+        names = set(z.namelist())
+        assert {"xl/charts/chart1.xml", "xl/charts/chart2.xml"} <= names
+        assert "<c:barChart>" in z.read("xl/charts/chart1.xml").decode("utf-8")
+        assert "<c:lineChart>" in z.read("xl/charts/chart2.xml").decode("utf-8")
+        rels = z.read("xl/worksheets/_rels/sheet7.xml.rels").decode("utf-8")       # 7th sheet: 分布图
+        assert "drawing1.xml" in rels
+
+
+def test_notes_sheet_lists_the_rulebook_and_every_input_with_sha256(county, book):
+    root, path = county
+    cells = [v for row in book["说明"].iter_rows(values_only=True) for v in row if v is not None]
+    assert hashlib.sha256(b.RULEBOOK.read_bytes()).hexdigest() in cells
+    listed = {r["文件"]: r["SHA-256"] for r in b.table(path, "说明", key="SHA-256")}
+    inputs = {p.relative_to(root / "input").as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+              for p in (root / "input").rglob("*") if p.is_file()}
+    assert listed == inputs and len(inputs) == 2

@@ -1,0 +1,196 @@
+"""`process.py publish`: archiving a settled quarter and holding later runs to it (SPEC §3.5, §5).
+
+The county: five 科级领导干部, register rows only (counted as entered, no review):
+    DJ1 K0001 张明 2026-01 J1-3 → +2      DJ2 K0002 李华 2026-02 K1 → −5
+    DJ3 K0003 王伟 2026-03 J1-4 → +1      DJ4 K0003 王伟 2026-04 J1-3 → +2 (Q2, incomplete)
+Q1 (N = 5, k = 1 each side): 张明 102 (1, 先进), 王伟 101 (2), 陈静 100 (3), 周军 100 (3), 李华 95 (5, 末位).
+An appeal upheld on DJ2 (不通过) makes 李华 100: 名次 5 → 3, 末位 → none.
+A rulebook raising J1-3 to 3 after publishing leaves Q1 at 102 for 张明 (archived rules) and
+makes Q2 王伟 100 + 3 = 103.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+import builders as b
+
+ROSTER = [
+    ("K0001", "张明", "县财政局", "局长", "科级领导干部", "2020-01-01"),
+    ("K0002", "李华", "县财政局", "副局长", "科级领导干部", "2020-01-01"),
+    ("K0003", "王伟", "城关镇", "镇长", "科级领导干部", "2020-01-01"),
+    ("K0004", "陈静", "城关镇", "副镇长", "科级领导干部", "2020-01-01"),
+    ("K0005", "周军", "县教育局", "局长", "科级领导干部", "2020-01-01"),
+]
+Q1_NOTICE = Path("季度通报") / "2026年第1季度积分情况通报.docx"
+Q1_ATTACHMENT = Path("季度通报") / "2026年第1季度积分排名.xlsx"
+Q2_ATTACHMENT = Path("季度通报") / "2026年第2季度积分排名.xlsx"
+LIST_REL = Path("待审核") / "2026年积分事项待审核清单.xlsx"
+LEDGER_REL = Path("台账") / "积分总台账_2026.xlsx"
+
+
+def build_county(base: Path) -> None:
+    inp = base / "input"
+    b.roster(inp / "干部名册.xlsx", ROSTER)
+    b.register(inp / "登记" / "2026年登记表.xlsx", [
+        {"id": "DJ1", "cadre_id": "K0001", "name": "张明", "month": "2026-01", "code": "J1-3"},
+        {"id": "DJ2", "cadre_id": "K0002", "name": "李华", "month": "2026-02", "code": "K1"},
+        {"id": "DJ3", "cadre_id": "K0003", "name": "王伟", "month": "2026-03", "code": "J1-4"},
+        {"id": "DJ4", "cadre_id": "K0003", "name": "王伟", "month": "2026-04", "code": "J1-3"},
+    ])
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict:
+    """Publish 2026Q1 once; then, at once: publish it again, try 2026Q2, run after an appeal,
+    run with a changed rulebook (each on its own copy of the published county)."""
+    root = tmp_path_factory.mktemp("publish")
+    base = root / "county"
+    build_county(base)
+    first = b.run_process(base, "publish", "2026Q1")
+    assert first.returncode == 0, first.stdout + first.stderr
+    snapshot_1 = {p.relative_to(base / "archive").as_posix() for p in (base / "archive").rglob("*")}
+
+    forks = {name: root / name for name in ("incomplete", "appeal", "rules")}
+    for path in forks.values():
+        shutil.copytree(base, path)
+    copy = forks["appeal"] / "input" / "审核结论" / "申辩复核.xlsx"
+    copy.parent.mkdir(parents=True)
+    shutil.copy2(forks["appeal"] / "output" / LIST_REL, copy)
+    b.fill_review(copy, {"DJ2": {"审核结论": "不通过", "不通过原因": "其他", "审核意见": "经核实该项工作已按期推进",
+                                 "审核人": "钱进", "审核日期": dt.datetime(2026, 4, 15), "类型": "申辩复核"}},
+                  sheet="已审核事项")
+    new_rules = b.rulebook_points(forks["rules"] / "rulebook-2026-05.xlsx", {"J1-3": 3})
+    again, incomplete, appeal, rules = b.run_many([
+        (base, ("publish", "2026Q1"), {}),
+        (forks["incomplete"], ("publish", "2026Q2"), {}),
+        (forks["appeal"], (), {}),
+        (forks["rules"], (), {"rulebook": new_rules}),
+    ])
+    return {"base": base, "first": first, "archived_after_first": snapshot_1, "again": again,
+            "incomplete": (forks["incomplete"], incomplete), "appeal": (forks["appeal"], appeal),
+            "rules": (forks["rules"], rules)}
+
+
+def ranks(path: Path) -> dict:
+    return {r["干部编号"]: (r["名次"], r["季度积分"], r["等次"] or "") for r in b.table(path, "季度排名")}
+
+
+def test_publish_archives_the_quarter(runs):
+    base = runs["base"]
+    folder = base / "archive" / "2026Q1" / "1"
+    assert sorted(p.name for p in folder.iterdir()) == sorted([
+        "2026年第1季度积分情况通报.docx", "2026年第1季度积分排名.xlsx", "rulebook.xlsx", "运行清单.xlsx",
+        "snapshot.json"])
+    assert "已发布 2026年第一季度" in runs["first"].stdout
+    assert (folder / "rulebook.xlsx").read_bytes() == b.RULEBOOK.read_bytes()
+    notice = (folder / "2026年第1季度积分情况通报.docx").read_bytes()
+    assert notice == (base / "output" / Q1_NOTICE).read_bytes()
+    snap = json.loads((folder / "snapshot.json").read_text("utf-8"))
+    assert snap["period"] == "2026Q1" and snap["published"] == 1
+    assert snap["rulebook_sha256"] == hashlib.sha256(b.RULEBOOK.read_bytes()).hexdigest()
+    assert {(i["item_id"], i["cadre_id"], i["code"], i["counted"]) for i in snap["items"]} == {
+        ("DJ1", "K0001", "J1-3", 2), ("DJ2", "K0002", "K1", 5), ("DJ3", "K0003", "J1-4", 1)}
+    got = {r["cadre_id"]: (r["rank"], r["score"], r["band"]) for r in snap["ranks"]}
+    assert got == {"K0001": (1, 102, "先进"), "K0002": (5, 95, "末位"), "K0003": (2, 101, ""),
+                   "K0004": (3, 100, ""), "K0005": (3, 100, "")}
+
+
+def test_publishing_again_makes_a_second_folder(runs):
+    assert runs["again"].returncode == 0, runs["again"].stdout
+    quarter = runs["base"] / "archive" / "2026Q1"
+    assert sorted(p.name for p in quarter.iterdir()) == ["1", "2"]
+    snap = json.loads((quarter / "2" / "snapshot.json").read_text("utf-8"))
+    assert snap["published"] == 2
+    first = json.loads((quarter / "1" / "snapshot.json").read_text("utf-8"))
+    assert snap["ranks"] == first["ranks"] and snap["items"] == first["items"]
+
+
+def test_incomplete_quarter_is_not_published(runs):
+    base, proc = runs["incomplete"]
+    assert proc.returncode == 2
+    assert "尚不完整" in proc.stdout and "不能发布" in proc.stdout
+    archived = {p.relative_to(base / "archive").as_posix() for p in (base / "archive").rglob("*")}
+    assert archived == runs["archived_after_first"]
+    assert not (base / "archive" / "2026Q2").exists()
+
+
+# --- an appeal after publishing ---------------------------------------------------------------
+
+
+def test_appeal_after_publishing_is_listed_as_a_correction(runs):
+    base, proc = runs["appeal"]
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = base / "output"
+    assert ranks(out / Q1_ATTACHMENT) == {"K0001": (1, 102, "先进"), "K0003": (2, 101, ""),
+                                          "K0002": (3, 100, ""), "K0004": (3, 100, ""),
+                                          "K0005": (3, 100, "")}
+    assert openpyxl.load_workbook(out / Q1_ATTACHMENT).sheetnames == ["季度排名", "更正说明"]
+    rows = b.table(out / Q1_ATTACHMENT, "更正说明")
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["干部编号"], row["姓名"], row["事项ID"], row["项目代码"]) == ("K0002", "李华", "DJ2", "K1")
+    assert (row["原分值"], row["新分值"]) == (5, None)
+    assert (row["原积分"], row["新积分"], row["原名次"], row["新名次"]) == (95, 100, 5, 3)
+    assert (row["原等次"], row["新等次"] or "") == ("末位", "")
+    assert row["原因"] == "申辩复核：不予计分（其他）"
+
+
+def test_appeal_after_publishing_reissues_notice_and_ledger(runs):
+    base, _ = runs["appeal"]
+    out = base / "output"
+    text = [p.text for p in docx.Document(out / Q1_NOTICE).paragraphs]
+    assert "三、更正说明" in text
+    line = next(t for t in text if t.startswith("李华"))
+    assert line == ("李华（县财政局），因申辩复核：不予计分（其他），积分由95分更正为100分，"
+                    "名次由第5名更正为第3名，等次由“末位”更正为“无”。")
+    assert "K0002" not in "".join(text)
+    assert "本期无。" in text                                        # 末位 list now empty
+    wb = openpyxl.load_workbook(out / LEDGER_REL)
+    assert "更正说明" in wb.sheetnames
+    fixes = b.table(out / LEDGER_REL, "更正说明")
+    got = [(r["期间"], r["干部编号"], r["原积分"], r["新积分"]) for r in fixes]
+    assert got == [("2026Q1", "K0002", 95, 100)]
+    replies = [p.name for p in (out / "申辩答复").iterdir()]
+    assert replies == ["K0002_李华_DJ2.docx"]
+    # the archive is never touched by a run
+    assert sorted(p.name for p in (base / "archive" / "2026Q1").iterdir()) == ["1"]
+
+
+# --- a rule change after publishing ---------------------------------------------------------
+
+
+def test_rule_change_does_not_rewrite_a_published_quarter(runs):
+    base, proc = runs["rules"]
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "按发布时归档的积分规则计算" in proc.stdout
+    out = base / "output"
+    assert ranks(out / Q1_ATTACHMENT)["K0001"] == (1, 102, "先进")      # J1-3 still 2 in 2026Q1
+    q2 = ranks(out / Q2_ATTACHMENT)
+    assert q2["K0003"] == (1, 103, "先进")                              # the new J1-3 = 3 in 2026Q2
+    assert q2["K0001"] == (2, 100, "")
+    text = [p.text for p in docx.Document(out / Q1_NOTICE).paragraphs]
+    assert not [t for t in text if "更正" in t and "张明" in t]
+
+
+def test_rule_change_is_not_reported_as_a_correction(runs):
+    base, _ = runs["rules"]
+    out = base / "output"
+    assert openpyxl.load_workbook(out / Q1_ATTACHMENT).sheetnames == ["季度排名"]
+    assert "更正说明" not in openpyxl.load_workbook(out / LEDGER_REL).sheetnames
+
+
+def test_rule_change_leaves_the_published_months_consistent(runs):
+    base, _ = runs["rules"]
+    out = base / "output"
+    ws = openpyxl.load_workbook(out / "台账" / "2026" / "个人" / "县财政局" / "K0001_张明.xlsx")["积分台账"]
+    subtotal = {r[0]: r[5] for r in ws.iter_rows(values_only=True) if r[0] in ("1月小计", "第1季度积分")}
+    assert subtotal == {"1月小计": 102, "第1季度积分": 102}
