@@ -84,6 +84,7 @@ def _cn_number(s: str) -> int | None:
     return t * 10 + o
 
 
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
@@ -101,8 +102,12 @@ def number(value) -> Decimal | None:
         if value != value or value in (float("inf"), float("-inf")):
             return None
         return Decimal(repr(value))
-    s = text(value).replace(",", "").replace(" ", "")
+    s = text(value).replace(" ", "")
     s = re.sub(r"(分|次|篇|项|个|人次)$", "", s)
+    if "," in s:
+        if not _THOUSANDS.match(s):
+            return None        # “1,0” is not ten: only thousands separators are accepted
+        s = s.replace(",", "")
     if not s:
         return None
     if _NUM_RE.match(s):

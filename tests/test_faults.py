@@ -194,11 +194,6 @@ def test_interrupted_run_leaves_previous_outputs_intact(county, monkeypatch, n):
     assert temporaries(out) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: pipeline.run's unchanged fast path trusts the run record of run A although the interrupted "
-    "run B replaced some outputs since; state.outputs_intact only checks that the files exist. Fix: "
-    "delete the run record (state.RUN_NAME) before write_all starts, or have outputs_intact compare each "
-    "output's SHA-256 with .jifen-outputs.json"))
 def test_rerun_after_an_interrupted_run_rewrites_what_it_replaced(county, monkeypatch):
     """Run A, then B (one more input) interrupted after some outputs were replaced, then A's
     inputs again: every output must be A's again, not a mixture of A and the killed B."""
@@ -219,9 +214,6 @@ def test_rerun_after_an_interrupted_run_rewrites_what_it_replaced(county, monkey
     assert not stale, f"outputs of the interrupted run left in place: {stale}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "MISSING: temporaries left by a killed run (SIGKILL, power cut) stay in output/ for ever; write_all "
-    "could delete .~*.tmp files before writing"))
 def test_stale_temporaries_of_a_killed_run_are_removed(county):
     """SIGKILL cannot run the cleanup in write_atomic: the next run should remove the hidden
     .~*.tmp files it left (on Windows they are not hidden)."""

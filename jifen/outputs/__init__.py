@@ -23,6 +23,8 @@ def write_all(res) -> OutputLog:
 
     log = OutputLog(res.options.output_dir)
     recorded = state.load(res.options.output_dir)
+    state.forget_run(res.options.output_dir)     # an interrupted run must not look finished
+    state.remove_stale_temporaries(res.options.output_dir)
     periods = [p for p in res.periods if res.options.year in (None, p.year)]
     if res.rulebook is not None:
         with timed(res, "写出：运行清单"):

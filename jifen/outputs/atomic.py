@@ -43,7 +43,10 @@ class OutputLog:
             self.failed.append((self.rel(path), "文件被占用（可能正在 Excel/WPS 中打开），请先关闭该文件后重新运行"))
             return False
         except OSError as exc:
-            self.failed.append((self.rel(path), f"无法写入：{exc.strerror or exc}"))
+            import errno
+
+            reason = "磁盘空间不足，请清理磁盘后重新运行" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+            self.failed.append((self.rel(path), f"无法写入：{reason}"))
             return False
         self.written.append(self.rel(path))
         self.hashes[self.rel(path)] = digest

@@ -63,3 +63,21 @@ def outputs_intact(output_dir: Path, outputs: list) -> bool:
         if rel.startswith("待审核/") and recorded.get(rel) != sha256_path(path):
             return False
     return True
+
+
+def forget_run(output_dir: Path) -> None:
+    try:
+        (output_dir / RUN_NAME).unlink()
+    except OSError:
+        pass
+
+
+def remove_stale_temporaries(output_dir: Path) -> None:
+    """Temporary files a killed run left beside its outputs (never a finished output)."""
+    if not output_dir.is_dir():
+        return
+    for tmp in output_dir.rglob(".~*.tmp"):
+        try:
+            tmp.unlink()
+        except OSError:
+            pass

@@ -7,12 +7,22 @@ present are dropped when the cache is saved.
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 from pathlib import Path
 
 from jifen import __version__
 
-SCHEMA = f"{__version__}-parse-3"     # bump when readers change what they return
+def _reader_fingerprint() -> str:
+    """The readers' own source: a changed reader never serves results of the old one."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256(__version__.encode())
+    for f in sorted(here.glob("*.py")) + [here.parent / "normalize.py", here.parent / "problems.py"]:
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+SCHEMA = _reader_fingerprint()
 CACHE_NAME = "parsed.pickle"
 
 

@@ -36,6 +36,9 @@ def read_declaration_sheet(rows, hr, cols, file, sheet):
         value, r, c = locate.find_field(rows, names, stop_row=hr, known_labels=_ALL_LABELS)
         head[key] = value
         head["cells"][key] = pb.cell_name(r, c) if r is not None else ""
+    for key, what in (("干部编号", "干部编号"), ("姓名", "姓名"), ("月份", "申报月份")):
+        problems += locate.cell_warnings(head[key], what, {"file": file, "sheet": sheet,
+                                                           "cell": head["cells"][key]})
     cid = nz.cadre_id(head["干部编号"])
     month = nz.month(head["月份"])
     decl = {
@@ -74,6 +77,9 @@ def read_declaration_sheet(rows, hr, cols, file, sheet):
             content = [get(row, n) for n in ("事项说明", "同一事项标识", "发生日期", "佐证材料")]
             if all(locate.is_blank(v) for v in content):
                 continue  # an empty template line (only 序号 pre-filled) or a blank row
+        if "项目代码" in cols:
+            problems += locate.cell_warnings(code_raw, "项目代码", {
+                "file": file, "sheet": sheet, "cell": pb.cell_name(r, cols["项目代码"]), "row": r + 1})
         seq_num = nz.number(get(row, "序号"))
         seq = int(seq_num) if seq_num is not None and seq_num == int(seq_num) else None
         items.append({

@@ -82,6 +82,11 @@ def inspect(data: bytes, rel: str) -> Verdict:
 
 
 def _classify_non_zip(data: bytes, rel: str) -> Verdict:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):       # Excel's “Unicode 文本” (UTF-16)
+        try:
+            data = data[2:].decode("utf-16-le" if data[:2] == b"\xff\xfe" else "utf-16-be").encode("utf-8")
+        except UnicodeDecodeError:
+            pass
     sample = data[:4096]
     low = sample.lower().lstrip()
     if low.startswith(b"\xef\xbb\xbf"):
@@ -106,6 +111,11 @@ def _inspect_zip(data: bytes, rel: str) -> Verdict:
         return _reject("damaged-zip", "文件已损坏或不完整（可能没有复制完或下载中断）", "请重新复制该文件，或用 Excel 打开修复后另存为 .xlsx。", rel,
                        "damaged")
     names = {i.filename for i in infos}
+    if len(names) != len(infos):
+        return _reject("damaged-zip", "文件中有重复的部件（文件已损坏或被篡改）", "请用 Excel 打开修复后另存为 .xlsx。", rel, "damaged")
+    if "mimetype" in names and b"opendocument" in zf.read("mimetype")[:200]:
+        return _reject("ods-workbook", "这是 OpenDocument 表格（.ods），不是 Excel 工作簿", "请用 WPS、LibreOffice 或 Excel 打开，"
+                       "另存为“Excel 工作簿（.xlsx）”后重新放入。", rel, "ods")
     if "xl/workbook.xml" not in names:
         if "word/document.xml" in names:
             return _reject("not-a-workbook", "这是 Word 文档，不是 Excel 工作簿", "请把申报内容填写在组织部下发的 Excel 申报表中。", rel, "docx")
@@ -135,10 +145,30 @@ def _inspect_zip(data: bytes, rel: str) -> Verdict:
     return verdict
 
 
+PROLOG_LIMIT = 65536
+
+
 def _declares_entities(zf, info) -> bool:
+    """True when the part's prolog (before the root element) declares a DTD or entities, or
+    is suspiciously long; comments and processing instructions are skipped, not trusted."""
     with zf.open(info) as fh:
-        start = fh.read(2048)
-    return b"<!DOCTYPE" in start or b"<!ENTITY" in start
+        start = fh.read(PROLOG_LIMIT)
+    i = 0
+    while True:
+        i = start.find(b"<", i)
+        if i < 0:
+            return len(start) >= PROLOG_LIMIT
+        if start.startswith(b"<?", i):
+            j = start.find(b"?>", i)
+        elif start.startswith(b"<!--", i):
+            j = start.find(b"-->", i)
+        elif start.startswith(b"<!", i):
+            return True
+        else:
+            return False
+        if j < 0:
+            return True
+        i = j + 2
 
 
 _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")

@@ -78,3 +78,19 @@ def find_field(rows, names, stop_row: int | None = None, known_labels=()):
                 return nxt, r, c2
             return None, r, c + 1
     return None, None, None
+
+
+def cell_warnings(raw, what: str, where: dict) -> list:
+    """Problems a raw ID-like cell carries even when it normalises fine: invisible characters
+    (a copy-paste lookup in Excel then fails) and a long number Excel cut to 15 digits."""
+    from jifen import problems as pb
+
+    out = []
+    if isinstance(raw, float) and abs(raw) >= 1e15:
+        out.append(pb.error("id-precision-lost", f"{what}是一个超过 15 位的数字，Excel 已丢失末几位（读到 {raw:.0f}）",
+                            f"请把该单元格设置为文本格式后重新输入完整的{what}。", **where))
+    elif isinstance(raw, str) and nz.has_invisible(raw.replace("\u3000", "") if what == "姓名" else raw):
+        # a full-width space inside a two-character name (“张　三”) is deliberate alignment
+        out.append(pb.warning("invisible-characters", f"{what}“{nz.clean(raw)}”中含有不可见字符（零宽空格、不换行空格、全角空格等），已自动去除",
+                              "建议在表格中删除这些字符，以免用 Excel 查找、比对时对不上。", **where))
+    return out

@@ -30,6 +30,10 @@ def read_register_sheet(rows, hr, cols, file, sheet, stem):
             continue  # a repeated header
         if all(locate.is_blank(get(row, n)) for n in ("数量", "月份")) and _is_note(row):
             continue  # 制表人：…, 注：… under the table
+        for field, what in (("干部编号", "干部编号"), ("姓名", "姓名"), ("项目代码", "项目代码"), ("月份", "月份")):
+            if field in cols:
+                problems += locate.cell_warnings(get(row, field), what, {
+                    "file": file, "sheet": sheet, "cell": pb.cell_name(r, cols[field]), "row": r + 1})
         reg_id = nz.text(get(row, "登记编号")).replace(" ", "")
         if not reg_id:
             reg_id = f"{stem}-{r + 1}"

@@ -24,6 +24,8 @@ def read_roster_sheet(rows, hr, cols, file, sheet):
         row = rows[r]
         if all(locate.is_blank(v) for v in row):
             continue
+        for field in ("干部编号", "姓名"):
+            problems += locate.cell_warnings(get(row, field), field, where(r, field))
         cid = nz.cadre_id(get(row, "干部编号"))
         name = nz.text(get(row, "姓名")).replace(" ", "")
         if not cid:
