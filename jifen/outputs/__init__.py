@@ -1,10 +1,22 @@
-"""Writers: DataFrames in, formatted files out. They know nothing of scoring."""
+"""Writers: DataFrames in, formatted files out. They know nothing of scoring.
+
+`write_all` lists every output as an independent job; jobs build their files in memory and
+the main process writes them (atomically, in a fixed order). On a large county the jobs run
+in forked worker processes, which share the computed results without copying them.
+"""
 
 from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import time
 
 from jifen import consequences, ledger
 from jifen import problems as pb
 from jifen.outputs.atomic import OutputLog
+
+PARALLEL_FROM_ITEMS = 3000      # smaller runs are quicker in one process
 
 
 def write_report_only(res) -> OutputLog:
@@ -15,43 +27,116 @@ def write_report_only(res) -> OutputLog:
     return log
 
 
+class Collector:
+    """What a job writes, kept in memory for the main process to write (same API as OutputLog)."""
+
+    def __init__(self, root):
+        self.root, self.writes, self.failed, self.unchanged = root, [], [], []
+
+    def rel(self, path) -> str:
+        return OutputLog.rel(self, path)
+
+    def write(self, path, data: bytes) -> bool:
+        self.writes.append((path, data))
+        return True
+
+
+def jobs_for(res, recorded: dict, log) -> list[tuple]:
+    """Every output of the run as (label, function, args); each function(res, log, *args)."""
+    from jifen.outputs import (annual, appeal_replies, manifest, master_ledger, monthly, notice,
+                               personal_ledger, review_list)
+
+    jobs = [("写出：运行清单", manifest.write_manifest, ())]
+    periods = [p for p in res.periods if res.options.year in (None, p.year)]
+    for period in periods:
+        if period.kind == "year":
+            path = review_list.list_path(res.options.output_dir, period.year)
+            if review_list.filled_in_place(path, recorded, log.rel(path)):
+                res.filled_in_place.append(log.rel(path))
+                log.failed.append((log.rel(path), review_list.FILLED_MESSAGE))
+            else:
+                jobs.append(("写出：待审核清单", review_list.write_review_list, (period.year,)))
+            t = time.perf_counter()
+            rows = ledger.ledger_frame(res.items, res.scored, res.roster, res.rulebook, period.year)
+            res.timings["台账数据"] = res.timings.get("台账数据", 0.0) + time.perf_counter() - t
+            jobs.append(("写出：积分总台账", master_ledger.write_master_ledger, (period.year, rows)))
+            jobs += [("写出：个人和单位台账", f, a) for f, a in personal_ledger.ledger_jobs(res, period.year, rows)]
+            jobs.append(("写出：年度排名", annual.write_annual, (period,)))
+        elif period.kind == "quarter":
+            jobs.append(("写出：季度排名附件", notice.write_quarter_attachment, (period, _attachment_extras(res, period))))
+        elif period.kind == "month":
+            jobs.append(("写出：月度统计", monthly.write_monthly, (period,)))
+    for period in periods:
+        if period.kind in ("quarter", "year"):
+            jobs.append(("写出：通报（Word）", notice.write_notice, (period, _correction_lines(res, period))))
+    jobs.append(("写出：申辩答复", appeal_replies.write_appeal_replies, ()))
+    # the heaviest first, so the workers finish together
+    return sorted(jobs, key=lambda j: j[0] not in ("写出：积分总台账", "写出：待审核清单"))
+
+
+_JOBS: list = []
+_RES = None
+
+
+def _run_job(i: int):
+    label, func, args = _JOBS[i]
+    col = Collector(_RES.options.output_dir)
+    start = time.perf_counter()
+    func(_RES, col, *args)
+    return col.writes, col.failed, time.perf_counter() - start
+
+
+def run_jobs(res, jobs: list) -> list:
+    """Results of every job, in job order; forked workers when it pays and the OS allows."""
+    global _JOBS, _RES
+    _JOBS, _RES = jobs, res
+    try:
+        workers = min(4, os.cpu_count() or 1)
+        big = res.items is not None and len(res.items) >= PARALLEL_FROM_ITEMS
+        if big and workers > 1 and sys.platform != "win32":
+            import multiprocessing as mp
+
+            try:
+                ctx = mp.get_context("fork")
+            except ValueError:
+                ctx = None
+            if ctx is not None:
+                with ctx.Pool(workers) as pool:
+                    return pool.map(_run_job, range(len(jobs)), chunksize=1)
+        return [_run_job(i) for i in range(len(jobs))]
+    finally:
+        _JOBS, _RES = [], None
+
+
 def write_all(res) -> OutputLog:
     """Every output of a normal run; each writer formats what the pipeline computed."""
-    from jifen.outputs import (annual, appeal_replies, manifest, master_ledger, monthly, notice,
-                               personal_ledger, report, review_list, state)
+    from jifen.outputs import notice, report, state
     from jifen.pipeline import timed
+    from jifen.progress import Progress
 
     log = OutputLog(res.options.output_dir)
     recorded = state.load(res.options.output_dir)
     state.forget_run(res.options.output_dir)     # an interrupted run must not look finished
     state.remove_stale_temporaries(res.options.output_dir)
-    periods = [p for p in res.periods if res.options.year in (None, p.year)]
+    docs = []
     if res.rulebook is not None:
-        with timed(res, "写出：运行清单"):
-            manifest.write_manifest(res, log)
-        for period in periods:
-            if period.kind == "year":
-                with timed(res, "写出：待审核清单"):
-                    review_list.write_review_list(res, period.year, res.standing, recorded, log)
-                with timed(res, "台账数据"):
-                    rows = ledger.ledger_frame(res.items, res.scored, res.roster, res.rulebook, period.year)
-                with timed(res, "写出：积分总台账"):
-                    master_ledger.write_master_ledger(res, period.year, log, rows)
-                with timed(res, "写出：个人和单位台账"):
-                    personal_ledger.write_ledgers(res, period.year, log, rows)
-                with timed(res, "写出：年度排名"):
-                    annual.write_annual(res, period, log)
-            elif period.kind == "quarter":
-                with timed(res, "写出：季度排名附件"):
-                    notice.write_quarter_attachment(res, period, log, _attachment_extras(res, period))
-            elif period.kind == "month":
-                with timed(res, "写出：月度统计"):
-                    monthly.write_monthly(res, period, log)
-        with timed(res, "写出：通报（Word）"):
-            docs = [p for p in (notice.write_notice(res, period, log, _correction_lines(res, period))
-                                for period in periods if period.kind in ("quarter", "year")) if p is not None]
-        with timed(res, "写出：申辩答复"):
-            appeal_replies.write_appeal_replies(res, log)
+        jobs = jobs_for(res, recorded, log)
+        with timed(res, "写出：生成全部文件（并行）"):
+            results = run_jobs(res, jobs)
+        # Before any file is replaced, record that either its old or its new content is ours:
+        # a run killed half way must not make the next one think a clerk edited a file.
+        pending = {log.rel(path): hashlib.sha256(data).hexdigest() for w, _, _ in results for path, data in w}
+        state.save(res.options.output_dir, {**recorded, **{
+            rel: sorted({*state.known(recorded, rel), new}) for rel, new in pending.items()}})
+        with timed(res, "写出：落盘"), Progress("写出文件", sum(len(w) for w, _, _ in results)) as bar:
+            for (label, func, _), (writes, failed, secs) in zip(jobs, results):
+                res.timings[label] = res.timings.get(label, 0.0) + secs
+                log.failed += failed
+                for path, data in writes:
+                    ok = log.write(path, data)
+                    if ok and label == "写出：通报（Word）":
+                        docs.append(path)
+                    bar.update()
         if res.options.pdf:
             with timed(res, "写出：通报 PDF（LibreOffice）"):
                 res.notes.append(notice.convert_to_pdf(docs, log))

@@ -149,7 +149,7 @@ def _charts(book: Book, ws, ranks: pd.DataFrame, period) -> None:
     ws.set_column(1, len(groups), 14)
 
 
-def write_annual(res, period, log) -> None:
+def write_annual(res, log, period) -> None:
     book = Book(f"{period.year}年度积分排名", internal=True, stamp=common.stamp(res))
     df = annual_frame(res.ranks, period)
     tints = ["good" if b == "先进" else "bad" if b == "末位" else "" for b in df["等次"]]

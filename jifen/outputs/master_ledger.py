@@ -25,7 +25,7 @@ def audit_sheet(audit: pd.DataFrame, year: int) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def write_master_ledger(res, year: int, log, rows: pd.DataFrame) -> None:
+def write_master_ledger(res, log, year: int, rows: pd.DataFrame) -> None:
     book = Book(f"{year}年积分总台账", internal=True, stamp=common.stamp(res))
     county = res.rulebook.params["县名"]
     tints = ["" if s == "计分" else "bad" if s in ("无效", "不通过") else "" for s in rows["状态"]]

@@ -7,7 +7,7 @@ from jifen.outputs import common
 from jifen.outputs.xlsx import Book, write_table
 
 
-def write_monthly(res, period, log) -> None:
+def write_monthly(res, log, period) -> None:
     people, units, missing = statistics.monthly_frames(
         period.key, res.roster, res.items, res.declarations, res.scores, float(res.rulebook.base_score))
     county = res.rulebook.params["县名"]

@@ -37,7 +37,7 @@ def notice_paths(output_dir: Path, period) -> tuple[Path, Path]:
     return Path(f"{base}积分情况通报.docx"), Path(f"{base}积分排名.xlsx")
 
 
-def write_quarter_attachment(res, period, log, extra_sheets=()) -> None:
+def write_quarter_attachment(res, log, period, extra_sheets=()) -> None:
     _, path = notice_paths(res.options.output_dir, period)
     book = Book(f"{period.title}积分排名", internal=True, stamp=common.stamp(res))
     df = quarter_frame(res.ranks, period)
@@ -53,7 +53,7 @@ def write_quarter_attachment(res, period, log, extra_sheets=()) -> None:
     log.write(path, book.close())
 
 
-def write_notice(res, period, log, corrections=None) -> Path | None:
+def write_notice(res, log, period, corrections=None) -> Path | None:
     path, _ = notice_paths(res.options.output_dir, period)
     ctx = notices.notice_context(period, res.ranks, res.items, res.rulebook, corrections)
     try:

@@ -7,8 +7,6 @@ signature block. The unit files gather the same sheets for one print job.
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 
 from jifen import checks
@@ -220,48 +218,35 @@ def _unit_bytes(args) -> bytes:
     return book.close()
 
 
-PARALLEL_FROM = 300   # fewer ledgers than this are quicker to write in this process
-
-
-def write_ledgers(res, year: int, log, rows: pd.DataFrame) -> None:
-    """Personal ledgers for every cadre on the roster in `year`, then the per-unit files."""
-    from jifen.pipeline import safe_filename
-    from jifen.progress import Progress
-
+def ledger_jobs(res, year: int, rows: pd.DataFrame, size: int = 60) -> list[tuple]:
+    """The personal and unit ledgers of `year` as independent jobs (run in parallel)."""
     everyone = people(res, year, rows)
-    county = res.rulebook.params["县名"]
-    stamp = common.stamp(res)
-    folder = res.options.output_dir / "台账" / str(year)
     per_unit: dict[str, list] = {}
     for person in everyone:
         per_unit.setdefault(person["unit"] or "未填单位", []).append(person)
-    size = 50
-    batches = [(everyone[i:i + size], county, year, stamp) for i in range(0, len(everyone), size)]
-    units = [(unit, ps, county, year, stamp) for unit, ps in sorted(per_unit.items())]
-    workers = min(4, os.cpu_count() or 1)
-    with Progress("写出个人台账", len(everyone) + len(units)) as bar:
-        if len(everyone) >= PARALLEL_FROM and workers > 1:
-            from concurrent.futures import ProcessPoolExecutor
-
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                personal = pool.map(_personal_bytes, batches)
-                unit_books = pool.map(_unit_bytes, units)
-                _write_all(log, folder, batches, personal, units, unit_books, bar, safe_filename)
-        else:
-            _write_all(log, folder, batches, map(_personal_bytes, batches), units, map(_unit_bytes, units), bar,
-                       safe_filename)
+    jobs = [(write_personal, (year, everyone[i:i + size])) for i in range(0, len(everyone), size)]
+    units = sorted(per_unit.items())
+    for i in range(0, len(units), 8):
+        jobs.append((write_units, (year, units[i:i + 8])))
+    return jobs
 
 
-def _write_all(log, folder, batches, personal, units, unit_books, bar, safe_filename) -> None:
-    for (ps, *_), datas in zip(batches, personal):
-        for person, data in zip(ps, datas):
-            unit = person["unit"] or "未填单位"
-            log.write(folder / "个人" / safe_filename(unit) / safe_filename(f"{person['cadre_id']}_{person['name']}.xlsx"),
-                      data)
-        bar.update(len(ps))
-    for (unit, *_), data in zip(units, unit_books):
-        log.write(folder / "单位" / safe_filename(f"{unit}.xlsx"), data)
-        bar.update()
+def write_personal(res, log, year: int, batch: list[dict]) -> None:
+    from jifen.pipeline import safe_filename
+
+    folder = res.options.output_dir / "台账" / str(year) / "个人"
+    for person, data in zip(batch, _personal_bytes((batch, res.rulebook.params["县名"], year, common.stamp(res)))):
+        unit = person["unit"] or "未填单位"
+        log.write(folder / safe_filename(unit) / safe_filename(f"{person['cadre_id']}_{person['name']}.xlsx"), data)
+
+
+def write_units(res, log, year: int, units: list) -> None:
+    from jifen.pipeline import safe_filename
+
+    folder = res.options.output_dir / "台账" / str(year) / "单位"
+    for unit, people_ in units:
+        data = _unit_bytes((unit, people_, res.rulebook.params["县名"], year, common.stamp(res)))
+        log.write(folder / safe_filename(f"{unit}.xlsx"), data)
 
 
 def _sheet_name(name: str, used: set) -> str:

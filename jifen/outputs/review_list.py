@@ -28,7 +28,7 @@ def filled_in_place(path, recorded: dict, rel: str) -> bool:
     if not path.exists():
         return False
     if rel in recorded:
-        return state.sha256_path(path) != recorded[rel]
+        return state.sha256_path(path) not in state.known(recorded, rel)
     try:   # no record (state file deleted): look for a filled decision in the pending sheet
         wb = openpyxl.load_workbook(path, read_only=True)
         ws = wb["待审核清单"]
@@ -62,14 +62,13 @@ def _sheet(book, name, df, title, note):
     return ws
 
 
-def write_review_list(res, year: int, standing: dict, recorded: dict, log) -> None:
+FILLED_MESSAGE = "该清单已在 output 文件夹中被填写，程序没有覆盖它。请把它移动到 input\\审核结论\\ 文件夹后重新运行"
+
+
+def write_review_list(res, log, year: int) -> None:
+    """The list for `year` (the caller has made sure it was not filled in place)."""
     path = list_path(res.options.output_dir, year)
-    rel = log.rel(path)
-    if filled_in_place(path, recorded, rel):
-        res.filled_in_place.append(rel)
-        log.failed.append((rel, "该清单已在 output 文件夹中被填写，程序没有覆盖它。请把它移动到 input\\审核结论\\ "
-                                "文件夹后重新运行"))
-        return
+    standing = res.standing
     warnings = reviews.item_warnings(res.problems)
     pending, decided = reviews.review_frames(res.items, standing, res.roster, res.rulebook, warnings, year)
     book = Book(f"{year}年积分事项待审核清单", internal=True, stamp=common.stamp(res))

@@ -79,6 +79,14 @@ def clean_header(s: str) -> str:
     return s.replace("&", "&&")[:200]
 
 
+def _CLEAN_ENOUGH(s: str) -> bool:
+    return s.isprintable() or not _XML_BAD.search(s)
+
+
+def safe_str(value) -> str:
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
 def safe_text(value) -> str:
     """Text safe for the XML of xlsx/docx: control characters dropped, never a crash."""
     return _XML_BAD.sub("", str(value))
@@ -89,13 +97,21 @@ def display_width(value) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
+def text_width(s: str) -> int:
+    """Display width of text, fast: a CJK character is 3 bytes in UTF-8 and 2 columns wide."""
+    return (len(s.encode("utf-8")) + len(s)) // 2
+
+
 def lines_needed(value, width: float) -> int:
     """Wrapped lines a value takes in a column `width` characters wide (Excel does not
     grow row heights for us when the file is written by a program)."""
     if value is None:
         return 1
     usable = max(1.0, width - 1)
-    return max(1, sum(max(1, math.ceil(display_width(part) / usable)) for part in str(value).split("\n")))
+    s = value if isinstance(value, str) else str(value)
+    if "\n" not in s:
+        return max(1, math.ceil(text_width(s) / usable))
+    return max(1, sum(max(1, math.ceil(text_width(part) / usable)) for part in s.split("\n")))
 
 
 def fit_row(ws, r: int, values, widths, wrap_cols, line_height: float = 13.5) -> None:
@@ -154,20 +170,32 @@ def write_table(book: Book, ws, df: pd.DataFrame, title: str = "", subtitle: str
         if name in widths:
             col_widths.append(widths[name])
         else:
-            sample = [display_width(v) for v in (df.iloc[:500, c] if len(df) else [])]
-            col_widths.append(min(50, max([display_width(name) + 2] + [x + 2 for x in sample])))
+            sample = [text_width(safe_str(v)) for v in values[:300, c]] if len(df) else []
+            col_widths.append(min(50, max([text_width(str(name)) + 2] + [x + 2 for x in sample])))
     wrap_cols = [c for c, name in enumerate(df.columns) if name in wrap]
+    plain = [fmt["wrap"] if name in wrap else fmt["text"] for name in df.columns]
+    num, date_fmt = fmt["num"], fmt["date"]
+    write_string, write_number = ws.write_string, ws.write_number
     for i, row in enumerate(values):
+        rr = r + i
         if wrap_cols:
-            fit_row(ws, r + i, row, col_widths, wrap_cols)
+            fit_row(ws, rr, row, col_widths, wrap_cols)
         tint = row_formats[i] if row_formats else ""
+        if tint:
+            cell_fmts, num_fmt = [fmt[tint]] * len(row), fmt[tint + "_num"]
+        else:
+            cell_fmts, num_fmt = plain, num
         for c, value in enumerate(row):
-            name = df.columns[c]
-            if tint:
-                cell_fmt, num_fmt = fmt[tint], fmt[tint + "_num"]
+            # the common cases first, without the general dispatch (this loop writes millions)
+            if type(value) is str:
+                write_string(rr, c, value if _CLEAN_ENOUGH(value) else safe_text(value), cell_fmts[c])
+            elif type(value) is int or type(value) is float:
+                if value == value:
+                    write_number(rr, c, value, num_fmt)
+                else:
+                    ws.write_blank(rr, c, None, cell_fmts[c])
             else:
-                cell_fmt, num_fmt = (fmt["wrap"] if name in wrap else fmt["text"]), fmt["num"]
-            write_cell(ws, r + i, c, value, cell_fmt, num_fmt, fmt["date"])
+                write_cell(ws, rr, c, value, cell_fmts[c], num_fmt, date_fmt)
     last = r + len(values) - 1
     for c, w in enumerate(col_widths):
         ws.set_column(c, c, w)
