@@ -207,20 +207,20 @@ def check_code(items, ctx):
 
 def check_quantity(items, ctx):
     v = _valid(items)
+    q = v["qty"]
+    base = v["kind"] == "base"
+    bad = q.isna() | (q <= 0) | (~base & (q != q.round())) | (base & ((q * 2) != (q * 2).round()))
     problems = []
-    for rec in v.itertuples():
-        q = rec.qty
-        raw = nz.clean(rec.qty_raw)
-        if pd.isna(q):
+    for rec in v[bad].itertuples():
+        q1, raw = rec.qty, nz.clean(rec.qty_raw)
+        if pd.isna(q1):
             msg = "数量为空" if not raw else f"数量“{raw}”不是数字"
-        elif q <= 0:
+        elif q1 <= 0:
             msg = f"数量 {raw} 不是正数"
-        elif rec.kind != "base" and q != int(q):
+        elif rec.kind != "base":
             msg = f"数量 {raw} 不是整数（加分、扣分项目按次、篇、项计数）"
-        elif rec.kind == "base" and (q * 2) != int(q * 2):
-            msg = f"扣分数 {raw} 须为 0.5 的整数倍"
         else:
-            continue
+            msg = f"扣分数 {raw} 须为 0.5 的整数倍"
         problems.append(pb.error("bad-quantity", msg + "，不予计分", "请填写正整数（基础积分扣分可填 0.5 的倍数）。",
                                  **_where(rec, "数量")))
         _reject(items, rec.Index, msg)
@@ -230,21 +230,20 @@ def check_quantity(items, ctx):
 def check_date(items, ctx):
     v = _valid(items)
     problems = []
-    for rec in v.itertuples():
-        raw = nz.clean(rec.date_raw)
-        if rec.date is None:
-            if raw:
-                problems.append(pb.error("bad-date", f"发生日期“{raw}”无法识别，不予计分",
-                                         "请写成 2026-03-15 或设置为日期格式。", **_where(rec, "发生日期")))
-                _reject(items, rec.Index, "发生日期无法识别")
-            continue
-        end = nz.month_end(rec.month)
-        if rec.date > end:
-            problems.append(pb.error("date-after-month",
-                                     f"发生日期 {rec.date:%Y-%m-%d} 晚于所属月份 {rec.month}，不予计分",
-                                     "事项应在发生后的月份申报；请核对发生日期或改到正确月份的申报表。",
-                                     **_where(rec, "发生日期")))
-            _reject(items, rec.Index, "发生日期晚于所属月份")
+    unreadable = v["date"].isna() & v["date_raw"].map(lambda x: nz.clean(x) != "")
+    for rec in v[unreadable].itertuples():
+        problems.append(pb.error("bad-date", f"发生日期“{nz.clean(rec.date_raw)}”无法识别，不予计分",
+                                 "请写成 2026-03-15 或设置为日期格式。", **_where(rec, "发生日期")))
+        _reject(items, rec.Index, "发生日期无法识别")
+    dated = v[v["date"].notna()]
+    ends = dated["month"].map(lambda m: nz.month_end(m))
+    late = dated[dated["date"] > ends]
+    for rec in late.itertuples():
+        problems.append(pb.error("date-after-month",
+                                 f"发生日期 {rec.date:%Y-%m-%d} 晚于所属月份 {rec.month}，不予计分",
+                                 "事项应在发生后的月份申报；请核对发生日期或改到正确月份的申报表。",
+                                 **_where(rec, "发生日期")))
+        _reject(items, rec.Index, "发生日期晚于所属月份")
     return problems
 
 

@@ -182,6 +182,7 @@ def yes(value, default: bool = False) -> bool:
     return s in ("是", "Y", "y", "YES", "yes", "Yes", "1", "TRUE", "True", "true", "√", "✓")
 
 
+@functools.lru_cache(maxsize=4096)
 def month_end(ym: str) -> dt.date:
     y, m = int(ym[:4]), int(ym[5:7])
     nxt = dt.date(y + (m == 12), m % 12 + 1, 1)

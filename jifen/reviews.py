@@ -168,35 +168,39 @@ def settle_decisions(decisions: list[dict]) -> tuple[dict, list[dict], list[pb.P
 
 
 def apply_decisions(items: pd.DataFrame, standing: dict, review_required: bool) -> list[pb.Problem]:
-    """Set status and value from the standing decisions (items changed in place)."""
+    """Set status and value from the standing decisions (items changed in place, column-wise)."""
     problems = []
-    items["decision"] = ""
-    items["review_value"] = float("nan")
-    items["reject_reason"] = ""
+    n = len(items)
+    decision, review_value, reject = [""] * n, [float("nan")] * n, [""] * n
+    status, reason = list(items["status"]), list(items["reason"])
     valid_ids = set(items.loc[items["status"] != checks.INVALID, "item_id"])
-    for idx, iid, status in zip(items.index, items["item_id"], items["status"]):
+    for i, iid in enumerate(items["item_id"]):
         d = standing.get(iid)
         if d is None:
             continue
-        label = f"{d['type']}{d['conclusion']}（{d['reviewer'] or '未署名'}，{d['date']:%Y-%m-%d}，{d['file']} 第{d['row']}行）"
-        if status == checks.INVALID:
-            if iid in valid_ids:
-                continue   # a held-back copy of an item whose valid copy takes the decision
-            problems.append(pb.warning(
-                "review-on-invalid-item", f"事项 {iid} 校验未通过（{items.at[idx, 'reason']}），审核结论未采用",
-                "请先按校验报告改正该事项。", **_where(d, "审核结论")))
+        if status[i] == checks.INVALID:
+            if iid not in valid_ids:   # else a held-back copy of an item whose valid copy takes it
+                problems.append(pb.warning(
+                    "review-on-invalid-item", f"事项 {iid} 校验未通过（{reason[i]}），审核结论未采用",
+                    "请先按校验报告改正该事项。", **_where(d, "审核结论")))
             continue
-        items.at[idx, "decision"] = label
+        decision[i] = (f"{d['type']}{d['conclusion']}（{d['reviewer'] or '未署名'}，{d['date']:%Y-%m-%d}，"
+                       f"{d['file']} 第{d['row']}行）")
         if d["conclusion"] == "不通过":
-            items.at[idx, "status"] = checks.REJECTED_BY_REVIEW
-            items.at[idx, "reject_reason"] = d["reject_reason"]
-            items.at[idx, "reason"] = f"审核不通过：{d['reject_reason']}" + (f"（{d['opinion']}）" if d["opinion"] else "")
+            status[i] = checks.REJECTED_BY_REVIEW
+            reject[i] = d["reject_reason"]
+            reason[i] = f"审核不通过：{d['reject_reason']}" + (f"（{d['opinion']}）" if d["opinion"] else "")
         else:
-            items.at[idx, "status"] = checks.COUNTED
-            items.at[idx, "reason"] = ""
+            status[i] = checks.COUNTED
+            reason[i] = ""
             if d["conclusion"] == "调整":
-                items.at[idx, "review_value"] = float(d["value"])
-                items.at[idx, "reason"] = f"审核调整为 {float(d['value']):g} 分：{d['opinion']}"
+                review_value[i] = float(d["value"])
+                reason[i] = f"审核调整为 {float(d['value']):g} 分：{d['opinion']}"
+    items["status"], items["reason"] = pd.Series(status, index=items.index, dtype=object), pd.Series(
+        reason, index=items.index, dtype=object)
+    items["decision"] = pd.Series(decision, index=items.index, dtype=object)
+    items["review_value"] = pd.Series(review_value, index=items.index, dtype="float64")
+    items["reject_reason"] = pd.Series(reject, index=items.index, dtype=object)
     return problems
 
 
