@@ -183,6 +183,34 @@ def months_of(year: int, n: int) -> list[str]:
     return [f"{year + (m - 1) // 12}-{(m - 1) % 12 + 1:02d}" for m in range(1, n + 1)]
 
 
+def bad_files(out=print) -> dict | None:
+    """Time and memory of reading each kind of broken or hostile file alone (the corpus that
+    ships in tests/corpus); None when the tests folder is not present."""
+    corpus_dir = ROOT / "tests"
+    if not (corpus_dir / "corpus" / "make_corpus.py").exists():
+        return None
+    sys.path.insert(0, str(corpus_dir))
+    from corpus import make_corpus, measure
+
+    with tempfile.TemporaryDirectory(prefix="jifen-corpus-") as tmp:
+        cases = make_corpus.build(Path(tmp))
+        files = [(Path(tmp) / c.name, c.name) for c in cases if c.status != make_corpus.SKIPPED]
+        rows = {rel: measure.measure(path, rel, trace=False) for path, rel in files}
+        for rel, native in measure.measure_native(files).items():
+            rows[rel]["rss_peak_mb"] = native["rss_peak_mb"]
+    worst_t = max(rows.items(), key=lambda kv: kv[1]["seconds"])
+    worst_m = max(rows.items(), key=lambda kv: kv[1].get("rss_peak_mb") or 0)
+    summary = {"kinds": len(cases), "read": len(files),
+               "with_problem": sum(1 for r in rows.values() if r["codes"]),
+               "slowest": {"file": worst_t[0], "seconds": round(worst_t[1]["seconds"], 3)},
+               "most_memory": {"file": worst_m[0], "rss_mb": worst_m[1].get("rss_peak_mb")},
+               "files": {k: {"seconds": round(v["seconds"], 4), "rss_mb": v.get("rss_peak_mb"),
+                             "status": v["status"], "codes": v["codes"]} for k, v in rows.items()}}
+    out(f"坏文件（{summary['kinds']} 种，逐个单独读取）：最慢 {worst_t[0]} {worst_t[1]['seconds']:.2f} 秒；"
+        f"内存最多 {worst_m[0]} {worst_m[1].get('rss_peak_mb') or 0:.0f} MB")
+    return summary
+
+
 def run_bench(cadres: int, months: int, folder: Path | None = None, baseline_sample: int | None = None,
               json_path: Path | None = None, keep: bool = False, out=print) -> dict:
     base = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="jifen-bench-"))
@@ -222,6 +250,7 @@ def run_bench(cadres: int, months: int, folder: Path | None = None, baseline_sam
         if not keep and not folder:
             shutil.rmtree(base, ignore_errors=True)
     _print_table(result, out)
+    result["bad_files"] = bad_files(out)
     if json_path:
         Path(json_path).write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
         out(f"结果已保存：{json_path}")

@@ -213,14 +213,8 @@ def test_input_text_never_becomes_a_formula(outcome):
     assert seen_as_text, "the item's 事项说明 should appear (as text) in the ledgers"
 
 
-NO_DIMENSION_BUG = ("BUG: book._read_bounded opens the sheet with openpyxl read_only, whose ReadOnlyWorksheet "
-                    "computes the sheet's size by parsing the whole sheet XML when it has no <dimension> "
-                    "(30 MB here: ~3-4 s instead of ~0.5 s; a 200 MB sheet, which the gate allows: ~25 s)")
-
-
 @pytest.mark.parametrize("case", [
-    pytest.param(c, id=Path(c.name).name, marks=[pytest.mark.xfail(strict=True, reason=NO_DIMENSION_BUG)]
-                 if "无维度" in c.name else [])
+    pytest.param(c, id=Path(c.name).name)
     for c in CASES if Path(c.name).name.startswith(("33-", "34-"))])
 def test_bounded_reader_reads_a_bounded_prefix(corpus, case, monkeypatch):
     """A sheet too large to scan is read only as far as GRID_ROWS rows, never to its end."""

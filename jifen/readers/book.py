@@ -7,7 +7,10 @@ formula without a result are shown as that text, so the readers can say what is 
 
 from __future__ import annotations
 
+import html
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 
 from python_calamine import CalamineWorkbook
@@ -47,7 +50,7 @@ def read_book(data: bytes, display_name: str, verdict: gate.Verdict) -> tuple[Bo
                     "range-too-large",
                     f"工作表“{meta.name}”的使用范围过大，只读取前 {MAX_ROWS} 行、前 {MAX_COLS} 列",
                     "请删除表格末尾或右侧多余的内容、格式后重新保存。", file=display_name, sheet=meta.name))
-                rows = _read_bounded(data, meta.name)
+                rows = _read_streaming(data, facts.part, facts) if facts.part else []
             else:
                 rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False, nrows=MAX_ROWS)
             grid = [[None if v == "" else v for v in row[:MAX_COLS]] for row in rows]
@@ -88,14 +91,79 @@ def _hidden_rows(grid, hidden, file, sheet) -> list[pb.Problem]:
                        file=file, sheet=sheet, cell=f"第{rows[0]}行", row=rows[0])]
 
 
-def _read_bounded(data: bytes, sheet_name: str) -> list[list]:
-    """Stream a far-flung sheet with openpyxl, bounded, instead of a dense grid of millions of cells."""
-    import openpyxl
+_ROW = re.compile(rb"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
+_ROW_NUM = re.compile(rb'\br="(\d+)"')
+_C = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_ATTR_R = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_ATTR_T = re.compile(rb'\bt="(\w+)"')
+_V = re.compile(rb"<v>([^<]*)</v>")
+_T = re.compile(rb"<t[^>]*>([^<]*)</t>")
+_SI = re.compile(rb"<si>(.*?)</si>", re.S)
 
-    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        ws = wb[sheet_name]
-        ws.reset_dimensions()
-        return [list(r) for r in ws.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLS, values_only=True)]
-    finally:
-        wb.close()
+
+def _xml_text(raw: bytes) -> str:
+    return html.unescape(raw.decode("utf-8", "replace"))
+
+
+def _read_streaming(data: bytes, part: str, facts) -> list[list]:
+    """A far-flung or huge sheet read straight from its XML, stopping after MAX_ROWS rows and
+    ignoring columns past MAX_COLS: milliseconds for a million formatted empty rows, where a
+    dense reader would allocate for every cell up to the last one."""
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    shared: list[str] = []
+    if "xl/sharedStrings.xml" in zf.namelist():
+        shared = ["".join(_xml_text(t) for t in _T.findall(si)) for si in _SI.findall(zf.read("xl/sharedStrings.xml"))]
+    grid: list[list] = []
+    buf = b""
+    with zf.open(part) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            buf += chunk
+            last = 0
+            for m in _ROW.finditer(buf):
+                last = m.end()
+                attrs, body = m.group(1), m.group(3) or b""
+                num = _ROW_NUM.search(attrs)
+                r = int(num.group(1)) - 1 if num else len(grid)
+                if r >= MAX_ROWS:
+                    return grid
+                if b'hidden="1"' in attrs or b'hidden="true"' in attrs:
+                    facts.hidden_rows.append(r + 1)
+                if not body:
+                    continue
+                row: list = []
+                for c in _C.finditer(body):
+                    ref = _ATTR_R.search(c.group(1))
+                    col = gate.col_index(ref.group(1)) if ref else len(row)
+                    if col >= MAX_COLS:
+                        continue
+                    inner = c.group(2) or b""
+                    kind = _ATTR_T.search(c.group(1))
+                    kind = kind.group(1) if kind else b"n"
+                    v = _V.search(inner)
+                    if kind == b"inlineStr":
+                        value = "".join(_xml_text(t) for t in _T.findall(inner)) or None
+                    elif v is None:
+                        value = gate.FORMULA_NO_VALUE if b"<f" in inner else None
+                    elif kind == b"s":
+                        i = int(v.group(1) or -1)
+                        value = shared[i] if 0 <= i < len(shared) else None
+                    elif kind in (b"str", b"e"):
+                        value = _xml_text(v.group(1))
+                    elif kind == b"b":
+                        value = v.group(1) == b"1"
+                    else:
+                        try:
+                            f = float(v.group(1))
+                            value = int(f) if f.is_integer() else f
+                        except ValueError:
+                            value = None
+                    if value is not None:
+                        row.extend([None] * (col + 1 - len(row)))
+                        row[col] = value
+                if row:
+                    grid.extend([[] for _ in range(r + 1 - len(grid))])
+                    grid[r] = row
+            buf = buf[last:]
+            if not chunk:
+                return grid
