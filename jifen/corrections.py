@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from jifen import normalize as nz
+
 from jifen import checks
 
 COLUMNS = ["干部编号", "姓名", "单位", "排名分组", "事项ID", "项目代码", "原分值", "新分值", "原积分", "新积分",
@@ -76,17 +78,10 @@ def compare(snap: dict, res, period) -> pd.DataFrame:
 def _row(cid, o, n, iid, code, old_v, new_v, reason) -> dict:
     ref = n or o or {}
     return {"干部编号": cid, "姓名": ref.get("name", ""), "单位": ref.get("unit", ""), "排名分组": ref.get("group", ""),
-            "事项ID": iid, "项目代码": code, "原分值": _n(old_v), "新分值": _n(new_v),
-            "原积分": _n(o["score"]) if o else None, "新积分": _n(n["score"]) if n else None,
+            "事项ID": iid, "项目代码": code, "原分值": nz.shown(old_v), "新分值": nz.shown(new_v),
+            "原积分": nz.shown(o["score"]) if o else None, "新积分": nz.shown(n["score"]) if n else None,
             "原名次": o["rank"] if o else None, "新名次": n["rank"] if n else None,
             "原等次": o["band"] if o else "", "新等次": n["band"] if n else "", "原因": reason}
-
-
-def _n(v):
-    if v is None:
-        return None
-    f = float(v)
-    return int(f) if f.is_integer() else f
 
 
 def notice_lines(df: pd.DataFrame, public_groups) -> list[str]:

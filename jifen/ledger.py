@@ -80,21 +80,9 @@ def ledger_frame(items: pd.DataFrame, scored: pd.DataFrame, roster: pd.DataFrame
             "季度": f"第{rec.quarter}季度" if rec.quarter else "", "来源": rec.source, "事项ID": rec.item_id,
             "项目代码": rec.code, "项目名称": rulebook.items["name"].get(rec.code, ""),
             "类别": KIND_CN.get(rec.kind, ""), "事项说明": rec.desc, "同一事项标识": rec.matter,
-            "数量": _num(rec.qty), "行分值": _num(rec.value), "计分分值": _num(counted), "状态": rec.status,
+            "数量": nz.shown(rec.qty), "行分值": nz.shown(rec.value), "计分分值": nz.shown(counted), "状态": rec.status,
             "差异说明": "；".join(notes), "审核依据": getattr(rec, "decision", ""), "来源文件": rec.file,
             "行号": rec.row,
         })
     out = pd.DataFrame(rows, columns=LEDGER_COLUMNS)
     return out.sort_values(["干部编号", "月份", "来源", "来源文件", "行号"], kind="stable").reset_index(drop=True)
-
-
-def _num(v):
-    if v is None:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    if f != f:
-        return None
-    return int(f) if f.is_integer() else f

@@ -196,3 +196,16 @@ def quarter_of(ym: str) -> int:
 def cn_date(d: dt.date) -> str:
     """`2026年4月5日`, as official documents write dates."""
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+def shown(value):
+    """A figure as people read it: whole numbers as int (100, not 100.0), blanks as None."""
+    if value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    if f != f:
+        return None
+    return int(f) if f.is_integer() else f

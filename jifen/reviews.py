@@ -252,17 +252,17 @@ def review_frames(items: pd.DataFrame, standing: dict, roster, rulebook, warning
                 "指纹": rec.fingerprint, "干部编号": rec.cadre_id, "姓名": rec.name, "月份": rec.month,
                 "序号": rec.seq if rec.source == "申报" else None, "项目代码": rec.code,
                 "项目名称": names.get(rec.code, ""), "事项说明": rec.desc, "同一事项标识": rec.matter,
-                "发生日期": rec.date, "数量": _num(rec.qty), "规则分值": _num(rec.rule_value),
+                "发生日期": rec.date, "数量": nz.shown(rec.qty), "规则分值": nz.shown(rec.rule_value),
                 "佐证材料": rec.evidence or rec.basis,
                 "校验提示": "；".join(warnings.get((rec.file, rec.row), [])),
                 "来源文件": f"{rec.file} 第{rec.row}行",
                 "初评意见": d["first_opinion"] if d else "", "审核结论": d["conclusion"] if d else "",
-                "审核分值": _num(d["value"]) if d and d["value"] is not None else None,
+                "审核分值": nz.shown(d["value"]) if d and d["value"] is not None else None,
                 "不通过原因": d["reject_reason"] if d else "", "审核意见": d["opinion"] if d else "",
                 "审核人": d["reviewer"] if d else "", "审核日期": d["date"] if d else None,
                 "类型": d["type"] if d else "",
                 "当前状态": rec.status + ("（登记）" if rec.source == "登记" else ""),
-                "计分分值": _num(rec.value) if rec.status == checks.COUNTED else None,
+                "计分分值": nz.shown(rec.value) if rec.status == checks.COUNTED else None,
             })
         out = pd.DataFrame(rows, columns=LIST_COLUMNS + DECIDED_EXTRA)
         out = out.sort_values(["单位", "干部编号", "月份", "来源文件"], kind="stable")
@@ -272,15 +272,3 @@ def review_frames(items: pd.DataFrame, standing: dict, roster, rulebook, warning
     decided = frame(part[(part["status"] != checks.PENDING) & (
         part["item_id"].isin(standing.keys()) | (part["source"] == "登记"))], True)
     return pending, decided
-
-
-def _num(v):
-    if v is None:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    if f != f:
-        return None
-    return int(f) if f.is_integer() else f

@@ -34,23 +34,18 @@ def monthly_frames(month: str, roster, items, declarations, scores, base: float)
             "申报表": "已交" if cid in handed else "未交", "申报事项": int(declared.get(cid, 0)),
             "计分事项": count(checks.COUNTED), "待审核": count(checks.PENDING), "不通过": count(checks.REJECTED_BY_REVIEW),
             "无效": count(checks.INVALID),
-            "基础扣分": _n(sc["deduction"]) if sc is not None else 0, "加分": _n(sc["bonus"]) if sc is not None else 0,
-            "扣分": _n(sc["penalty"]) if sc is not None else 0,
-            "月度积分": _n(sc["score"]) if sc is not None else _n(base),
+            "基础扣分": nz.shown(sc["deduction"]) if sc is not None else 0, "加分": nz.shown(sc["bonus"]) if sc is not None else 0,
+            "扣分": nz.shown(sc["penalty"]) if sc is not None else 0,
+            "月度积分": nz.shown(sc["score"]) if sc is not None else nz.shown(base),
         })
     people = pd.DataFrame(rows, columns=PERSON_COLUMNS)
     units = []
     for unit, g in people.groupby("单位", sort=True):
         units.append({"单位": unit, "在册人数": len(g), "已交申报表": int((g["申报表"] == "已交").sum()),
                       "未交申报表": int((g["申报表"] == "未交").sum()), "申报事项": int(g["申报事项"].sum()),
-                      "计分事项": int(g["计分事项"].sum()), "加分合计": _n(g["加分"].sum()),
-                      "扣分合计": _n(g["扣分"].sum() + g["基础扣分"].sum()),
-                      "平均月度积分": _n(round(g["月度积分"].mean(), 2))})
+                      "计分事项": int(g["计分事项"].sum()), "加分合计": nz.shown(g["加分"].sum()),
+                      "扣分合计": nz.shown(g["扣分"].sum() + g["基础扣分"].sum()),
+                      "平均月度积分": nz.shown(round(g["月度积分"].mean(), 2))})
     unit_df = pd.DataFrame(units, columns=UNIT_COLUMNS)
     missing = people[people["申报表"] == "未交"][["单位", "干部编号", "姓名", "干部类别"]]
     return people, unit_df, missing.reset_index(drop=True)
-
-
-def _n(v):
-    f = float(v)
-    return int(f) if f.is_integer() else f

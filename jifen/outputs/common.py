@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from jifen import __version__
+from jifen import normalize as nz
 
 EPOCH = dt.datetime(2000, 1, 1)
 
@@ -16,13 +17,7 @@ def stamp(res) -> str:
 
 
 def num(value):
-    """Whole numbers as int (so 100 shows as 100, not 100.0)."""
-    if value is None:
-        return None
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
+    """Whole numbers as int (so 100 shows as 100, not 100.0); text passes through."""
+    if isinstance(value, str):
         return value
-    if f != f:
-        return None
-    return int(f) if f.is_integer() else f
+    return nz.shown(value)

@@ -16,7 +16,6 @@ import unicodedata
 import pandas as pd
 import xlsxwriter
 
-from jifen import __version__
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
 _XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

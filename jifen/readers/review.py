@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from jifen import normalize as nz
 from jifen import problems as pb
-from jifen.readers import locate
 
 DECISION_FIELDS = ["事项ID", "指纹", "干部编号", "初评意见", "审核结论", "审核分值", "不通过原因", "审核意见",
                    "审核人", "审核日期", "类型"]
