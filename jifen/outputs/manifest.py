@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from jifen import __version__
@@ -21,7 +23,7 @@ def manifest_frame(res) -> pd.DataFrame:
 def info_frame(res) -> pd.DataFrame:
     return pd.DataFrame([
         ("程序版本", __version__),
-        ("规则文件", res.rulebook.path if res.rulebook else ""),
+        ("规则文件", Path(res.rulebook.path).name if res.rulebook else ""),
         ("规则文件 SHA-256", res.rulebook.sha256 if res.rulebook else ""),
         ("输入文件数", len(res.files) + len(res.skipped)),
     ], columns=["项目", "内容"])
