@@ -21,7 +21,7 @@ from jifen import problems as pb
 MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024     # a county register is a few MB
 MAX_RATIO = 200                                  # deflate of real sheets stays well below
 MAX_SCAN_XML = 4 * 1024 * 1024                   # sheets larger than this are streamed, bounded
-GRID_ROWS, GRID_COLS = 20000, 64                 # what the readers ever need
+GRID_ROWS, GRID_COLS = 250000, 64                # a province-sized review list fits; far beyond is noise
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP = b"PK\x03\x04"
