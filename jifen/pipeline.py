@@ -155,7 +155,8 @@ def run_key(opts: Options, rulebook: Rulebook, entries) -> str:
 
     h = hashlib.sha256()
     listed, skipped = entries
-    parts = [__version__, rulebook.sha256, str(opts.year), str(opts.archive_dir)]
+    code = hashlib.sha256(b"".join(f.read_bytes() for f in sorted(Path(__file__).parent.rglob("*.py"))))
+    parts = [__version__, code.hexdigest(), rulebook.sha256, str(opts.year), str(opts.archive_dir)]
     parts += [f"{rel}:{sha}" for _, rel, sha in listed] + [f"skip:{f.path}:{f.size}" for f in skipped]
     for t in sorted(TEMPLATES.glob("*.docx")):
         parts.append(f"tpl:{t.name}:{hashlib.sha256(t.read_bytes()).hexdigest()}")
