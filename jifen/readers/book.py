@@ -91,7 +91,9 @@ def _hidden_rows(grid, hidden, file, sheet) -> list[pb.Problem]:
                        file=file, sheet=sheet, cell=f"第{rows[0]}行", row=rows[0])]
 
 
-_ROW = re.compile(rb"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
+# rows with content only: the many self-closing empty rows a formatted sheet can hold are
+# skipped by the regex engine itself, not one by one in Python
+_ROW = re.compile(rb"<row\b([^>]*?)(?<!/)>(.*?)</row>", re.S)
 _ROW_NUM = re.compile(rb'\br="(\d+)"')
 _C = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _ATTR_R = re.compile(rb'\br="([A-Z]+)(\d+)"')
@@ -122,7 +124,7 @@ def _read_streaming(data: bytes, part: str, facts) -> list[list]:
             last = 0
             for m in _ROW.finditer(buf):
                 last = m.end()
-                attrs, body = m.group(1), m.group(3) or b""
+                attrs, body = m.group(1), m.group(2) or b""
                 num = _ROW_NUM.search(attrs)
                 r = int(num.group(1)) - 1 if num else len(grid)
                 if r >= MAX_ROWS:
@@ -164,6 +166,12 @@ def _read_streaming(data: bytes, part: str, facts) -> list[list]:
                 if row:
                     grid.extend([[] for _ in range(r + 1 - len(grid))])
                     grid[r] = row
-            buf = buf[last:]
             if not chunk:
                 return grid
+            tail = buf.rfind(b"<row")
+            num = _ROW_NUM.search(buf, tail) if tail >= 0 else None
+            if num and int(num.group(1)) > MAX_ROWS:
+                return grid          # rows are in order: everything further is out of bounds
+            # keep only an unfinished row for the next chunk
+            cut = last if last else max(0, buf.rfind(b"<row"))
+            buf = buf[cut:]
