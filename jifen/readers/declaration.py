@@ -58,9 +58,7 @@ def read_declaration_sheet(rows, hr, cols, file, sheet):
                                  "请填写申报月份，如 2026年3月 或 2026-03。",
                                  cell=head["cells"]["月份"] or "表头", cadre_id=cid, **where))
 
-    def get(row, name):
-        c = cols.get(name)
-        return row[c] if c is not None and c < len(row) else None
+    get = locate.getter(cols)
 
     items = []
     last_item_row = max((r for r in range(hr + 1, len(rows)) if _looks_like_item(get(rows[r], "项目代码"),

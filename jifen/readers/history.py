@@ -13,9 +13,7 @@ def read_history_sheet(rows, hr, cols, file, sheet):
     """Rows of 年度 | [季度] | 干部编号 | 姓名 | 年度名次 | 等次 → records (quarter 0 = the year)."""
     records, problems = [], []
 
-    def get(row, name):
-        c = cols.get(name)
-        return row[c] if c is not None and c < len(row) else None
+    get = locate.getter(cols)
 
     for r in range(hr + 1, len(rows)):
         row = rows[r]

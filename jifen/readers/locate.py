@@ -20,6 +20,14 @@ def canon(value) -> str:
     return SYNONYMS.get(s, s)
 
 
+def getter(cols: dict):
+    """row, column name → the cell under that header, or None (rows may be ragged)."""
+    def get(row, name):
+        c = cols.get(name)
+        return row[c] if c is not None and c < len(row) else None
+    return get
+
+
 def header_rows(rows, limit: int = 40) -> list[dict]:
     """Canonical header names found in each of the first rows → {name: first column}.
 

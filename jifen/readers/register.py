@@ -18,9 +18,7 @@ def read_register_sheet(rows, hr, cols, file, sheet, stem):
             "register-no-id-column", "登记表没有“登记编号”列，已按“文件名-行号”生成事项ID",
             "请增加“登记编号”列并为每行填写唯一编号，否则插入行后对登记事项的复核结论会失效。", **where))
 
-    def get(row, name):
-        c = cols.get(name)
-        return row[c] if c is not None and c < len(row) else None
+    get = locate.getter(cols)
 
     for r in range(hr + 1, len(rows)):
         row = rows[r]

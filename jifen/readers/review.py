@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from jifen import normalize as nz
 from jifen import problems as pb
+from jifen.readers import locate
 
 DECISION_FIELDS = ["事项ID", "指纹", "干部编号", "初评意见", "审核结论", "审核分值", "不通过原因", "审核意见",
                    "审核人", "审核日期", "类型"]
@@ -13,9 +14,7 @@ def read_review_sheet(rows, hr, cols, file, sheet):
     """Rows whose 审核结论 is filled; blank ones are simply undecided."""
     records, problems = [], []
 
-    def get(row, name):
-        c = cols.get(name)
-        return row[c] if c is not None and c < len(row) else None
+    get = locate.getter(cols)
 
     for r in range(hr + 1, len(rows)):
         row = rows[r]

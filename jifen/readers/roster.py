@@ -12,9 +12,7 @@ CATEGORIES = ("科级领导干部", "后备干部")
 def read_roster_sheet(rows, hr, cols, file, sheet):
     records, problems = [], []
 
-    def get(row, name):
-        c = cols.get(name)
-        return row[c] if c is not None and c < len(row) else None
+    get = locate.getter(cols)
 
     def where(r, name=None):
         return {"file": file, "sheet": sheet, "cell": pb.cell_name(r, cols.get(name) if name else None),
