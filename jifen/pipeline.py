@@ -117,29 +117,37 @@ def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | N
         else:
             todo.append((p, rel, sha))
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
+    n_parsed = len(todo)
     with Progress("读取文件", len(todo)) as bar:
         if len(todo) >= PARALLEL_FROM and workers > 1:
-            from concurrent.futures import ProcessPoolExecutor
-
-            chunk = max(20, len(todo) // (workers * 8))
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                batches = [todo[i:i + chunk] for i in range(0, len(todo), chunk)]
-                for batch, results in zip(batches, pool.map(_parse_batch, [[(p, r) for p, r, _ in b]
-                                                                             for b in batches])):
-                    for (_, rel, sha), parsed in zip(batch, results):
-                        found[rel] = parsed
-                        cache.put(rel, sha, parsed)
-                    bar.update(len(batch))
-        else:
-            for p, rel, sha in todo:
-                parsed = rd.parse_file(p, rel)
-                found[rel] = parsed
-                cache.put(rel, sha, parsed)
-                bar.update()
+            try:
+                todo = _parse_parallel(todo, workers, found, cache, bar)
+            except Exception:   # no worker processes here (locked-down PC, odd Python): go on alone
+                todo = [t for t in todo if t[1] not in found]
+        for p, rel, sha in todo:
+            parsed = rd.parse_file(p, rel)
+            found[rel] = parsed
+            cache.put(rel, sha, parsed)
+            bar.update()
     cache.save({(rel, parsed.info.sha256) for rel, parsed in found.items()})
     if stats is not None:
-        stats.update({"files": len(paths), "parsed": len(todo), "from_cache": len(paths) - len(todo)})
+        stats.update({"files": len(paths), "parsed": n_parsed, "from_cache": len(paths) - n_parsed})
     return [found[rel] for _, rel, _ in listed], skipped
+
+
+def _parse_parallel(todo, workers, found, cache, bar) -> list:
+    """Parse in worker processes; → what is left to parse here (nothing when all went well)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunk = max(20, len(todo) // (workers * 8))
+    batches = [todo[i:i + chunk] for i in range(0, len(todo), chunk)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for batch, results in zip(batches, pool.map(_parse_batch, [[(p, r) for p, r, _ in b] for b in batches])):
+            for (_, rel, sha), parsed in zip(batch, results):
+                found[rel] = parsed
+                cache.put(rel, sha, parsed)
+            bar.update(len(batch))
+    return []
 
 
 def _parse_batch(batch):

@@ -101,8 +101,11 @@ def run_jobs(res, jobs: list) -> list:
             except ValueError:
                 ctx = None
             if ctx is not None:
-                with ctx.Pool(workers) as pool:
-                    return pool.map(_run_job, range(len(jobs)), chunksize=1)
+                try:
+                    with ctx.Pool(workers) as pool:
+                        return pool.map(_run_job, range(len(jobs)), chunksize=1)
+                except OSError:      # cannot start worker processes: build the files here
+                    pass
         return [_run_job(i) for i in range(len(jobs))]
     finally:
         _JOBS, _RES = [], None
