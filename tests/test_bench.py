@@ -1,0 +1,28 @@
+"""The benchmark command works end to end at a tiny size (figures are reported, never asserted)."""
+
+import json
+import subprocess
+import sys
+
+from builders import ROOT
+
+
+def test_bench_runs_and_reports_every_stage(tmp_path):
+    out = tmp_path / "bench.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "process.py"), "bench", "--cadres", "12", "--months", "2",
+                           "--json", str(out), "--output", str(tmp_path / "o")],
+                          capture_output=True, text=True, encoding="utf-8", timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads(out.read_text("utf-8"))
+    assert data["generated"]["declarations"] == 24
+    for run in ("cold", "unchanged", "added_month"):
+        assert data[run]["exit"] in (0, 1), data[run]
+        assert data[run]["wall_s"] > 0
+    assert data["cold"]["read"]["parsed"] == data["cold"]["read"]["files"] > 24
+    assert data["unchanged"]["unchanged"] is True and data["unchanged"]["read"] == {}
+    assert data["added_month"]["read"]["parsed"] == 12 + 2   # the month's declarations, its register, its review list
+    assert {"读取（安全检查+解析）", "计分", "排名", "写出：校验报告"} <= set(data["cold"]["timings"])
+    assert data["baseline"]["files_opened"] == 24 and data["ratio_cold_to_baseline"] > 0
+    assert "冷启动" in proc.stdout and "基线" in proc.stdout
+    bad = data["bad_files"]
+    assert bad is None or (bad["kinds"] >= 30 and bad["slowest"]["seconds"] >= 0)
