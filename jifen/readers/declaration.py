@@ -59,6 +59,7 @@ def read_declaration_sheet(rows, hr, cols, file, sheet):
                                  cell=head["cells"]["月份"] or "表头", cadre_id=cid, **where))
 
     get = locate.getter(cols)
+    letters = {k: pb.col_letter(v) for k, v in cols.items() if k in ITEM_FIELDS}   # shared by the rows
 
     items = []
     last_item_row = max((r for r in range(hr + 1, len(rows)) if _looks_like_item(get(rows[r], "项目代码"),
@@ -89,7 +90,7 @@ def read_declaration_sheet(rows, hr, cols, file, sheet):
             "declared_raw": get(row, "申报分值"), "evidence": nz.clean(get(row, "佐证材料")),
             "note": nz.clean(get(row, "备注")), "basis": "", "registrar": "", "reg_id": "",
             "file": file, "sheet": sheet, "row": r + 1,
-            "cols": {k: pb.col_letter(v) for k, v in cols.items() if k in ITEM_FIELDS},
+            "cols": letters,
             "head_cells": head["cells"],
         })
     decl["n_items"] = len(items)

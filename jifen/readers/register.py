@@ -19,6 +19,7 @@ def read_register_sheet(rows, hr, cols, file, sheet, stem):
             "请增加“登记编号”列并为每行填写唯一编号，否则插入行后对登记事项的复核结论会失效。", **where))
 
     get = locate.getter(cols)
+    letters = {k: pb.col_letter(v) for k, v in cols.items() if k in FIELDS}   # shared by the rows
 
     for r in range(hr + 1, len(rows)):
         row = rows[r]
@@ -49,7 +50,7 @@ def read_register_sheet(rows, hr, cols, file, sheet, stem):
             "qty_raw": get(row, "数量"), "declared_raw": None, "evidence": "",
             "note": "", "basis": nz.clean(get(row, "依据")), "registrar": nz.clean(get(row, "登记人")),
             "reg_id": reg_id, "file": file, "sheet": sheet, "row": r + 1,
-            "cols": {k: pb.col_letter(v) for k, v in cols.items() if k in FIELDS},
+            "cols": letters,
         })
     return items, problems
 

@@ -15,6 +15,7 @@ def read_review_sheet(rows, hr, cols, file, sheet):
     records, problems = [], []
 
     get = locate.getter(cols)
+    letters = {k: pb.col_letter(v) for k, v in cols.items() if k in DECISION_FIELDS}   # shared by the rows
 
     for r in range(hr + 1, len(rows)):
         row = rows[r]
@@ -38,6 +39,6 @@ def read_review_sheet(rows, hr, cols, file, sheet):
             "date_raw": nz.clean(date_raw), "date": nz.date(date_raw),
             "type": nz.text(get(row, "类型")).replace(" ", "") or "初审",
             "file": file, "sheet": sheet, "row": r + 1,
-            "cols": {k: pb.col_letter(v) for k, v in cols.items() if k in DECISION_FIELDS},
+            "cols": letters,
         })
     return records, problems
