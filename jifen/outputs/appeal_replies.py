@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jifen import checks
 from jifen import normalize as nz
-from jifen.outputs import docx_render
+from jifen.outputs import common, docx_render
 from jifen.pipeline_paths import TEMPLATES
 
 
@@ -53,7 +53,7 @@ def write_appeal_replies(res, log) -> None:
         rec["name_display"] = names.get(rec["cadre_id"], rec["name"])
         ctx = reply_context(rec, appeals[rec["item_id"]], res.rulebook)
         try:
-            data = docx_render.render(template, ctx)
+            data = docx_render.render(template, ctx, common.stamp(res))
         except docx_render.TemplateError as exc:
             log.failed.append((str(template.name), str(exc)))
             return

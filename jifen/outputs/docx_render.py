@@ -32,7 +32,9 @@ def _clean(value):
     return value
 
 
-def render(template_path, context: dict) -> bytes:
+def render(template_path, context: dict, stamp: str = "") -> bytes:
+    """Fill the template; `stamp` (program version, rulebook SHA-256) goes into the document's
+    properties, where an audit finds it without it being printed on a public notice."""
     try:
         tpl = DocxTemplate(str(template_path))
         unknown = tpl.get_undeclared_template_variables() - set(context)
@@ -42,6 +44,8 @@ def render(template_path, context: dict) -> bytes:
         raise TemplateError(f"模板 {template_path} 中有程序不认识的变量：{'、'.join(sorted(unknown))}")
     try:
         tpl.render(_clean(context), autoescape=True)
+        if stamp:
+            tpl.docx.core_properties.comments = safe_text(stamp)
         buf = io.BytesIO()
         tpl.save(buf)
     except Exception as exc:

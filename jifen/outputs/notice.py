@@ -57,7 +57,7 @@ def write_notice(res, log, period, corrections=None) -> Path | None:
     path, _ = notice_paths(res.options.output_dir, period)
     ctx = notices.notice_context(period, res.ranks, res.items, res.rulebook, corrections)
     try:
-        data = docx_render.render(TEMPLATES / NOTICE_TEMPLATE, ctx)
+        data = docx_render.render(TEMPLATES / NOTICE_TEMPLATE, ctx, common.stamp(res))
     except docx_render.TemplateError as exc:
         log.failed.append((log.rel(path), str(exc)))
         return None
