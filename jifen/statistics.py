@@ -20,25 +20,27 @@ def monthly_frames(month: str, roster, items, declarations, scores, base: float)
     by = part.groupby(["cadre_id", "status"]).size().unstack(fill_value=0) if not part.empty else pd.DataFrame()
     declared = part[part["source"] == "申报"].groupby("cadre_id").size()
     s = scores[scores["period"] == month].set_index("cadre_id")
-    rows = []
-    for rec in on.sort_values(["unit", "cadre_id"]).to_dict("records"):
-        cid = rec["cadre_id"]
-        st = by.loc[cid] if cid in by.index else {}
+    on = on.sort_values(["unit", "cadre_id"], kind="stable")
+    ids = on["cadre_id"]
 
-        def count(name, st=st):
-            return int(st.get(name, 0)) if len(st) else 0
+    def count(status):
+        if status not in by.columns:
+            return [0] * len(ids)
+        return ids.map(by[status]).fillna(0).astype(int).tolist()
 
-        sc = s.loc[cid] if cid in s.index else None
-        rows.append({
-            "干部编号": cid, "姓名": rec["display_name"], "单位": rec["unit"], "干部类别": rec["category"],
-            "申报表": "已交" if cid in handed else "未交", "申报事项": int(declared.get(cid, 0)),
-            "计分事项": count(checks.COUNTED), "待审核": count(checks.PENDING), "不通过": count(checks.REJECTED_BY_REVIEW),
-            "无效": count(checks.INVALID),
-            "基础扣分": nz.shown(sc["deduction"]) if sc is not None else 0, "加分": nz.shown(sc["bonus"]) if sc is not None else 0,
-            "扣分": nz.shown(sc["penalty"]) if sc is not None else 0,
-            "月度积分": nz.shown(sc["score"]) if sc is not None else nz.shown(base),
-        })
-    people = pd.DataFrame(rows, columns=PERSON_COLUMNS)
+    def figure(col, default):
+        if s.empty:
+            return [nz.shown(default)] * len(ids)
+        return [nz.shown(v) if v == v else nz.shown(default) for v in ids.map(s[col]).astype(float)]
+
+    people = pd.DataFrame({
+        "干部编号": ids.values, "姓名": on["display_name"].values, "单位": on["unit"].values,
+        "干部类别": on["category"].values, "申报表": ["已交" if c in handed else "未交" for c in ids],
+        "申报事项": ids.map(declared).fillna(0).astype(int).tolist(),
+        "计分事项": count(checks.COUNTED), "待审核": count(checks.PENDING),
+        "不通过": count(checks.REJECTED_BY_REVIEW), "无效": count(checks.INVALID),
+        "基础扣分": figure("deduction", 0), "加分": figure("bonus", 0), "扣分": figure("penalty", 0),
+        "月度积分": figure("score", base)}, columns=PERSON_COLUMNS)
     units = []
     for unit, g in people.groupby("单位", sort=True):
         units.append({"单位": unit, "在册人数": len(g), "已交申报表": int((g["申报表"] == "已交").sum()),
