@@ -51,22 +51,27 @@ def ledger_frame(items: pd.DataFrame, scored: pd.DataFrame, roster: pd.DataFrame
     units = {}
     for month in sorted(m for m in part["month"].unique() if m):
         units[month] = cadres.as_of(roster, nz.month_end(month))["unit"].to_dict() if not roster.empty else {}
-    names = roster.drop_duplicates("cadre_id", keep="last").set_index("cadre_id")["display_name"] \
-        if not roster.empty else pd.Series(dtype=object)
+    names = roster.drop_duplicates("cadre_id", keep="last").set_index("cadre_id")["display_name"].to_dict() \
+        if not roster.empty else {}
+    # plain dicts: a pandas lookup per row costs more than the rest of the loop together
+    contrib, why = contrib.to_dict(), why.to_dict()
+    alloc_counted, alloc_note = alloc["counted"].to_dict(), alloc["cap_note"].to_dict()
+    matter_key = scored["matter_key"].to_dict() if not scored.empty else {}
+    item_names = rulebook.items["name"].to_dict()
     rows = []
     for rec in part.itertuples():
         counted = None
         notes = []
         if rec.status == checks.COUNTED:
             if rec.kind == "base":
-                counted = alloc["counted"].get(rec.Index, rec.value)
-                if alloc["cap_note"].get(rec.Index, ""):
-                    notes.append(alloc["cap_note"][rec.Index])
+                counted = alloc_counted.get(rec.Index, rec.value)
+                if alloc_note.get(rec.Index, ""):
+                    notes.append(alloc_note[rec.Index])
             else:
                 counted = contrib.get(rec.Index, rec.value)
                 if why.get(rec.Index, ""):
                     notes.append(why[rec.Index])
-                key = scored["matter_key"].get(rec.Index) if not scored.empty else None
+                key = matter_key.get(rec.Index)
                 others = [i for i in matter_rows.get(key, []) if i != rec.item_id]
                 if others:
                     notes.append("同一事项的其他行：" + "、".join(others))
@@ -78,7 +83,7 @@ def ledger_frame(items: pd.DataFrame, scored: pd.DataFrame, roster: pd.DataFrame
             "干部编号": rec.cadre_id, "姓名": names.get(rec.cadre_id, rec.name) or rec.name,
             "单位": units.get(rec.month, {}).get(rec.cadre_id, ""), "月份": rec.month or "（未知）",
             "季度": f"第{rec.quarter}季度" if rec.quarter else "", "来源": rec.source, "事项ID": rec.item_id,
-            "项目代码": rec.code, "项目名称": rulebook.items["name"].get(rec.code, ""),
+            "项目代码": rec.code, "项目名称": item_names.get(rec.code, ""),
             "类别": KIND_CN.get(rec.kind, ""), "事项说明": rec.desc, "同一事项标识": rec.matter,
             "数量": nz.shown(rec.qty), "行分值": nz.shown(rec.value), "计分分值": nz.shown(counted), "状态": rec.status,
             "差异说明": "；".join(notes), "审核依据": getattr(rec, "decision", ""), "来源文件": rec.file,
