@@ -43,21 +43,22 @@ def balance_frame(res) -> pd.DataFrame:
 
 def file_frame(res) -> pd.DataFrame:
     items = res.items
-    per_file_status = (items.groupby(["file", "status"]).size().unstack(fill_value=0)
-                       if items is not None and not items.empty else pd.DataFrame())
+    statuses = ("计分", "待审核", "不通过", "无效")
+    per_file = (items.groupby(["file", "status"]).size().unstack(fill_value=0)
+                if items is not None and not items.empty else pd.DataFrame())
     errs: dict[str, list[int]] = {}
     for p in res.problems:
         e = errs.setdefault(p.file, [0, 0])
         e[0 if p.is_error else 1] += 1
-    rows = []
-    for f in res.files:
-        st = per_file_status.loc[f.path] if f.path in per_file_status.index else {}
-        rows.append({"文件": f.path, "类型": "、".join(dict.fromkeys(f.kinds)), "状态": f.status,
-                     "事项行数": f.n_items,
-                     **{s: int(st.get(s, 0)) if len(st) else 0 for s in ("计分", "待审核", "不通过", "无效")},
-                     "错误": errs.get(f.path, [0, 0])[0], "警告": errs.get(f.path, [0, 0])[1]})
-    return pd.DataFrame(rows, columns=["文件", "类型", "状态", "事项行数", "计分", "待审核", "不通过", "无效",
-                                       "错误", "警告"])
+    paths = [f.path for f in res.files]
+    counts = {s: (per_file[s].reindex(paths).fillna(0).astype(int).tolist() if s in per_file.columns
+                  else [0] * len(paths)) for s in statuses}
+    return pd.DataFrame({
+        "文件": paths, "类型": ["、".join(dict.fromkeys(f.kinds)) for f in res.files],
+        "状态": [f.status for f in res.files], "事项行数": [f.n_items for f in res.files],
+        **counts,
+        "错误": [errs.get(p, [0, 0])[0] for p in paths], "警告": [errs.get(p, [0, 0])[1] for p in paths],
+    }, columns=["文件", "类型", "状态", "事项行数", *statuses, "错误", "警告"])
 
 
 def write_report(res, log) -> None:
