@@ -11,7 +11,6 @@ import datetime as dt
 import io
 import math
 import re
-import unicodedata
 
 import pandas as pd
 import xlsxwriter
@@ -89,11 +88,6 @@ def safe_str(value) -> str:
 def safe_text(value) -> str:
     """Text safe for the XML of xlsx/docx: control characters dropped, never a crash."""
     return _XML_BAD.sub("", str(value))
-
-
-def display_width(value) -> int:
-    s = "" if value is None else str(value)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
 def text_width(s: str) -> int:
