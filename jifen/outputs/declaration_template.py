@@ -17,7 +17,7 @@ TEMPLATE_VERSION = "1"
 INFO_SHEET = "_模板信息"
 LINES = 15
 HEADER = ["序号", "项目代码", "项目名称", "事项说明", "同一事项标识", "发生日期", "数量", "申报分值", "佐证材料", "备注"]
-WIDTHS = [5, 9, 22, 26, 11, 11, 6, 8, 14, 10]
+WIDTHS = [9, 9, 22, 26, 11, 11, 6, 8, 14, 10]
 NOTE = ("填表说明：项目代码从下拉列表选择，项目名称和申报分值自动显示（仅供参考，以积分规则为准）；数量填次数或篇数；"
         "发生日期不能晚于申报月份。同一事项标识：同一件事多次获得表彰或处理时，各行填写相同的简称（如“防汛2025”），"
         "该事项全年只按最高分值计一次；不同的事项不要填写相同的标识。佐证材料请写明文件名称或文号，并随表报送。")
@@ -87,7 +87,7 @@ def template_bytes(cadre: dict, month: str, rulebook, county: str) -> bytes:
     first, last = 5, 5 + LINES - 1
     for i in range(LINES):
         r = first + i
-        ws.set_row(r, 24)
+        ws.set_row(r, 28)
         ws.write_number(r, 0, i + 1, fmt["seq"])
         ws.write_blank(r, 1, None, fmt["input"])
         ws.write_formula(r, 2, f'=IF(B{r + 1}="","",IFERROR(VLOOKUP(B{r + 1},{table},2,FALSE),"代码有误"))',
