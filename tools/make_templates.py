@@ -208,22 +208,15 @@ def notice_template(path: Path) -> None:
     para(doc, "{%p for g in groups %}", indent=False)
     para(doc, "{{ g.heading }}", font=HEAD_FONT)
     para(doc, "{{ g.summary }}")
-    para(doc, "（一）先进人员（{{ g.top_note }}）", font=SUB_FONT)
-    para(doc, "{%p if g.top %}", indent=False)
-    table(doc, ["名次", "姓名", "单位", "职务", "积分"],
-          ("{%tr for r in g.top %}", ["{{ r.rank }}", "{{ r.name }}", "{{ r.unit }}", "{{ r.post }}",
-                                       "{{ r.score }}"], "{%tr endfor %}"), [14, 24, 56, 40, 20])
-    para(doc, "{%p else %}", indent=False)
-    para(doc, "{{ g.top_empty }}")
-    para(doc, "{%p endif %}", indent=False)
-    para(doc, "（二）末位人员（{{ g.bottom_note }}）", font=SUB_FONT)
-    para(doc, "{%p if g.bottom %}", indent=False)
-    table(doc, ["名次", "姓名", "单位", "职务", "积分"],
-          ("{%tr for r in g.bottom %}", ["{{ r.rank }}", "{{ r.name }}", "{{ r.unit }}", "{{ r.post }}",
-                                          "{{ r.score }}"], "{%tr endfor %}"), [14, 24, 56, 40, 20])
-    para(doc, "{%p else %}", indent=False)
-    para(doc, "{{ g.bottom_empty }}")
-    para(doc, "{%p endif %}", indent=False)
+    for label, key in (("（一）先进人员", "top"), ("（二）末位人员", "bottom")):
+        para(doc, f"{label}（{{{{ g.{key}_note }}}}）", font=SUB_FONT)
+        para(doc, f"{{%p if g.{key} %}}", indent=False)
+        table(doc, ["名次", "姓名", "单位", "职务", "积分"],
+              (f"{{%tr for r in g.{key} %}}", ["{{ r.rank }}", "{{ r.name }}", "{{ r.unit }}", "{{ r.post }}",
+                                               "{{ r.score }}"], "{%tr endfor %}"), [14, 24, 56, 40, 20])
+        para(doc, "{%p else %}", indent=False)
+        para(doc, f"{{{{ g.{key}_empty }}}}")
+        para(doc, "{%p endif %}", indent=False)
     para(doc, "{%p endfor %}", indent=False)
     para(doc, "{%p if corrections %}", indent=False)
     para(doc, "{{ corrections_heading }}", font=HEAD_FONT)
