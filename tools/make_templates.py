@@ -251,9 +251,18 @@ def appeal_reply_template(path: Path) -> None:
     doc.save(path)
 
 
+def make_stable(path: Path) -> None:
+    """Fixed timestamps inside the file, so regenerating an unchanged template changes nothing."""
+    sys.path.insert(0, str(ROOT))
+    from jifen.outputs.docx_render import reproducible_zip
+
+    path.write_bytes(reproducible_zip(path.read_bytes()))
+
+
 if __name__ == "__main__":
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "templates"
     out.mkdir(parents=True, exist_ok=True)
-    notice_template(out / "积分情况通报.docx")
-    appeal_reply_template(out / "申辩答复.docx")
+    for name, build in (("积分情况通报.docx", notice_template), ("申辩答复.docx", appeal_reply_template)):
+        build(out / name)
+        make_stable(out / name)
     print(f"已生成 {out}")
