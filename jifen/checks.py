@@ -76,6 +76,15 @@ def _where(rec, field=None) -> dict:
             "cadre_id": rec.cadre_id}
 
 
+def _first_for_sheet(rec, seen: set) -> bool:
+    """One problem per declaration (every row of it shares the header fault), one per register row."""
+    key = rec.decl or (rec.file, rec.row)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
 def _reject(items: pd.DataFrame, idx, reason: str) -> None:
     items.loc[idx, "status"] = INVALID
     items.loc[idx, "reason"] = reason
@@ -135,10 +144,8 @@ def check_cadre_known(items, ctx):
     unknown = v[~v["cadre_id"].isin(names.keys())]
     for rec in unknown.itertuples():
         _reject(items, rec.Index, f"干部编号 {rec.cadre_id} 不在干部名册中")
-        key = rec.decl or (rec.file, rec.row)
-        if key in seen:
+        if not _first_for_sheet(rec, seen):
             continue
-        seen.add(key)
         what = "申报表的" if rec.source == "申报" else ""
         problems.append(pb.error("unknown-cadre", f"{what}干部编号 {rec.cadre_id} 不在干部名册中，不予计分",
                                  "请核对干部编号；如是新任干部，请先在干部名册中增加。",
@@ -150,10 +157,8 @@ def check_cadre_known(items, ctx):
     for rec in mismatch.itertuples():
         expected = "、".join(sorted(names[rec.cadre_id]))
         _reject(items, rec.Index, f"姓名与干部编号不符（名册为 {expected}）")
-        key = rec.decl or (rec.file, rec.row)
-        if key in seen:
+        if not _first_for_sheet(rec, seen):
             continue
-        seen.add(key)
         problems.append(pb.error("name-mismatch",
                                  f"姓名“{rec.name}”与干部编号 {rec.cadre_id} 不符（名册中为“{expected}”），不予计分",
                                  "请核对干部编号和姓名，同名同姓的干部以干部编号区分。", **_where(rec, "姓名")))
@@ -171,10 +176,8 @@ def check_on_roster(items, ctx):
         on = roster[(roster["start_d"] <= day) & (roster["end_d"] >= day)]["cadre_id"]
         for rec in part[~part["cadre_id"].isin(on)].itertuples():
             _reject(items, rec.Index, f"{month} 月末该干部不在册")
-            key = rec.decl or (rec.file, rec.row)
-            if key in seen:
+            if not _first_for_sheet(rec, seen):
                 continue
-            seen.add(key)
             problems.append(pb.error("not-on-roster", f"干部 {rec.cadre_id} 在 {month} 月末不在册，该月事项不予计分",
                                      "请核对月份，或在干部名册中核对该干部的在册起止日期。",
                                      **_where(rec, "月份")))
@@ -251,8 +254,9 @@ def check_declared_value(items, ctx):
     v = _valid(items)
     v = v[(v["source"] == "申报") & v["declared"].notna()]
     expected = (v["points"] * v["qty"]).round(4)
+    differs = expected != v["declared"].round(4)
     problems = []
-    for rec, exp in zip(v[expected != v["declared"].round(4)].itertuples(), expected[expected != v["declared"].round(4)]):
+    for rec, exp in zip(v[differs].itertuples(), expected[differs]):
         problems.append(pb.warning("declared-value-differs",
                                    f"申报分值 {nz.clean(rec.declared_raw)} 与规则计算的 {exp:g} 分不一致，按规则计 {exp:g} 分",
                                    "申报分值仅供参考，以积分规则为准；无需修改。", **_where(rec, "申报分值")))

@@ -25,11 +25,7 @@ def print_summary(res, out=print) -> None:
     if res.log:
         out(f"输出文件夹：{res.options.output_dir}")
         out(f"  写入 {len(res.log.written)} 个文件，未变化 {len(res.log.unchanged)} 个")
-        for note in res.notes:
-            if note:
-                out(f"  {note}")
-        for path, msg in res.log.failed:
-            out(f"  [未能写入] {path}：{msg}")
+        _notes_and_failures(res, out)
     code = res.exit_code
     verdict = {0: "完成。", 1: "完成，但有错误需要处理（见校验报告）。", 2: "未能全部完成，请按上面的提示处理后重新运行。"}
     out(verdict[code])
@@ -41,11 +37,15 @@ def print_template_summary(res, month, out=print) -> None:
     if res.log:
         n = len(res.log.written) + len(res.log.unchanged)
         out(f"已生成 {month} 申报表 {n} 份：{res.options.output_dir / '申报模板' / month}")
-        for note in res.notes:
-            if note:
-                out(f"  {note}")
-        for path, msg in res.log.failed:
-            out(f"  [未能写入] {path}：{msg}")
+        _notes_and_failures(res, out)
+
+
+def _notes_and_failures(res, out) -> None:
+    for note in res.notes:
+        if note:
+            out(f"  {note}")
+    for path, msg in res.log.failed:
+        out(f"  [未能写入] {path}：{msg}")
 
 
 def report_run(res, out=print) -> None:
