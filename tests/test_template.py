@@ -154,7 +154,7 @@ def test_filled_template_items_await_review(filled):
     pending = b.table(out / "待审核" / "2026年积分事项待审核清单.xlsx", "待审核清单", key="事项ID")
     first = next(r for r in pending if r["事项ID"] == "K0001-2026-03-1")
     assert (first["姓名"], first["单位"], first["发生日期"], first["佐证材料"], first["校验提示"]) == (
-        "张明", "县财政局", dt.datetime(2026, 3, 5), "县委〔2026〕3号", "")
+        "张明", "县财政局", dt.datetime(2026, 3, 5), "县委〔2026〕3号", None)   # nothing to say: an empty cell
 
 
 def test_filled_template_reads_back_cleanly(filled):

@@ -11,7 +11,8 @@ import pandas as pd
 
 from jifen import checks
 from jifen.outputs import common
-from jifen.outputs.xlsx import Book, fit_row, safe_text, write_cell
+from jifen.outputs.fastsheet import FastSheet
+from jifen.outputs.xlsx import Book, fit_row, safe_text
 
 ITEM_HEAD = ["月份", "项目代码", "项目名称", "事项说明", "数量", "计分分值", "状态", "说明"]
 WIDTHS = [8, 7, 24, 24, 5, 7, 7, 18]
@@ -39,68 +40,61 @@ def write_sheet(book: Book, ws, person: dict, county: str, year: int, stamp: str
     lf = book.ledger
     for c, w in enumerate(WIDTHS):
         ws.set_column(c, c, w)
-    ws.merge_range(0, 0, 0, 7, safe_text(f"{county}县科级领导干部及后备干部日常积分台账（{year}年度）"), lf["title"])
-    ws.set_row(0, 28)
+    ws.merge_cells(0, 0, 0, 7, f"{county}县科级领导干部及后备干部日常积分台账（{year}年度）", lf["title"])
+    ws.row_height(0, 28)
     p = person
     pairs = [("干部编号", p["cadre_id"], "姓名", p["name"], "干部类别", p["category"]),
              ("单位", p["unit"], "职务", p["post"], "年度积分", common.num(p["year_score"]))]
     for i, row in enumerate(pairs, start=1):
-        ws.write_string(i, 0, row[0], lf["label"])
-        ws.merge_range(i, 1, i, 2, "", lf["value"])
-        write_cell(ws, i, 1, row[1], lf["value"])
-        ws.write_string(i, 3, row[2], lf["label"])
-        write_cell(ws, i, 4, row[3], lf["value"])
-        ws.write_string(i, 5, row[4], lf["label"])
-        ws.merge_range(i, 6, i, 7, "", lf["value"])
-        write_cell(ws, i, 6, row[5], lf["value"])
+        ws.put(i, 0, row[0], lf["label"])
+        ws.merge_cells(i, 1, i, 2, row[1], lf["value"])
+        ws.put(i, 3, row[2], lf["label"])
+        ws.put(i, 4, row[3], lf["value"])
+        ws.put(i, 5, row[4], lf["label"])
+        ws.merge_cells(i, 6, i, 7, row[5], lf["value"])
     r = 4
-    ws.write_string(r, 0, "一、积分事项", lf["section"])
+    ws.put(r, 0, "一、积分事项", lf["section"])
     r += 1
     head_row = r
-    for c, h in enumerate(ITEM_HEAD):
-        ws.write_string(r, c, h, fm["head"])
+    heads = [fm["head"]] * len(ITEM_HEAD)
+    ws.put_row(r, ITEM_HEAD, heads, fm["head"], fm["head"])
     r += 1
+    item_fmts = [fm["wrap"] if key in ("项目名称", "事项说明", "说明") else fm["text"] for key in ITEM_HEAD]
     for block in p["months"]:
         for it in block["items"]:
-            fit_row(ws, r, [it[k] for k in ITEM_HEAD], WIDTHS, [2, 3, 7])
-            for c, key in enumerate(ITEM_HEAD):
-                write_cell(ws, r, c, it[key], fm["wrap"] if key in ("项目名称", "事项说明", "说明") else fm["text"],
-                           fm["num"])
+            values = [it[k] for k in ITEM_HEAD]
+            fit_row(ws, r, values, WIDTHS, [2, 3, 7])
+            ws.put_row(r, values, item_fmts, fm["num"], fm["date"])
             r += 1
-        fit_row(ws, r, [None] * 6 + [block["detail"]], [0] * 6 + [WIDTHS[6] + WIDTHS[7]], [6])
-        ws.merge_range(r, 0, r, 4, safe_text(block["label"]), lf["sub"])
-        write_cell(ws, r, 5, block["score"], lf["sub"])
-        ws.merge_range(r, 6, r, 7, safe_text(block["detail"]), lf["sub"])
-        r += 1
-        if block.get("quarter"):
-            q = block["quarter"]
-            fit_row(ws, r, [None] * 6 + [q["detail"]], [0] * 6 + [WIDTHS[6] + WIDTHS[7]], [6])
-            ws.merge_range(r, 0, r, 4, safe_text(q["label"]), lf["qsub"])
-            write_cell(ws, r, 5, q["score"], lf["qsub"])
-            ws.merge_range(r, 6, r, 7, safe_text(q["detail"]), lf["qsub"])
+        subtotals = [(block, lf["sub"])] + ([(block["quarter"], lf["qsub"])] if block.get("quarter") else [])
+        for line, style in subtotals:
+            fit_row(ws, r, [None] * 6 + [line["detail"]], [0] * 6 + [WIDTHS[6] + WIDTHS[7]], [6])
+            ws.merge_cells(r, 0, r, 4, line["label"], style)
+            ws.put(r, 5, line["score"], style)
+            ws.merge_cells(r, 6, r, 7, line["detail"], style)
             r += 1
     if not p["months"]:
-        ws.merge_range(r, 0, r, 7, "本年度没有积分事项，各期积分均为基础分。", fm["text"])
+        ws.merge_cells(r, 0, r, 7, "本年度没有积分事项，各期积分均为基础分。", fm["text"])
         r += 1
     r += 1
-    ws.write_string(r, 0, "二、分期积分", lf["section"])
+    ws.put(r, 0, "二、分期积分", lf["section"])
     r += 1
-    for c, h in enumerate(PERIOD_HEAD):
-        ws.write_string(r, c, h, fm["head"])
+    ws.put_row(r, PERIOD_HEAD, heads, fm["head"], fm["head"])
     r += 1
+    period_fmts = [fm["text"]] * len(PERIOD_HEAD)
     for row in p["periods"]:
-        fit_row(ws, r, [row[k] for k in PERIOD_HEAD], WIDTHS, [7])
-        for c, key in enumerate(PERIOD_HEAD):
-            write_cell(ws, r, c, row[key], fm["text"], fm["num"])
+        values = [row[k] for k in PERIOD_HEAD]
+        fit_row(ws, r, values, WIDTHS, [7])
+        ws.put_row(r, values, period_fmts, fm["num"], fm["date"])
         r += 1
     r += 1
-    ws.merge_range(r, 0, r, 7, safe_text(p["footnote"]), lf["note"])
-    ws.set_row(r, 30)
+    ws.merge_cells(r, 0, r, 7, p["footnote"], lf["note"])
+    ws.row_height(r, 30)
     r += 2
-    ws.write_string(r, 0, "经办人：", lf["sign"])
-    ws.write_string(r, 3, "审核人：", lf["sign"])
-    ws.write_string(r, 5, "日期：", lf["sign"])
-    ws.set_row(r, 24)
+    ws.put(r, 0, "经办人：", lf["sign"])
+    ws.put(r, 3, "审核人：", lf["sign"])
+    ws.put(r, 5, "日期：", lf["sign"])
+    ws.row_height(r, 24)
     ws.set_paper(9)
     ws.set_portrait()
     ws.fit_to_pages(1, 0)
@@ -203,7 +197,7 @@ def _personal_bytes(args) -> list[bytes]:
     out = []
     for person in people_:
         book = Book(f"{year}年度积分台账 {person['name']}", internal=True, stamp=stamp)
-        write_sheet(book, book.wb.add_worksheet("积分台账"), person, county, year, stamp)
+        write_sheet(book, book.wb.add_worksheet("积分台账", worksheet_class=FastSheet), person, county, year, stamp)
         out.append(book.close())
     return out
 
@@ -214,7 +208,7 @@ def _unit_bytes(args) -> bytes:
     used: set = set()
     for person in people_:
         name = _sheet_name(f"{person['cadre_id']}{person['name']}", used)
-        write_sheet(book, book.wb.add_worksheet(name), person, county, year, stamp)
+        write_sheet(book, book.wb.add_worksheet(name, worksheet_class=FastSheet), person, county, year, stamp)
     return book.close()
 
 

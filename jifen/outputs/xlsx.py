@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import re
 
 import pandas as pd
 import xlsxwriter
 
+from jifen.outputs.fastsheet import XML_BAD, FastSheet
+
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
-_XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class Book:
@@ -53,7 +53,7 @@ class Book:
         }
 
     def sheet(self, name: str, landscape: bool = True):
-        ws = self.wb.add_worksheet(name)
+        ws = self.wb.add_worksheet(name, worksheet_class=FastSheet)
         ws.set_paper(9)
         if landscape:
             ws.set_landscape()
@@ -77,17 +77,13 @@ def clean_header(s: str) -> str:
     return s.replace("&", "&&")[:200]
 
 
-def _CLEAN_ENOUGH(s: str) -> bool:
-    return s.isprintable() or not _XML_BAD.search(s)
-
-
 def safe_str(value) -> str:
     return "" if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
 def safe_text(value) -> str:
     """Text safe for the XML of xlsx/docx: control characters dropped, never a crash."""
-    return _XML_BAD.sub("", str(value))
+    return XML_BAD.sub("", str(value))
 
 
 def text_width(s: str) -> int:
@@ -110,7 +106,7 @@ def lines_needed(value, width: float) -> int:
 def fit_row(ws, r: int, values, widths, wrap_cols, line_height: float = 13.5) -> None:
     n = max([lines_needed(values[c], widths[c]) for c in wrap_cols if c < len(values)] or [1])
     if n > 1:
-        ws.set_row(r, line_height * n + 2)
+        ws.row_height(r, line_height * n + 2)
 
 
 def write_cell(ws, r: int, c: int, value, fmt, num_fmt=None, date_fmt=None):
@@ -143,17 +139,16 @@ def write_table(book: Book, ws, df: pd.DataFrame, title: str = "", subtitle: str
     ncols = max(1, len(df.columns))
     if title:
         if ncols > 1:
-            ws.merge_range(r, 0, r, ncols - 1, safe_text(title), fmt["title"])
+            ws.merge_cells(r, 0, r, ncols - 1, title, fmt["title"])
         else:
-            ws.write_string(r, 0, safe_text(title), fmt["title"])
-        ws.set_row(r, 24)
+            ws.put(r, 0, title, fmt["title"])
+        ws.row_height(r, 24)
         r += 1
     if subtitle:
-        ws.write_string(r, 0, safe_text(subtitle), fmt["sub"])
+        ws.put(r, 0, subtitle, fmt["sub"])
         r += 1
     header_row = r
-    for c, name in enumerate(df.columns):
-        ws.write_string(r, c, safe_text(name), fmt["head"])
+    ws.put_row(r, [str(c) for c in df.columns], [fmt["head"]] * len(df.columns), fmt["head"], fmt["head"])
     r += 1
     wrap = wrap or set()
     widths = dict(widths or {})
@@ -168,27 +163,16 @@ def write_table(book: Book, ws, df: pd.DataFrame, title: str = "", subtitle: str
     wrap_cols = [c for c, name in enumerate(df.columns) if name in wrap]
     plain = [fmt["wrap"] if name in wrap else fmt["text"] for name in df.columns]
     num, date_fmt = fmt["num"], fmt["date"]
-    write_string, write_number = ws.write_string, ws.write_number
+    put_row = ws.put_row
     for i, row in enumerate(values):
         rr = r + i
         if wrap_cols:
             fit_row(ws, rr, row, col_widths, wrap_cols)
         tint = row_formats[i] if row_formats else ""
         if tint:
-            cell_fmts, num_fmt = [fmt[tint]] * len(row), fmt[tint + "_num"]
+            put_row(rr, row, [fmt[tint]] * len(row), fmt[tint + "_num"], date_fmt)
         else:
-            cell_fmts, num_fmt = plain, num
-        for c, value in enumerate(row):
-            # the common cases first, without the general dispatch (this loop writes millions)
-            if type(value) is str:
-                write_string(rr, c, value if _CLEAN_ENOUGH(value) else safe_text(value), cell_fmts[c])
-            elif type(value) is int or type(value) is float:
-                if value == value:
-                    write_number(rr, c, value, num_fmt)
-                else:
-                    ws.write_blank(rr, c, None, cell_fmts[c])
-            else:
-                write_cell(ws, rr, c, value, cell_fmts[c], num_fmt, date_fmt)
+            put_row(rr, row, plain, num, date_fmt)
     last = r + len(values) - 1
     for c, w in enumerate(col_widths):
         ws.set_column(c, c, w)

@@ -1,0 +1,169 @@
+"""A worksheet whose cells are rendered straight to XML, row by row.
+
+xlsxwriter keeps one Python object per cell and renders it again at close; on the ledgers
+(~700,000 cells in a county's master ledger, ~1,000 cells in each of 3,000 personal sheets)
+that per-cell work was most of a run. Here a row becomes one string as it is added; xlsxwriter
+still does everything else (shared strings, styles, merges, print setup, validation, zip).
+Strings always go through the shared-string table: nothing written here can become a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
+
+XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_COLS = [xl_col_to_name(c) for c in range(256)]
+MAX_CHARS = 32767
+_EPOCH = dt.datetime(1899, 12, 31)
+
+
+def excel_serial(value: dt.datetime) -> float:
+    """Excel's 1900 date system, including its phantom 1900-02-29."""
+    delta = value.replace(tzinfo=None) - _EPOCH
+    serial = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+    return serial + 1 if serial > 59 else serial
+
+
+def clean(value: str) -> str:
+    """Text safe for XML: control characters dropped, cut to a cell's limit."""
+    if not value.isprintable():
+        value = XML_BAD.sub("", value)
+    return value if len(value) <= MAX_CHARS // 2 else value.encode("utf-16-le")[:MAX_CHARS * 2].decode(
+        "utf-16-le", "ignore")
+
+
+class FastSheet(Worksheet):
+    """Worksheet with `put` / `put_row` / `merge_cells` / `row_height` rendering rows directly.
+
+    Rows given here and rows written through xlsxwriter's own methods may share a sheet, but
+    not a row.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._raw: dict[int, dict[int, str]] = {}
+        self._heights: dict[int, float] = {}
+        self._box: list | None = None      # [rmin, cmin, rmax, cmax] of the raw cells
+
+    # --- adding cells -------------------------------------------------------------------
+    def _cell(self, r: int, c: int, value, s: int, num_s: int, date_s: int) -> str:
+        ref = _COLS[c] + str(r + 1)
+        kind = type(value)
+        if kind is str:
+            if not value:
+                return f'<c r="{ref}" s="{s}"/>'
+            return f'<c r="{ref}" s="{s}" t="s"><v>{self.str_table._get_shared_string_index(clean(value))}</v></c>'
+        if kind is float or kind is int:
+            if value != value or value in (math.inf, -math.inf):
+                return f'<c r="{ref}" s="{s}"/>'
+            return f'<c r="{ref}" s="{num_s}"><v>{value:.16G}</v></c>'
+        if value is None:
+            return f'<c r="{ref}" s="{s}"/>'
+        if kind is bool:
+            return self._cell(r, c, "是" if value else "否", s, num_s, date_s)
+        if isinstance(value, (dt.datetime, dt.date)):
+            if not isinstance(value, dt.datetime):
+                value = dt.datetime(value.year, value.month, value.day)
+            serial = excel_serial(value)
+            return f'<c r="{ref}" s="{date_s}"><v>{serial:.16G}</v></c>'
+        if hasattr(value, "item"):                       # numpy scalars
+            return self._cell(r, c, value.item(), s, num_s, date_s)
+        try:
+            if value != value:                             # pandas NA / NaT
+                return f'<c r="{ref}" s="{s}"/>'
+        except TypeError:
+            return f'<c r="{ref}" s="{s}"/>'
+        return self._cell(r, c, str(value), s, num_s, date_s)
+
+    def _grow(self, r1: int, c1: int, r2: int, c2: int) -> None:
+        b = self._box
+        if b is None:
+            self._box = [r1, c1, r2, c2]
+        else:
+            b[0], b[1], b[2], b[3] = min(b[0], r1), min(b[1], c1), max(b[2], r2), max(b[3], c2)
+
+    def put(self, r: int, c: int, value, fmt, num_fmt=None, date_fmt=None) -> None:
+        """One cell; numbers take `num_fmt`, dates `date_fmt` (both default to `fmt`)."""
+        s = fmt._get_xf_index() if fmt is not None else 0
+        num_s = num_fmt._get_xf_index() if num_fmt is not None else s
+        date_s = date_fmt._get_xf_index() if date_fmt is not None else s
+        self._raw.setdefault(r, {})[c] = self._cell(r, c, value, s, num_s, date_s)
+        self._grow(r, c, r, c)
+
+    def put_row(self, r: int, values, fmts: list, num_fmt, date_fmt, start_col: int = 0) -> None:
+        """A whole row: value i in column start_col + i with format fmts[i]."""
+        num_s = num_fmt._get_xf_index()
+        date_s = date_fmt._get_xf_index()
+        cell = self._cell
+        row = self._raw.setdefault(r, {})
+        for i, value in enumerate(values):
+            c = start_col + i
+            row[c] = cell(r, c, value, fmts[i]._get_xf_index(), num_s, date_s)
+        if len(values):
+            self._grow(r, start_col, r, start_col + len(values) - 1)
+
+    def merge_cells(self, r1: int, c1: int, r2: int, c2: int, value, fmt, num_fmt=None) -> None:
+        """A merged range: the value top left, the format (borders) on every cell of it."""
+        self.put(r1, c1, value, fmt, num_fmt)
+        s = fmt._get_xf_index()
+        for r in range(r1, r2 + 1):
+            row = self._raw.setdefault(r, {})
+            for c in range(c1, c2 + 1):
+                if (r, c) != (r1, c1):
+                    row[c] = f'<c r="{_COLS[c]}{r + 1}" s="{s}"/>'
+        self._grow(r1, c1, r2, c2)
+        self.merge.append([r1, c1, r2, c2])
+
+    def row_height(self, r: int, points: float) -> None:
+        self._heights[r] = points
+        self._raw.setdefault(r, {})
+
+    # --- rendering (called by xlsxwriter at close) ----------------------------------------
+    def _prepare_raw(self) -> None:
+        if self._box is not None:
+            r1, c1, r2, c2 = self._box
+            self._check_dimensions(r1, c1)
+            self._check_dimensions(r2, c2)
+        elif self._heights:
+            rows = sorted(self._heights)
+            self._check_dimensions(rows[0], 0)
+            self._check_dimensions(rows[-1], 0)
+
+    def _assemble_xml_file(self) -> None:
+        self._prepare_raw()
+        super()._assemble_xml_file()
+
+    def _render_raw_row(self, r: int) -> str:
+        cells = self._raw[r]
+        height = self._heights.get(r)
+        attrs = f' ht="{height:.16g}" customHeight="1"' if height is not None else ""
+        if not cells:
+            return f'<row r="{r + 1}"{attrs}/>'
+        return f'<row r="{r + 1}"{attrs}>' + "".join(cells[c] for c in sorted(cells)) + "</row>"
+
+    def _write_rows(self) -> None:
+        if not self._raw:
+            super()._write_rows()
+            return
+        theirs = {r for r, cells in self.table.items() if cells} | set(self.row_info) | set(self.comments)
+        clash = theirs & set(self._raw)
+        if clash:
+            raise ValueError(f"row {min(clash) + 1} written both directly and through xlsxwriter")
+        write = self.fh.write
+        for r in sorted(theirs | set(self._raw)):
+            if r in self._raw:
+                write(self._render_raw_row(r))
+                continue
+            info = self.row_info.get(r)
+            if self.table.get(r):
+                self._write_row(r, None, info)
+                for c in sorted(self.table[r]):
+                    self._write_cell(r, c, self.table[r][c])
+                self._xml_end_tag("row")
+            else:
+                self._write_empty_row(r, None, info)

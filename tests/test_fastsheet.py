@@ -1,0 +1,72 @@
+"""The direct row writer: what openpyxl reads back is what was put, in the right formats."""
+
+import datetime as dt
+import io
+import math
+import zipfile
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from jifen.outputs.fastsheet import MAX_CHARS, excel_serial
+from jifen.outputs.xlsx import Book
+
+
+def _reopen(book):
+    data = book.close()
+    book.xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def test_values_of_every_kind_round_trip():
+    book = Book("t")
+    ws = book.sheet("表")
+    values = ["文字", 3, 2.5, np.int64(7), np.float64(1.25), True, dt.date(2026, 3, 5),
+              dt.datetime(2026, 3, 5, 12, 0), None, math.nan, pd.NA, "", "=1+1", "a\x01b", pd.Timestamp("2026-04-01")]
+    ws.put_row(3, values, [book.fmt["text"]] * len(values), book.fmt["num"], book.fmt["date"])
+    got = [c.value for c in _reopen(book)["表"][4]]
+    assert got == ["文字", 3, 2.5, 7, 1.25, "是", dt.datetime(2026, 3, 5), dt.datetime(2026, 3, 5, 12, 0),
+                   None, None, None, None, "=1+1", "ab", dt.datetime(2026, 4, 1)]
+
+
+def test_formats_merges_heights_and_mixing_with_xlsxwriter_rows():
+    book = Book("t")
+    ws = book.sheet("表")
+    ws.write_string(0, 0, "xlsxwriter 写的行")
+    ws.merge_cells(2, 0, 2, 3, "合并", book.fmt["title"])
+    ws.row_height(2, 30)
+    ws.put(4, 1, 1.5, book.fmt["text"], book.fmt["num"])
+    ws.write_string(5, 0, "又一行")
+    wb = _reopen(book)
+    sh = wb["表"]
+    assert sh["A1"].value == "xlsxwriter 写的行" and sh["A6"].value == "又一行"
+    assert [str(r) for r in sh.merged_cells.ranges] == ["A3:D3"]
+    assert sh["A3"].font.b and sh["A3"].font.name == "黑体"
+    assert f'<c r="D3" s="{book.fmt["title"]._get_xf_index()}"/>' in book.xml      # borders across the merge
+    assert sh.row_dimensions[3].height == 30
+    assert sh["B5"].number_format == "0.##;-0.##;0" and sh["B5"].border.left.style == "thin"
+    assert sh.max_row == 6 and sh.max_column == 4
+
+
+def test_a_row_written_both_ways_is_refused():
+    book = Book("t")
+    ws = book.sheet("表")
+    ws.put(1, 0, "x", book.fmt["text"])
+    ws.write_string(1, 1, "y")
+    with pytest.raises(ValueError, match="row 2"):
+        book.close()
+
+
+def test_long_text_is_cut_to_the_cell_limit():
+    book = Book("t")
+    ws = book.sheet("表")
+    ws.put(0, 0, "长" * (MAX_CHARS + 10), book.fmt["text"])
+    assert len(_reopen(book)["表"]["A1"].value) == MAX_CHARS
+
+
+def test_serial_dates_match_excel():
+    assert excel_serial(dt.datetime(1900, 1, 1)) == 1
+    assert excel_serial(dt.datetime(1900, 3, 1)) == 61
+    assert excel_serial(dt.datetime(2026, 1, 1, 12)) == 46023.5
