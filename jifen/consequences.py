@@ -86,7 +86,9 @@ def proposals(bands: pd.DataFrame, year: int, year_complete: bool, params: dict,
     named = bands[bands["name"] != ""].assign(_o=bands["source"].map(order))
     names = named.sort_values(["_o", "year", "quarter"], ascending=[True, False, False], kind="stable") \
         .drop_duplicates("cadre_id").set_index("cadre_id")["name"].to_dict()
-    by_cadre = {cid: {(r.year, r.quarter): r.band for r in g.itertuples()} for cid, g in qb.groupby("cadre_id")}
+    by_cadre: dict[str, dict] = {}
+    for cid, y, q, band in zip(qb["cadre_id"], qb["year"], qb["quarter"], qb["band"]):
+        by_cadre.setdefault(cid, {})[(y, q)] = band
     first_year = int(qb["year"].min()) if len(qb) else year
     for cid, seq in sorted(by_cadre.items()):
         this_year = [seq.get((year, q)) for q in range(1, 5)]

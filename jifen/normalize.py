@@ -28,6 +28,16 @@ def clean(value) -> str:
     Chinese punctuation is kept as typed (NFKC would turn ，into ,), so this is what
     outputs show; matching uses `text`.
     """
+    if type(value) is str and value.isprintable():
+        # the usual cell: no invisible, control or wide-space characters, so only runs of
+        # plain spaces can need tidying (the general path below gives the same result)
+        s = value.strip()
+        return s if "  " not in s else _SPACES.sub(" ", s)
+    return clean_any(value)
+
+
+def clean_any(value) -> str:
+    """`clean` without its shortcut (kept separate so tests can compare the two)."""
     if value is None or (isinstance(value, float) and value != value):  # None or NaN
         return ""
     if isinstance(value, float) and value.is_integer():

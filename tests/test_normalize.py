@@ -2,6 +2,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jifen import normalize as nz
 
@@ -49,3 +51,8 @@ def test_clean_keeps_chinese_punctuation():
 ])
 def test_date(raw, expected):
     assert nz.date(raw) == expected
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab 甲乙：:\u3000\xa0\u200b\t\n\x01\x7f１Ａ") + [" "]), max_size=12))
+def test_clean_shortcut_agrees_with_the_general_path(s):
+    assert nz.clean(s) == nz.clean_any(s)

@@ -184,11 +184,12 @@ def people(res, year: int, rows: pd.DataFrame) -> list[dict]:
     first, last = pd.Timestamp(f"{year}-01-01").date(), pd.Timestamp(f"{year}-12-31").date()
     in_year = res.roster[(res.roster["start_d"] <= last) & (res.roster["end_d"] >= first)]
     out = []
-    for cid, info in cadres.latest_rows(in_year, last).sort_index().iterrows():
+    latest = cadres.latest_rows(in_year, last).sort_index()
+    for cid, info in zip(latest.index, latest.to_dict("records")):
         mine = scores_by.get(cid, {})
         periods = {"months": {m: mine.get(m) or {"score": base} for m in month_keys},
                    "quarters": {q: mine.get(f"{year}Q{q}") or {"score": base} for q in quarters}}
-        out.append(person_data(cid, info.to_dict(), rows_by.get(cid, []), ranks_by.get(cid, {}), year, periods))
+        out.append(person_data(cid, info, rows_by.get(cid, []), ranks_by.get(cid, {}), year, periods))
     return out
 
 

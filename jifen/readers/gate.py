@@ -131,16 +131,17 @@ def _inspect_zip(data: bytes, rel: str) -> Verdict:
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         verdict.problems.append(pb.warning("macro-content", "工作簿含有宏（VBA 代码），程序只读取数据，不运行宏",
                                            "建议另存为不含宏的 .xlsx 文件。", file=rel))
+    parts = _Parts(zf, data)
     try:
         for info in infos:
             # the parts a reader parses; docProps and themes are never read
             if info.filename.endswith((".xml", ".rels")) and not info.filename.startswith(
                     ("docProps/", "xl/theme/", "customXml/")):
-                if _declares_entities(zf, info, data):
+                if _declares_entities(parts, info):
                     return _reject("xml-entities", "工作簿的 XML 中含有 DTD/实体声明（可能是恶意构造的文件），未读取",
                                    "请联系报送人用 Excel 重新保存该文件。", rel, "dtd")
-        for name, part in _sheet_parts(zf):
-            verdict.sheets[name] = _scan_sheet(zf, name, part)
+        for name, part in _sheet_parts(parts):
+            verdict.sheets[name] = _scan_sheet(parts, name, part)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, RuntimeError) as exc:
         return _reject("damaged-zip", f"文件内容损坏，无法读取（{type(exc).__name__}）", "请用 Excel 打开修复后另存为 .xlsx。", rel,
                        "damaged")
@@ -150,8 +151,8 @@ def _inspect_zip(data: bytes, rel: str) -> Verdict:
 PROLOG_LIMIT = 65536
 
 
-def _member_start(zf, info, data: bytes) -> bytes:
-    """The first PROLOG_LIMIT bytes of a part, inflated straight from the file's bytes (the
+def _member_start(zf, info, data: bytes, limit: int = PROLOG_LIMIT) -> bytes:
+    """The first `limit` bytes of a part, inflated straight from the file's bytes (the
     zipfile reader's per-member machinery costs more than the inflating, for small parts)."""
     off = info.header_offset
     if data[off:off + 4] == b"PK\x03\x04" and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
@@ -159,22 +160,47 @@ def _member_start(zf, info, data: bytes) -> bytes:
         start = off + 30 + name_len + extra_len
         raw = data[start:start + info.compress_size]
         if info.compress_type == zipfile.ZIP_STORED:
-            return raw[:PROLOG_LIMIT]
+            return raw[:limit]
         try:
-            out = zlib.decompressobj(-15).decompress(raw, PROLOG_LIMIT)
+            out = zlib.decompressobj(-15).decompress(raw, limit)
         except zlib.error as exc:
             raise zipfile.BadZipFile(str(exc)) from exc
         if len(out) > info.file_size:      # inflates past its declared size: a lying bomb
             raise zipfile.BadZipFile("part larger than declared")
         return out
     with zf.open(info) as fh:
-        return fh.read(PROLOG_LIMIT)
+        return fh.read(limit)
 
 
-def _declares_entities(zf, info, data: bytes) -> bool:
+class _Parts:
+    """The parts of one workbook, each inflated at most once and checked like zipfile does."""
+
+    def __init__(self, zf, data: bytes):
+        self.zf, self.data, self.whole = zf, data, {}
+
+    def start(self, info) -> bytes:
+        out = _member_start(self.zf, info, self.data)
+        if info.file_size <= PROLOG_LIMIT:
+            self.whole[info.filename] = self._checked(info, out)
+        return out
+
+    def read(self, name: str) -> bytes:
+        if name not in self.whole:
+            info = self.zf.getinfo(name)
+            self.whole[name] = self._checked(info, _member_start(self.zf, info, self.data, max(info.file_size, 1)))
+        return self.whole[name]
+
+    @staticmethod
+    def _checked(info, out: bytes) -> bytes:
+        if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+            raise zipfile.BadZipFile(f"{info.filename}: damaged part")
+        return out
+
+
+def _declares_entities(parts: _Parts, info) -> bool:
     """True when the part's prolog (before the root element) declares a DTD or entities, or
     is suspiciously long; comments and processing instructions are skipped, not trusted."""
-    start = _member_start(zf, info, data)
+    start = parts.start(info)
     i = 0
     while True:
         i = start.find(b"<", i)
@@ -198,13 +224,13 @@ _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 _REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
 
 
-def _sheet_parts(zf) -> list[tuple[str, str]]:
+def _sheet_parts(parts: _Parts) -> list[tuple[str, str]]:
     """(sheet name, part path) from workbook.xml and its relationships (already checked to
     hold no DTD, so a plain scan of the tags is safe and much faster than a parser)."""
     from html import unescape
 
     try:
-        rels = zf.read("xl/_rels/workbook.xml.rels")
+        rels = parts.read("xl/_rels/workbook.xml.rels")
     except KeyError:
         return []
     target = {}
@@ -212,7 +238,7 @@ def _sheet_parts(zf) -> list[tuple[str, str]]:
         a = dict(_ATTR.findall(m.group(1)))
         target[a.get(b"Id", b"").decode()] = a.get(b"Target", b"").decode()
     out = []
-    for m in _SHEET_TAG.finditer(zf.read("xl/workbook.xml")):
+    for m in _SHEET_TAG.finditer(parts.read("xl/workbook.xml")):
         a = {k.split(b":")[-1]: v for k, v in _ATTR.findall(m.group(1))}
         t = target.get(a.get(b"id", b"").decode())
         if not t:
@@ -222,16 +248,16 @@ def _sheet_parts(zf) -> list[tuple[str, str]]:
     return out
 
 
-def _scan_sheet(zf, name: str, part: str) -> SheetFacts:
+def _scan_sheet(parts: _Parts, name: str, part: str) -> SheetFacts:
     facts = SheetFacts(name, part)
     try:
-        info = zf.getinfo(part)
+        info = parts.zf.getinfo(part)
     except KeyError:
         return facts
     if info.file_size > MAX_SCAN_XML:
         facts.bounded = True
         return facts
-    xml = zf.read(part)
+    xml = parts.read(part)
     m = _DIMENSION.search(xml[:4096])
     if m and m.group(3):
         if int(m.group(4) or 1) > GRID_ROWS or col_index(m.group(3)) >= GRID_COLS:

@@ -8,6 +8,7 @@ hash or run in a worker process.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,25 +49,36 @@ class Parsed:
     problems: list = field(default_factory=list)
 
 
+def _walk(folder: str, prefix: str, out: list) -> None:
+    """(relative posix name, path) of every regular file below `folder` (links not followed)."""
+    with os.scandir(folder) as it:
+        for entry in it:
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                _walk(entry.path, rel + "/", out)
+            elif entry.is_file():
+                out.append((rel, entry.path))
+
+
 def scan_inputs(input_dir: Path) -> tuple[list[Path], list[FileInfo]]:
     """→ (workbook paths to parse, files skipped with the reason), in a stable order."""
     paths, skipped = [], []
-    for p in sorted(input_dir.rglob("*"), key=lambda x: x.relative_to(input_dir).as_posix()):
-        if not p.is_file():
-            continue
-        rel = p.relative_to(input_dir).as_posix()
-        if any(part.startswith(".") for part in Path(rel).parts):
-            skipped.append(FileInfo(rel, size=p.stat().st_size, status="跳过",
+    found: list = []
+    _walk(str(input_dir), "", found)
+    for rel, path in sorted(found):
+        name = rel.rsplit("/", 1)[-1]
+        if any(part.startswith(".") for part in rel.split("/")):
+            skipped.append(FileInfo(rel, size=os.path.getsize(path), status="跳过",
                                     note="隐藏文件或隐藏文件夹中的文件（系统或同步软件产生），不作为数据读取"))
             continue
-        if p.name.startswith("~$"):
-            skipped.append(FileInfo(rel, size=p.stat().st_size, status="跳过",
+        if name.startswith("~$"):
+            skipped.append(FileInfo(rel, size=os.path.getsize(path), status="跳过",
                                     note="Excel/WPS 打开文件时产生的临时锁定文件，不是数据"))
-        elif p.suffix.lower() not in WORKBOOK_SUFFIXES:
-            skipped.append(FileInfo(rel, size=p.stat().st_size, status="跳过",
+        elif os.path.splitext(name)[1].lower() not in WORKBOOK_SUFFIXES:
+            skipped.append(FileInfo(rel, size=os.path.getsize(path), status="跳过",
                                     note="不是 Excel 工作簿（如佐证材料、说明文档），不作为数据读取"))
         else:
-            paths.append(p)
+            paths.append(Path(path))
     return paths, skipped
 
 
