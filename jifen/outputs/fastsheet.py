@@ -49,6 +49,23 @@ class FastSheet(Worksheet):
         self._raw: dict[int, dict[int, str]] = {}
         self._heights: dict[int, float] = {}
         self._box: list | None = None      # [rmin, cmin, rmax, cmax] of the raw cells
+        self._rendered: dict[int, str] | None = None
+        self.inline = False                # True: strings stored in the cells, not shared
+
+    # --- one sheet's content in several workbooks (needs inline strings and the same styles) ---
+    def rendered(self) -> tuple:
+        """The content as finished XML rows, to `reuse` in a sheet of another workbook whose
+        formats were registered in the same order (so the style numbers mean the same)."""
+        if not self.inline:
+            raise ValueError("only a sheet with inline strings can be reused")
+        return ({r: self._render_raw_row(r) for r in self._raw}, list(self._box or []), [m[:] for m in self.merge])
+
+    def reuse(self, content: tuple) -> None:
+        rows, box, merges = content
+        self._rendered = rows
+        self._raw = dict.fromkeys(rows, {})
+        self._box = list(box) if box else None
+        self.merge.extend(m[:] for m in merges)
 
     # --- adding cells -------------------------------------------------------------------
     def _cell(self, r: int, c: int, value, s: int, num_s: int, date_s: int) -> str:
@@ -57,6 +74,10 @@ class FastSheet(Worksheet):
         if kind is str:
             if not value:
                 return f'<c r="{ref}" s="{s}"/>'
+            if self.inline:
+                text = clean(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+                return f'<c r="{ref}" s="{s}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
             return f'<c r="{ref}" s="{s}" t="s"><v>{self.str_table._get_shared_string_index(clean(value))}</v></c>'
         if kind is float or kind is int:
             if value != value or value in (math.inf, -math.inf):
@@ -155,9 +176,10 @@ class FastSheet(Worksheet):
         if clash:
             raise ValueError(f"row {min(clash) + 1} written both directly and through xlsxwriter")
         write = self.fh.write
+        rendered = self._rendered
         for r in sorted(theirs | set(self._raw)):
             if r in self._raw:
-                write(self._render_raw_row(r))
+                write(rendered[r] if rendered is not None else self._render_raw_row(r))
                 continue
             info = self.row_info.get(r)
             if self.table.get(r):

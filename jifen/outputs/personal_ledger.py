@@ -19,27 +19,44 @@ WIDTHS = [8, 7, 24, 24, 5, 7, 7, 18]
 PERIOD_HEAD = ["期间", "基础分", "加分", "扣分", "积分", "组内名次", "等次", "备注"]
 
 
-def write_sheet(book: Book, ws, person: dict, county: str, year: int, stamp: str) -> None:
-    """One cadre's ledger on one worksheet (formatting only)."""
+def ledger_formats(book: Book) -> dict:
+    """The ledger's own formats, every format numbered in one fixed order, so that a sheet
+    rendered in one ledger workbook is valid in another (see FastSheet.rendered)."""
     f = book.wb.add_format
+    book.ledger = {
+        "title": f({"font_name": "黑体", "font_size": 15, "align": "center", "valign": "vcenter"}),
+        "label": f({"font_name": "宋体", "font_size": 10, "bold": True, "border": 1, "bg_color": "#F2F2F2",
+                    "align": "center", "valign": "vcenter"}),
+        "value": f({"font_name": "宋体", "font_size": 10, "border": 1, "valign": "vcenter", "text_wrap": True}),
+        "sub": f({"font_name": "宋体", "font_size": 10, "bold": True, "border": 1, "bg_color": "#FFF2CC",
+                  "valign": "vcenter", "num_format": "0.##;-0.##;0"}),
+        "qsub": f({"font_name": "宋体", "font_size": 10, "bold": True, "border": 1, "bg_color": "#DDEBF7",
+                   "valign": "vcenter", "num_format": "0.##;-0.##;0"}),
+        "section": f({"font_name": "黑体", "font_size": 11, "valign": "vcenter"}),
+        "sign": f({"font_name": "宋体", "font_size": 11, "valign": "vcenter"}),
+        "note": f({"font_name": "宋体", "font_size": 9, "valign": "top", "text_wrap": True}),
+    }
+    for fmt in [*book.fmt.values(), *book.ledger.values()]:
+        fmt._get_xf_index()
+    return book.ledger
+
+
+def ledger_book(title: str, stamp: str) -> Book:
+    book = Book(title, internal=True, stamp=stamp)
+    ledger_formats(book)
+    return book
+
+
+def ledger_sheet(book: Book, name: str):
+    ws = book.wb.add_worksheet(name, worksheet_class=FastSheet)
+    ws.inline = True
+    return ws
+
+
+def write_sheet(book: Book, ws, person: dict, county: str, year: int, stamp: str) -> tuple[int, int]:
+    """One cadre's ledger on one worksheet (formatting only) → (header row, last row)."""
     fm = book.fmt
-    if "ledger" not in book.__dict__:
-        book.ledger = {
-            "title": f({"font_name": "黑体", "font_size": 15, "align": "center", "valign": "vcenter"}),
-            "label": f({"font_name": "宋体", "font_size": 10, "bold": True, "border": 1, "bg_color": "#F2F2F2",
-                        "align": "center", "valign": "vcenter"}),
-            "value": f({"font_name": "宋体", "font_size": 10, "border": 1, "valign": "vcenter", "text_wrap": True}),
-            "sub": f({"font_name": "宋体", "font_size": 10, "bold": True, "border": 1, "bg_color": "#FFF2CC",
-                      "valign": "vcenter", "num_format": "0.##;-0.##;0"}),
-            "qsub": f({"font_name": "宋体", "font_size": 10, "bold": True, "border": 1, "bg_color": "#DDEBF7",
-                       "valign": "vcenter", "num_format": "0.##;-0.##;0"}),
-            "section": f({"font_name": "黑体", "font_size": 11, "valign": "vcenter"}),
-            "sign": f({"font_name": "宋体", "font_size": 11, "valign": "vcenter"}),
-            "note": f({"font_name": "宋体", "font_size": 9, "valign": "top", "text_wrap": True}),
-        }
     lf = book.ledger
-    for c, w in enumerate(WIDTHS):
-        ws.set_column(c, c, w)
     ws.merge_cells(0, 0, 0, 7, f"{county}县科级领导干部及后备干部日常积分台账（{year}年度）", lf["title"])
     ws.row_height(0, 28)
     p = person
@@ -95,6 +112,13 @@ def write_sheet(book: Book, ws, person: dict, county: str, year: int, stamp: str
     ws.put(r, 3, "审核人：", lf["sign"])
     ws.put(r, 5, "日期：", lf["sign"])
     ws.row_height(r, 24)
+    page_setup(ws, head_row, r, stamp)
+    return head_row, r
+
+
+def page_setup(ws, head_row: int, last_row: int, stamp: str) -> None:
+    for c, w in enumerate(WIDTHS):
+        ws.set_column(c, c, w)
     ws.set_paper(9)
     ws.set_portrait()
     ws.fit_to_pages(1, 0)
@@ -103,7 +127,7 @@ def write_sheet(book: Book, ws, person: dict, county: str, year: int, stamp: str
     ws.freeze_panes(head_row + 1, 0)
     ws.set_header("&L内部资料&R" + safe_text(stamp).replace("&", "&&")[:120])
     ws.set_footer("&C第 &P 页 共 &N 页")
-    ws.print_area(0, 0, r, 7)
+    ws.print_area(0, 0, last_row, 7)
 
 
 def person_data(cadre_id: str, info: dict, rows: list[dict], ranks: dict, year: int, periods: dict) -> dict:
@@ -193,55 +217,46 @@ def people(res, year: int, rows: pd.DataFrame) -> list[dict]:
     return out
 
 
-def _personal_bytes(args) -> list[bytes]:
-    people_, county, year, stamp = args
-    out = []
-    for person in people_:
-        book = Book(f"{year}年度积分台账 {person['name']}", internal=True, stamp=stamp)
-        write_sheet(book, book.wb.add_worksheet("积分台账", worksheet_class=FastSheet), person, county, year, stamp)
-        out.append(book.close())
-    return out
-
-
-def _unit_bytes(args) -> bytes:
-    unit, people_, county, year, stamp = args
-    book = Book(f"{year}年度积分台账 {unit}", internal=True, stamp=stamp)
-    used: set = set()
-    for person in people_:
-        name = _sheet_name(f"{person['cadre_id']}{person['name']}", used)
-        write_sheet(book, book.wb.add_worksheet(name, worksheet_class=FastSheet), person, county, year, stamp)
-    return book.close()
-
-
 def ledger_jobs(res, year: int, rows: pd.DataFrame, size: int = 60) -> list[tuple]:
-    """The personal and unit ledgers of `year` as independent jobs (run in parallel)."""
-    everyone = people(res, year, rows)
+    """The personal and unit ledgers of `year` as independent jobs (run in parallel), each a
+    few whole units, so that every cadre's sheet is rendered once for both files."""
     per_unit: dict[str, list] = {}
-    for person in everyone:
+    for person in people(res, year, rows):
         per_unit.setdefault(person["unit"] or "未填单位", []).append(person)
-    jobs = [(write_personal, (year, everyone[i:i + size])) for i in range(0, len(everyone), size)]
-    units = sorted(per_unit.items())
-    for i in range(0, len(units), 8):
-        jobs.append((write_units, (year, units[i:i + 8])))
+    jobs, batch, n = [], [], 0
+    for unit, people_ in sorted(per_unit.items()):
+        batch.append((unit, people_))
+        n += len(people_)
+        if n >= size:
+            jobs.append((write_ledgers, (year, batch)))
+            batch, n = [], 0
+    if batch:
+        jobs.append((write_ledgers, (year, batch)))
     return jobs
 
 
-def write_personal(res, log, year: int, batch: list[dict]) -> None:
+def write_ledgers(res, log, year: int, units: list) -> None:
+    """台账/YYYY/个人/<单位>/<编号>_<姓名>.xlsx for each cadre, then 台账/YYYY/单位/<单位>.xlsx."""
     from jifen.pipeline import safe_filename
 
-    folder = res.options.output_dir / "台账" / str(year) / "个人"
-    for person, data in zip(batch, _personal_bytes((batch, res.rulebook.params["县名"], year, common.stamp(res)))):
-        unit = person["unit"] or "未填单位"
-        log.write(folder / safe_filename(unit) / safe_filename(f"{person['cadre_id']}_{person['name']}.xlsx"), data)
-
-
-def write_units(res, log, year: int, units: list) -> None:
-    from jifen.pipeline import safe_filename
-
-    folder = res.options.output_dir / "台账" / str(year) / "单位"
+    county, stamp = res.rulebook.params["县名"], common.stamp(res)
+    root = res.options.output_dir / "台账" / str(year)
     for unit, people_ in units:
-        data = _unit_bytes((unit, people_, res.rulebook.params["县名"], year, common.stamp(res)))
-        log.write(folder / safe_filename(f"{unit}.xlsx"), data)
+        sheets = []
+        for person in people_:
+            book = ledger_book(f"{year}年度积分台账 {person['name']}", stamp)
+            ws = ledger_sheet(book, "积分台账")
+            head_row, last_row = write_sheet(book, ws, person, county, year, stamp)
+            sheets.append((person, ws.rendered(), head_row, last_row))
+            log.write(root / "个人" / safe_filename(unit) / safe_filename(f"{person['cadre_id']}_{person['name']}.xlsx"),
+                      book.close())
+        book = ledger_book(f"{year}年度积分台账 {unit}", stamp)
+        used: set = set()
+        for person, content, head_row, last_row in sheets:
+            ws = ledger_sheet(book, _sheet_name(f"{person['cadre_id']}{person['name']}", used))
+            ws.reuse(content)
+            page_setup(ws, head_row, last_row, stamp)
+        log.write(root / "单位" / safe_filename(f"{unit}.xlsx"), book.close())
 
 
 def _sheet_name(name: str, used: set) -> str:
