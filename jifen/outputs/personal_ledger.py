@@ -11,6 +11,7 @@ import pandas as pd
 
 from jifen import checks
 from jifen.outputs import common
+from jifen.outputs.book_pattern import BookPattern, PatternError
 from jifen.outputs.fastsheet import FastSheet
 from jifen.outputs.xlsx import Book, fit_row, safe_text
 
@@ -241,15 +242,15 @@ def write_ledgers(res, log, year: int, units: list) -> None:
 
     county, stamp = res.rulebook.params["县名"], common.stamp(res)
     root = res.options.output_dir / "台账" / str(year)
+    first = next((people_[0] for _, people_ in units if people_), None)
+    pattern = _pattern(first, county, year, stamp) if first else None
     for unit, people_ in units:
         sheets = []
         for person in people_:
-            book = ledger_book(f"{year}年度积分台账 {person['name']}", stamp)
-            ws = ledger_sheet(book, "积分台账")
-            head_row, last_row = write_sheet(book, ws, person, county, year, stamp)
-            sheets.append((person, ws.rendered(), head_row, last_row))
+            data, content, head_row, last_row = _personal_book(person, pattern, county, year, stamp)
+            sheets.append((person, content, head_row, last_row))
             log.write(root / "个人" / safe_filename(unit) / safe_filename(f"{person['cadre_id']}_{person['name']}.xlsx"),
-                      book.close())
+                      data)
         book = ledger_book(f"{year}年度积分台账 {unit}", stamp)
         used: set = set()
         for person, content, head_row, last_row in sheets:
@@ -257,6 +258,32 @@ def write_ledgers(res, log, year: int, units: list) -> None:
             ws.reuse(content)
             page_setup(ws, head_row, last_row, stamp)
         log.write(root / "单位" / safe_filename(f"{unit}.xlsx"), book.close())
+
+
+def _pattern(person: dict, county: str, year: int, stamp: str):
+    """(BookPattern, its formats' Book, header row) from one ledger built by xlsxwriter, or None."""
+    book = ledger_book("样板", stamp)
+    head_row, _ = write_sheet(book, ledger_sheet(book, "积分台账"), person, county, year, stamp)
+    try:
+        return BookPattern(book.close()), book, head_row
+    except PatternError:
+        return None
+
+
+def _personal_book(person: dict, pattern, county: str, year: int, stamp: str) -> tuple:
+    """→ (workbook bytes, rendered sheet, header row, last row) of one cadre's ledger."""
+    title = f"{year}年度积分台账 {person['name']}"
+    if pattern is not None:
+        model, formats, model_head = pattern
+        ws = FastSheet()              # not part of any workbook: only its cells are used
+        ws.inline, ws.name = True, "积分台账"
+        head_row, last_row = write_sheet(formats, ws, person, county, year, stamp)
+        if head_row == model_head:
+            return model.book(ws, title, last_row), ws.rendered(), head_row, last_row
+    book = ledger_book(title, stamp)
+    ws = ledger_sheet(book, "积分台账")
+    head_row, last_row = write_sheet(book, ws, person, county, year, stamp)
+    return book.close(), ws.rendered(), head_row, last_row
 
 
 def _sheet_name(name: str, used: set) -> str:
