@@ -91,15 +91,23 @@ PARALLEL_FROM = 200     # below this many files to parse, worker processes cost 
 
 def fingerprint_inputs(input_dir: Path) -> tuple[list[tuple], list[rd.FileInfo]]:
     """→ ([(path, relative name, SHA-256)] of the workbooks, skipped files), in a stable order."""
+    paths, skipped = rd.scan_inputs(input_dir)
+    return [(p, p.relative_to(input_dir).as_posix(), d) for p, d in zip(paths, _sha256s(paths))], skipped
+
+
+def _sha256s(paths: list[Path]) -> list[str]:
     import hashlib
 
-    paths, skipped = rd.scan_inputs(input_dir)
-    return [(p, p.relative_to(input_dir).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest())
-            for p in paths], skipped
+    out = []
+    for path in paths:
+        with open(path, "rb") as fh:
+            out.append(hashlib.sha256(fh.read()).hexdigest())
+    return out
 
 
 def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | None = None,
-                stats: dict | None = None, entries=None) -> tuple[list[rd.Parsed], list[rd.FileInfo]]:
+                stats: dict | None = None, entries=None,
+                background_save: bool = False) -> tuple[list[rd.Parsed], list[rd.FileInfo]]:
     """Every workbook under input/, through the gate, parsed once per content (cache)."""
     from jifen.progress import Progress
     from jifen.readers.cache import ParseCache
@@ -129,7 +137,7 @@ def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | N
             found[rel] = parsed
             cache.put(rel, sha, parsed)
             bar.update()
-    cache.save({(rel, parsed.info.sha256) for rel, parsed in found.items()})
+    cache.save({(rel, parsed.info.sha256) for rel, parsed in found.items()}, background=background_save)
     if stats is not None:
         stats.update({"files": len(paths), "parsed": n_parsed, "from_cache": len(paths) - n_parsed})
     return [found[rel] for _, rel, _ in listed], skipped
@@ -199,6 +207,15 @@ def peak_rss_mb() -> float:
 
 def run(opts: Options) -> Result:
     """The whole job: read, compute, settle published periods, write."""
+    from jifen.readers import cache
+
+    try:
+        return _run(opts)
+    finally:
+        cache.wait()          # the parse cache may still be being saved by a child process
+
+
+def _run(opts: Options) -> Result:
     res = Result(opts)
     try:
         rulebook = read_rulebook(opts.rulebook)
@@ -224,7 +241,7 @@ def run(opts: Options) -> Result:
                 res.unchanged = previous            # nothing changed: nothing to parse or write
                 return res
         parsed, res.skipped = read_inputs(opts.input_dir, opts.output_dir / ".cache", opts.workers,
-                                          res.read_stats, entries)
+                                          res.read_stats, entries, background_save=True)
     res.files = [p.info for p in parsed]
     for p in parsed:
         res.problems += p.problems

@@ -122,9 +122,18 @@ class FastSheet(Worksheet):
         date_s = date_fmt._get_xf_index()
         cell = self._cell
         row = self._raw.setdefault(r, {})
+        n = str(r + 1)
+        shared = None if self.inline else self.str_table._get_shared_string_index
         for i, value in enumerate(values):
             c = start_col + i
-            row[c] = cell(r, c, value, fmts[i]._get_xf_index(), num_s, date_s)
+            kind = type(value)
+            # the two common cases written here, the rest by _cell (this loop runs ~10⁶ times)
+            if kind is str and value and shared is not None and value.isprintable() and len(value) < 16000:
+                row[c] = f'<c r="{_COLS[c]}{n}" s="{fmts[i]._get_xf_index()}" t="s"><v>{shared(value)}</v></c>'
+            elif (kind is float or kind is int) and value == value and value not in (math.inf, -math.inf):
+                row[c] = f'<c r="{_COLS[c]}{n}" s="{num_s}"><v>{value:.16G}</v></c>'
+            else:
+                row[c] = cell(r, c, value, fmts[i]._get_xf_index(), num_s, date_s)
         if len(values):
             self._grow(r, start_col, r, start_col + len(values) - 1)
 

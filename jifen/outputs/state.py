@@ -80,11 +80,16 @@ def forget_run(output_dir: Path) -> None:
         pass
 
 
+CACHE_DIR = ".cache"
+
+
 def remove_stale_temporaries(output_dir: Path) -> None:
     """Temporary files a killed run left beside its outputs (never a finished output)."""
     if not output_dir.is_dir():
         return
     for tmp in output_dir.rglob(".~*.tmp"):
+        if CACHE_DIR in tmp.relative_to(output_dir).parts:
+            continue          # the parse cache may be being saved right now; it tidies its own
         try:
             tmp.unlink()
         except OSError:

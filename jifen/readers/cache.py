@@ -8,6 +8,7 @@ present are dropped when the cache is saved.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from pathlib import Path
 
@@ -31,6 +32,12 @@ class ParseCache:
         self.path = folder / CACHE_NAME if folder else None
         self.entries: dict = {}
         self.changed = False
+        if folder and folder.is_dir():
+            for tmp in folder.glob(".~*.tmp"):      # left by a save that was killed
+                try:
+                    tmp.unlink()
+                except OSError:
+                    pass
         if self.path and self.path.exists():
             try:
                 with open(self.path, "rb") as fh:
@@ -47,7 +54,9 @@ class ParseCache:
         self.entries[(rel, sha)] = parsed
         self.changed = True
 
-    def save(self, keep: set) -> None:
+    def save(self, keep: set, background: bool = False) -> None:
+        """Store the entries in `keep`; with `background`, in a forked child process while
+        the run goes on (the caller must `wait()` before finishing)."""
         if not self.path:
             return
         stale = set(self.entries) - keep
@@ -55,10 +64,40 @@ class ParseCache:
             return
         for key in stale:
             del self.entries[key]
+        if background and hasattr(os, "fork"):
+            try:
+                pid = os.fork()
+            except OSError:
+                pid = None
+            if pid == 0:                  # the child: write, then leave without any cleanup
+                try:
+                    self._write()
+                finally:
+                    os._exit(0)
+            if pid is not None:
+                _PENDING.append(pid)
+                return
+        self._write()
+
+    def _write(self) -> None:
         from jifen.outputs.atomic import write_atomic
 
         try:
             write_atomic(self.path, pickle.dumps({"schema": SCHEMA, "entries": self.entries},
                                                  protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
+            pass
+
+
+_PENDING: list[int] = []
+
+
+def wait() -> None:
+    """Until every background save has finished (a cache is never left half written: the
+    child writes atomically, and a failed save is only a cold cache next time)."""
+    while _PENDING:
+        pid = _PENDING.pop()
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
             pass
