@@ -93,17 +93,18 @@ def rel_of(out: Path, path) -> str:
 
 
 def lock(monkeypatch, suffix: str) -> list:
-    """write_atomic raises PermissionError (Windows: file open in Excel) for targets named *suffix."""
-    real = atomic.write_atomic
+    """Moving a finished file onto a target named *suffix raises PermissionError, as Windows
+    does while the target is open in Excel/WPS."""
+    real = os.replace
     hits = []
 
-    def locked(path, data):
-        if Path(path).name.endswith(suffix):
-            hits.append(Path(path))
-            raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        return real(path, data)
+    def locked(src, dst, *a, **kw):
+        if Path(dst).name.endswith(suffix):
+            hits.append(Path(dst))
+            raise PermissionError(errno.EACCES, "Permission denied", str(dst))
+        return real(src, dst, *a, **kw)
 
-    monkeypatch.setattr(atomic, "write_atomic", locked)
+    monkeypatch.setattr(atomic.os, "replace", locked)
     return hits
 
 

@@ -7,7 +7,6 @@ in forked worker processes, which share the computed results without copying the
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import time
@@ -86,27 +85,28 @@ def _run_job(i: int):
     return col.writes, col.failed, time.perf_counter() - start
 
 
-def run_jobs(res, jobs: list) -> list:
-    """Results of every job, in job order; forked workers when it pays and the OS allows."""
+def run_jobs(res, jobs: list):
+    """Results of every job, in job order, as they are done; forked workers when it pays
+    and the OS allows."""
     global _JOBS, _RES
     _JOBS, _RES = jobs, res
     try:
         workers = min(4, os.cpu_count() or 1)
         big = res.items is not None and len(res.items) >= PARALLEL_FROM_ITEMS
+        pool = None
         if big and workers > 1 and sys.platform != "win32":
             import multiprocessing as mp
 
             try:
-                ctx = mp.get_context("fork")
-            except ValueError:
-                ctx = None
-            if ctx is not None:
-                try:
-                    with ctx.Pool(workers) as pool:
-                        return pool.map(_run_job, range(len(jobs)), chunksize=1)
-                except OSError:      # cannot start worker processes: build the files here
-                    pass
-        return [_run_job(i) for i in range(len(jobs))]
+                pool = mp.get_context("fork").Pool(workers)
+            except (ValueError, OSError):     # no fork here, or no worker processes: build them here
+                pool = None
+        if pool is None:
+            for i in range(len(jobs)):
+                yield _run_job(i)
+            return
+        with pool:
+            yield from pool.imap(_run_job, range(len(jobs)), chunksize=1)
     finally:
         _JOBS, _RES = [], None
 
@@ -124,22 +124,31 @@ def write_all(res) -> OutputLog:
     docs = []
     if res.rulebook is not None:
         jobs = jobs_for(res, recorded, log)
-        with timed(res, "写出：生成全部文件（并行）"):
-            results = run_jobs(res, jobs)
+        # Files are staged (written under temporary names) as their jobs finish, while the
+        # others are still being built; only then are they moved into place.
+        with timed(res, "写出：生成全部文件（并行）"), Progress("写出文件", len(jobs)) as bar:
+            try:
+                for (label, func, _), (writes, failed, secs) in zip(jobs, run_jobs(res, jobs)):
+                    res.timings[label] = res.timings.get(label, 0.0) + secs
+                    log.failed += failed
+                    for path, data in writes:
+                        if log.stage(path, data) and label == "写出：通报（Word）":
+                            docs.append(path)
+                    bar.update()
+            except BaseException:
+                log.discard()
+                raise
         # Before any file is replaced, record that either its old or its new content is ours:
         # a run killed half way must not make the next one think a clerk edited a file.
-        pending = {log.rel(path): hashlib.sha256(data).hexdigest() for w, _, _ in results for path, data in w}
-        state.save(res.options.output_dir, {**recorded, **{
-            rel: sorted({*state.known(recorded, rel), new}) for rel, new in pending.items()}})
-        with timed(res, "写出：落盘"), Progress("写出文件", sum(len(w) for w, _, _ in results)) as bar:
-            for (label, func, _), (writes, failed, secs) in zip(jobs, results):
-                res.timings[label] = res.timings.get(label, 0.0) + secs
-                log.failed += failed
-                for path, data in writes:
-                    ok = log.write(path, data)
-                    if ok and label == "写出：通报（Word）":
-                        docs.append(path)
-                    bar.update()
+        try:
+            state.save(res.options.output_dir, {**recorded, **{
+                rel: sorted({*state.known(recorded, rel), new}) for _, _, rel, new in log.staged}})
+        except BaseException:
+            log.discard()
+            raise
+        with timed(res, "写出：落盘"):
+            log.commit()
+        docs = [d for d in docs if log.rel(d) in log.hashes]
         if res.options.pdf:
             with timed(res, "写出：通报 PDF（LibreOffice）"):
                 res.notes.append(notice.convert_to_pdf(docs, log))

@@ -22,6 +22,7 @@ class OutputLog:
     unchanged: list = field(default_factory=list)
     failed: list = field(default_factory=list)   # (path, message)
     hashes: dict = field(default_factory=dict)   # relative path → SHA-256 of what we wrote
+    staged: list = field(default_factory=list)   # (temporary, path, relative path, SHA-256)
 
     def rel(self, path: Path) -> str:
         try:
@@ -31,29 +32,74 @@ class OutputLog:
 
     def write(self, path: Path, data: bytes) -> bool:
         """Write `data` to `path` atomically; skip when identical; record failures."""
+        return self.stage(path, data) and self.commit()
+
+    def stage(self, path: Path, data: bytes) -> bool:
+        """Write `data` beside `path` under a temporary name; `commit` moves it into place.
+
+        Staging while other outputs are still being built overlaps the disk work with theirs.
+        """
         path = Path(path)
+        rel = self.rel(path)
         digest = hashlib.sha256(data).hexdigest()
         try:
             if path.exists() and path.stat().st_size == len(data) and path.read_bytes() == data:
-                self.unchanged.append(self.rel(path))
-                self.hashes[self.rel(path)] = digest
+                self.unchanged.append(rel)
+                self.hashes[rel] = digest
                 return True
-            write_atomic(path, data)
-        except PermissionError:
-            self.failed.append((self.rel(path), "文件被占用（可能正在 Excel/WPS 中打开），请先关闭该文件后重新运行"))
-            return False
+            self.staged.append((write_temporary(path, data), path, rel, digest))
         except OSError as exc:
-            import errno
-
-            reason = "磁盘空间不足，请清理磁盘后重新运行" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-            self.failed.append((self.rel(path), f"无法写入：{reason}"))
+            self._failed(rel, exc)
             return False
-        self.written.append(self.rel(path))
-        self.hashes[self.rel(path)] = digest
         return True
 
+    def commit(self) -> bool:
+        """Move every staged file into place; a target held open stays as it was."""
+        ok = True
+        staged, self.staged = self.staged, []
+        try:
+            while staged:
+                tmp, path, rel, digest = staged[0]
+                try:
+                    os.replace(tmp, path)
+                except OSError as exc:
+                    _unlink(tmp)
+                    self._failed(rel, exc)
+                    ok = False
+                else:
+                    self.written.append(rel)
+                    self.hashes[rel] = digest
+                staged.pop(0)
+        finally:
+            for tmp, *_ in staged:        # interrupted: no temporary file is left behind
+                _unlink(tmp)
+        return ok
 
-def write_atomic(path: Path, data: bytes) -> None:
+    def discard(self) -> None:
+        """Forget what is staged (the run is being abandoned)."""
+        for tmp, *_ in self.staged:
+            _unlink(tmp)
+        self.staged = []
+
+    def _failed(self, rel: str, exc: OSError) -> None:
+        import errno
+
+        if isinstance(exc, PermissionError):
+            self.failed.append((rel, "文件被占用（可能正在 Excel/WPS 中打开），请先关闭该文件后重新运行"))
+            return
+        reason = "磁盘空间不足，请清理磁盘后重新运行" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        self.failed.append((rel, f"无法写入：{reason}"))
+
+
+def _unlink(path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def write_temporary(path: Path, data: bytes) -> str:
+    """`data` on disk (flushed to the device) under a hidden temporary name beside `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".~" + path.stem[:20] + "-", suffix=".tmp", dir=path.parent)
     try:
@@ -61,10 +107,16 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+    except BaseException:
+        _unlink(tmp)
+        raise
+    return tmp
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    tmp = write_temporary(path, data)
+    try:
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _unlink(tmp)
         raise
