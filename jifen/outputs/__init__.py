@@ -43,7 +43,7 @@ class Collector:
 def jobs_for(res, recorded: dict, log) -> list[tuple]:
     """Every output of the run as (label, function, args); each function(res, log, *args)."""
     from jifen.outputs import (annual, appeal_replies, manifest, master_ledger, monthly, notice,
-                               personal_ledger, review_list)
+                               personal_ledger, report, review_list)
 
     jobs = [("写出：运行清单", manifest.write_manifest, ())]
     periods = [p for p in res.periods if res.options.year in (None, p.year)]
@@ -69,6 +69,8 @@ def jobs_for(res, recorded: dict, log) -> list[tuple]:
         if period.kind in ("quarter", "year"):
             jobs.append(("写出：通报（Word）", notice.write_notice, (period, _correction_lines(res, period))))
     jobs.append(("写出：申辩答复", appeal_replies.write_appeal_replies, ()))
+    # built with the others; written again at the end only if some output could not be written
+    jobs.append(("写出：校验报告", report.write_report, ()))
     # the heaviest first, so the workers finish together
     return sorted(jobs, key=lambda j: j[0] not in ("写出：积分总台账", "写出：待审核清单"))
 
@@ -155,8 +157,9 @@ def write_all(res) -> OutputLog:
     for path, msg in log.failed:
         res.problems.append(pb.error("output-not-written", f"输出文件 {path} 未能写入：{msg}",
                                      "请先关闭该文件，或按提示处理后重新运行。", file=path))
-    with timed(res, "写出：校验报告"):
-        report.write_report(res, log)       # last: it lists what could not be written
+    if log.failed or res.rulebook is None:
+        with timed(res, "写出：校验报告"):
+            report.write_report(res, log)       # again, last: it lists what could not be written
     state.save(res.options.output_dir, {**recorded, **log.hashes})
     return log
 
