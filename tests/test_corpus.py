@@ -285,3 +285,32 @@ def test_skipped_files_are_never_opened(corpus):
     for c in cases:
         if c.status == mc.SKIPPED:
             assert c.name not in rels and c.name in {s.path for s in skipped}
+
+
+def test_plain_zip_directory_agrees_with_zipfile_or_steps_aside(corpus):
+    """zipdir reads the common zip itself and must then see exactly what zipfile sees."""
+    import io
+    import zipfile
+
+    from jifen.readers import zipdir
+
+    inp, _ = corpus
+    read_here = 0
+    for path in sorted(inp.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        plain = zipdir.read_directory(data)
+        if plain is None:
+            continue
+        read_here += 1
+        theirs = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        fields = ("filename", "compress_type", "CRC", "compress_size", "file_size", "header_offset")
+        assert [tuple(getattr(e, f) for f in fields) for e in plain.infolist()] == \
+               [tuple(getattr(i, f) for f in fields) for i in theirs], path.name
+    assert read_here >= 20
+    valid = next(p for p in sorted(inp.rglob("*.xlsx")) if zipdir.read_directory(p.read_bytes()))
+    data = valid.read_bytes()
+    assert zipdir.read_directory(b"junk" + data) is None                 # bytes before the archive
+    assert zipdir.read_directory(data[:-2] + b"\x03\x00abc") is None      # an archive comment
+    assert zipdir.read_directory(data[:-30]) is None                      # truncated

@@ -32,8 +32,7 @@ def read_declaration_sheet(rows, hr, cols, file, sheet):
     """→ (header record, item records, problems)."""
     problems = []
     head = {"file": file, "sheet": sheet, "cells": {}}
-    for key, names in FIELDS.items():
-        value, r, c = locate.find_field(rows, names, stop_row=hr, known_labels=_ALL_LABELS)
+    for key, (value, r, c) in locate.find_fields(rows, FIELDS, stop_row=hr, known_labels=_ALL_LABELS).items():
         head[key] = value
         head["cells"][key] = pb.cell_name(r, c) if r is not None else ""
     for key, what in (("干部编号", "干部编号"), ("姓名", "姓名"), ("月份", "申报月份")):

@@ -19,6 +19,7 @@ import zlib
 from dataclasses import dataclass, field
 
 from jifen import problems as pb
+from jifen.readers import zipdir
 
 MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024     # a county register is a few MB
 MAX_RATIO = 200                                  # deflate of real sheets stays well below
@@ -107,7 +108,7 @@ def _inspect_zip(data: bytes, rel: str) -> Verdict:
     import io
 
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
+        zf = zipdir.read_directory(data) or zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return _reject("damaged-zip", "文件已损坏或不完整（可能没有复制完或下载中断）", "请重新复制该文件，或用 Excel 打开修复后另存为 .xlsx。", rel,
@@ -115,7 +116,8 @@ def _inspect_zip(data: bytes, rel: str) -> Verdict:
     names = {i.filename for i in infos}
     if len(names) != len(infos):
         return _reject("damaged-zip", "文件中有重复的部件（文件已损坏或被篡改）", "请用 Excel 打开修复后另存为 .xlsx。", rel, "damaged")
-    if "mimetype" in names and b"opendocument" in zf.read("mimetype")[:200]:
+    parts = _Parts(zf, data)
+    if "mimetype" in names and b"opendocument" in parts.head("mimetype"):
         return _reject("ods-workbook", "这是 OpenDocument 表格（.ods），不是 Excel 工作簿", "请用 WPS、LibreOffice 或 Excel 打开，"
                        "另存为“Excel 工作簿（.xlsx）”后重新放入。", rel, "ods")
     if "xl/workbook.xml" not in names:
@@ -131,7 +133,6 @@ def _inspect_zip(data: bytes, rel: str) -> Verdict:
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         verdict.problems.append(pb.warning("macro-content", "工作簿含有宏（VBA 代码），程序只读取数据，不运行宏",
                                            "建议另存为不含宏的 .xlsx 文件。", file=rel))
-    parts = _Parts(zf, data)
     try:
         for info in infos:
             # the parts a reader parses; docProps and themes are never read
@@ -183,6 +184,13 @@ class _Parts:
         if info.file_size <= PROLOG_LIMIT:
             self.whole[info.filename] = self._checked(info, out)
         return out
+
+    def head(self, name: str, size: int = 200) -> bytes:
+        """The first bytes of a part, for a quick look (damage shows as nothing)."""
+        try:
+            return _member_start(self.zf, self.zf.getinfo(name), self.data, size)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError):
+            return b""
 
     def read(self, name: str) -> bytes:
         if name not in self.whole:

@@ -55,36 +55,44 @@ def find_header(rows, required, limit: int = 40, heads: list[dict] | None = None
     return None, {}
 
 
-def find_field(rows, names, stop_row: int | None = None, known_labels=()):
-    """Value of the field labelled by any of `names` → (value, row, col) or (None, row, col).
+def find_fields(rows, fields: dict, stop_row: int | None = None, known_labels=()) -> dict:
+    """For each key of `fields` (key → its label texts): the labelled field's
+    (value, row, col), or (None, row, col) when empty, or (None, None, None) when absent.
 
     The value is the next non-empty cell to the label's right, or follows a colon in the
     same cell (`姓名：张三`). A next cell that is itself a label means the field is empty.
+    The text cells are normalised once for all the fields.
     """
-    wanted = {nz.label(n) for n in names}
-    labels = {nz.label(n) for n in known_labels} | wanted
     end = len(rows) if stop_row is None else stop_row
-    for r in range(end):
+    cells = []
+    for r in range(min(end, len(rows))):
+        for c, v in enumerate(rows[r]):
+            if isinstance(v, str):
+                t = nz.text(v)
+                head, sep, tail = t.replace(" ", "").partition(":")
+                cells.append((r, c, t, head, sep, tail, nz.label(t)))
+    labels = {nz.label(n) for n in known_labels}
+    for names in fields.values():
+        labels |= {nz.label(n) for n in names}
+    return {key: _field(rows, cells, {nz.label(n) for n in names}, labels) for key, names in fields.items()}
+
+
+def _field(rows, cells, wanted: set, labels: set):
+    for r, c, t, head, sep, tail, lab in cells:
+        if sep and head in wanted:
+            if tail:
+                return t.split(":", 1)[1].strip(), r, c
+        elif lab not in wanted:
+            continue
         row = rows[r]
-        for c, v in enumerate(row):
-            if not isinstance(v, str):
+        for c2 in range(c + 1, len(row)):
+            nxt = row[c2]
+            if is_blank(nxt):
                 continue
-            t = nz.text(v)
-            compact = t.replace(" ", "")
-            head, sep, tail = compact.partition(":")
-            if sep and head in wanted:
-                if tail:
-                    return t.split(":", 1)[1].strip(), r, c
-            elif nz.label(t) not in wanted:
-                continue
-            for c2 in range(c + 1, len(row)):
-                nxt = row[c2]
-                if is_blank(nxt):
-                    continue
-                if isinstance(nxt, str) and nz.label(nxt) in labels:
-                    return None, r, c + 1
-                return nxt, r, c2
-            return None, r, c + 1
+            if isinstance(nxt, str) and nz.label(nxt) in labels:
+                return None, r, c + 1
+            return nxt, r, c2
+        return None, r, c + 1
     return None, None, None
 
 
