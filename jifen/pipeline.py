@@ -149,7 +149,9 @@ def _parse_parallel(todo, workers, found, cache, bar) -> list:
 
     chunk = max(20, len(todo) // (workers * 8))
     batches = [todo[i:i + chunk] for i in range(0, len(todo), chunk)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    from jifen.orphans import watch_parent
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=watch_parent) as pool:
         for batch, results in zip(batches, pool.map(_parse_batch, [[(p, r) for p, r, _ in b] for b in batches])):
             for (_, rel, sha), parsed in zip(batch, results):
                 found[rel] = parsed

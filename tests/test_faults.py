@@ -269,6 +269,28 @@ def test_sigkill_during_a_real_run_leaves_only_whole_files(tmp_path, when):
         assert complete(p), p
     if not killed:
         assert proc.returncode in (0, 1)
+    assert _survivors(str(base), wait=5) == [], "worker processes outlived the killed run"
+
+
+def _survivors(marker: str, wait: float) -> list:
+    """Processes whose command line mentions `marker`, after giving them `wait` s to end."""
+    proc_dir = Path("/proc")
+    if not proc_dir.is_dir():
+        return []
+    deadline = time.monotonic() + wait
+    while True:
+        alive = []
+        for d in proc_dir.iterdir():
+            try:
+                cmd = (d / "cmdline").read_bytes().decode("utf-8", "replace")
+                state = (d / "stat").read_text().split(") ")[-1][:1]
+            except (OSError, ValueError):
+                continue
+            if marker in cmd and state != "Z":
+                alive.append(d.name)
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.1)
 
 
 # --- (c) disk full -----------------------------------------------------------------------------------

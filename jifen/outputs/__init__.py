@@ -100,7 +100,9 @@ def run_jobs(res, jobs: list):
             import multiprocessing as mp
 
             try:
-                pool = mp.get_context("fork").Pool(workers)
+                from jifen.orphans import watch_parent
+
+                pool = mp.get_context("fork").Pool(workers, initializer=watch_parent)
             except (ValueError, OSError):     # no fork here, or no worker processes: build them here
                 pool = None
         if pool is None:

@@ -189,27 +189,39 @@ def _detail(s: dict) -> str:
     return "，".join(parts) or "无增减"
 
 
-def people(res, year: int, rows: pd.DataFrame) -> list[dict]:
-    """Every cadre on the roster in `year`, with the content of their ledger (pure)."""
+def _latest(res, year: int) -> pd.DataFrame:
+    """The roster row of each cadre on the roster in `year` (the last one), by 干部编号."""
     from jifen import cadres
 
+    first, last = pd.Timestamp(f"{year}-01-01").date(), pd.Timestamp(f"{year}-12-31").date()
+    in_year = res.roster[(res.roster["start_d"] <= last) & (res.roster["end_d"] >= first)]
+    return cadres.latest_rows(in_year, last).sort_index()
+
+
+def people(res, year: int, rows: pd.DataFrame, only: set | None = None) -> list[dict]:
+    """Every cadre on the roster in `year` (or those in `only`), with the content of their
+    ledger (pure)."""
+    latest = _latest(res, year)
+    ranks = res.ranks[res.ranks["period"].str.startswith(str(year))]
+    scores = res.scores[res.scores["period"].str.startswith(str(year))]
     rows = rows[rows["状态"] != checks.INVALID]
+    if only is not None:
+        latest = latest[latest.index.isin(only)]
+        ranks, scores = ranks[ranks["cadre_id"].isin(only)], scores[scores["cadre_id"].isin(only)]
+        rows = rows[rows["干部编号"].isin(only)]
     rows_by = {}
     for rec in rows.to_dict("records"):
         rows_by.setdefault(rec["干部编号"], []).append(rec)
     ranks_by: dict[str, dict] = {}
-    for rec in res.ranks[res.ranks["period"].str.startswith(str(year))].to_dict("records"):
+    for rec in ranks.to_dict("records"):
         ranks_by.setdefault(rec["cadre_id"], {})[rec["period"]] = rec
     scores_by: dict[str, dict] = {}
-    for rec in res.scores[res.scores["period"].str.startswith(str(year))].to_dict("records"):
+    for rec in scores.to_dict("records"):
         scores_by.setdefault(rec["cadre_id"], {})[rec["period"]] = rec
     base = float(res.rulebook.base_score)
     month_keys = [p.key for p in res.periods if p.kind == "month" and p.year == year]
     quarters = [p.quarter for p in res.periods if p.kind == "quarter" and p.year == year]
-    first, last = pd.Timestamp(f"{year}-01-01").date(), pd.Timestamp(f"{year}-12-31").date()
-    in_year = res.roster[(res.roster["start_d"] <= last) & (res.roster["end_d"] >= first)]
     out = []
-    latest = cadres.latest_rows(in_year, last).sort_index()
     for cid, info in zip(latest.index, latest.to_dict("records")):
         mine = scores_by.get(cid, {})
         periods = {"months": {m: mine.get(m) or {"score": base} for m in month_keys},
@@ -220,26 +232,32 @@ def people(res, year: int, rows: pd.DataFrame) -> list[dict]:
 
 def ledger_jobs(res, year: int, rows: pd.DataFrame, size: int = 60) -> list[tuple]:
     """The personal and unit ledgers of `year` as independent jobs (run in parallel), each a
-    few whole units, so that every cadre's sheet is rendered once for both files."""
+    few whole units, so that every cadre's sheet is rendered once for both files; each job
+    gathers its own cadres' ledger content."""
+    latest = _latest(res, year)
     per_unit: dict[str, list] = {}
-    for person in people(res, year, rows):
-        per_unit.setdefault(person["unit"] or "未填单位", []).append(person)
+    for cid, unit in zip(latest.index, latest["unit"]):
+        per_unit.setdefault(unit or "未填单位", []).append(cid)
     jobs, batch, n = [], [], 0
-    for unit, people_ in sorted(per_unit.items()):
-        batch.append((unit, people_))
-        n += len(people_)
+    for unit, ids in sorted(per_unit.items()):
+        batch.append(unit)
+        n += len(ids)
         if n >= size:
-            jobs.append((write_ledgers, (year, batch)))
+            jobs.append((write_ledgers, (year, rows, batch, {c for u in batch for c in per_unit[u]})))
             batch, n = [], 0
     if batch:
-        jobs.append((write_ledgers, (year, batch)))
+        jobs.append((write_ledgers, (year, rows, batch, {c for u in batch for c in per_unit[u]})))
     return jobs
 
 
-def write_ledgers(res, log, year: int, units: list) -> None:
+def write_ledgers(res, log, year: int, rows: pd.DataFrame, unit_names: list, ids: set) -> None:
     """台账/YYYY/个人/<单位>/<编号>_<姓名>.xlsx for each cadre, then 台账/YYYY/单位/<单位>.xlsx."""
     from jifen.pipeline import safe_filename
 
+    per_unit: dict[str, list] = {u: [] for u in unit_names}
+    for person in people(res, year, rows, only=ids):
+        per_unit[person["unit"] or "未填单位"].append(person)
+    units = list(per_unit.items())
     county, stamp = res.rulebook.params["县名"], common.stamp(res)
     root = res.options.output_dir / "台账" / str(year)
     first = next((people_[0] for _, people_ in units if people_), None)
