@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import io
 import re
+import struct
+import sys
 import zipfile
+import zlib
 from xml.sax.saxutils import escape
 
 from jifen.outputs.fastsheet import clean
@@ -51,6 +54,8 @@ class BookPattern:
         _one(_MERGES, self.sheet, "mergeCells")
         _one(_AREA, self.workbook, "print area")
         _one(_TITLE, self.core, "title")
+        self.packed = {name: pack(name, data) for name, data in self.parts
+                       if name not in (SHEET, "xl/workbook.xml", "docProps/core.xml")}
 
     def book(self, ws, title: str, last_row: int) -> bytes:
         """The model with the cells and merged ranges of FastSheet `ws` (inline strings)."""
@@ -70,10 +75,36 @@ class BookPattern:
         core = _TITLE.sub(lambda _: f"<dc:title>{escape(clean(title))}</dc:title>", self.core)
         new = {SHEET: sheet.encode("utf-8"), "xl/workbook.xml": workbook.encode("utf-8"),
                "docProps/core.xml": core.encode("utf-8")}
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            for name, data_ in self.parts:     # the model's order and settings, as xlsxwriter writes them
-                info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, new.get(name, data_))
-        return out.getvalue()
+        return write_zip([(name, new[name]) if name in new else self.packed[name] for name, _ in self.parts])
+
+
+def pack(name: str, data: bytes) -> tuple:
+    """A part deflated as zipfile does it (so that the archive's bytes are the same)."""
+    z = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return name, data, zlib.crc32(data), z.compress(data) + z.flush()
+
+
+_LOCAL = struct.Struct("<4s2B4HL2L2H")
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_END = struct.Struct("<4s4H2LH")
+_SYSTEM = 0 if sys.platform == "win32" else 3        # as zipfile.ZipInfo records it
+_DOS_DATE = (0 << 9) | (1 << 5) | 1                   # 1980-01-01, the date xlsxwriter gives every part
+
+
+def write_zip(parts: list) -> bytes:
+    """A zip of (name, data) or packed parts, laid out exactly as xlsxwriter's zipfile writes it."""
+    out, central = [], []
+    offset = 0
+    for part in parts:
+        name, data, crc, packed = part if len(part) == 4 else pack(*part)
+        raw = name.encode("utf-8")
+        flags = 0 if raw.isascii() else 0x800
+        header = _LOCAL.pack(b"PK\x03\x04", 20, 0, flags, zipfile.ZIP_DEFLATED, 0, _DOS_DATE, crc, len(packed),
+                             len(data), len(raw), 0)
+        out += [header, raw, packed]
+        central.append(_CENTRAL.pack(b"PK\x01\x02", 20, _SYSTEM, 20, 0, flags, zipfile.ZIP_DEFLATED, 0, _DOS_DATE,
+                                     crc, len(packed), len(data), len(raw), 0, 0, 0, 0, 0o600 << 16, offset) + raw)
+        offset += len(header) + len(raw) + len(packed)
+    directory = b"".join(central)
+    end = _END.pack(b"PK\x05\x06", 0, 0, len(parts), len(parts), len(directory), offset, 0)
+    return b"".join(out) + directory + end

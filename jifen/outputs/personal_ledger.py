@@ -198,13 +198,18 @@ def _latest(res, year: int) -> pd.DataFrame:
     return cadres.latest_rows(in_year, last).sort_index()
 
 
-def people(res, year: int, rows: pd.DataFrame, only: set | None = None) -> list[dict]:
+def year_data(res, year: int, rows: pd.DataFrame) -> dict:
+    """What the ledgers of `year` are made from: roster rows, ranks, scores, ledger rows."""
+    return {"latest": _latest(res, year),
+            "ranks": res.ranks[res.ranks["period"].str.startswith(str(year))],
+            "scores": res.scores[res.scores["period"].str.startswith(str(year))],
+            "rows": rows[rows["状态"] != checks.INVALID]}
+
+
+def people(res, year: int, data: dict, only: set | None = None) -> list[dict]:
     """Every cadre on the roster in `year` (or those in `only`), with the content of their
-    ledger (pure)."""
-    latest = _latest(res, year)
-    ranks = res.ranks[res.ranks["period"].str.startswith(str(year))]
-    scores = res.scores[res.scores["period"].str.startswith(str(year))]
-    rows = rows[rows["状态"] != checks.INVALID]
+    ledger (pure); `data` from year_data."""
+    latest, ranks, scores, rows = data["latest"], data["ranks"], data["scores"], data["rows"]
     if only is not None:
         latest = latest[latest.index.isin(only)]
         ranks, scores = ranks[ranks["cadre_id"].isin(only)], scores[scores["cadre_id"].isin(only)]
@@ -234,7 +239,8 @@ def ledger_jobs(res, year: int, rows: pd.DataFrame, size: int = 60) -> list[tupl
     """The personal and unit ledgers of `year` as independent jobs (run in parallel), each a
     few whole units, so that every cadre's sheet is rendered once for both files; each job
     gathers its own cadres' ledger content."""
-    latest = _latest(res, year)
+    data = year_data(res, year, rows)
+    latest = data["latest"]
     per_unit: dict[str, list] = {}
     for cid, unit in zip(latest.index, latest["unit"]):
         per_unit.setdefault(unit or "未填单位", []).append(cid)
@@ -243,19 +249,19 @@ def ledger_jobs(res, year: int, rows: pd.DataFrame, size: int = 60) -> list[tupl
         batch.append(unit)
         n += len(ids)
         if n >= size:
-            jobs.append((write_ledgers, (year, rows, batch, {c for u in batch for c in per_unit[u]})))
+            jobs.append((write_ledgers, (year, data, batch, {c for u in batch for c in per_unit[u]})))
             batch, n = [], 0
     if batch:
-        jobs.append((write_ledgers, (year, rows, batch, {c for u in batch for c in per_unit[u]})))
+        jobs.append((write_ledgers, (year, data, batch, {c for u in batch for c in per_unit[u]})))
     return jobs
 
 
-def write_ledgers(res, log, year: int, rows: pd.DataFrame, unit_names: list, ids: set) -> None:
+def write_ledgers(res, log, year: int, data: dict, unit_names: list, ids: set) -> None:
     """台账/YYYY/个人/<单位>/<编号>_<姓名>.xlsx for each cadre, then 台账/YYYY/单位/<单位>.xlsx."""
     from jifen.pipeline import safe_filename
 
     per_unit: dict[str, list] = {u: [] for u in unit_names}
-    for person in people(res, year, rows, only=ids):
+    for person in people(res, year, data, only=ids):
         per_unit[person["unit"] or "未填单位"].append(person)
     units = list(per_unit.items())
     county, stamp = res.rulebook.params["县名"], common.stamp(res)
