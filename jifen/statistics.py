@@ -41,13 +41,15 @@ def monthly_frames(month: str, roster, items, declarations, scores, base: float)
         "不通过": count(checks.REJECTED_BY_REVIEW), "无效": count(checks.INVALID),
         "基础扣分": figure("deduction", 0), "加分": figure("bonus", 0), "扣分": figure("penalty", 0),
         "月度积分": figure("score", base)}, columns=PERSON_COLUMNS)
-    units = []
-    for unit, g in people.groupby("单位", sort=True):
-        units.append({"单位": unit, "在册人数": len(g), "已交申报表": int((g["申报表"] == "已交").sum()),
-                      "未交申报表": int((g["申报表"] == "未交").sum()), "申报事项": int(g["申报事项"].sum()),
-                      "计分事项": int(g["计分事项"].sum()), "加分合计": nz.shown(g["加分"].sum()),
-                      "扣分合计": nz.shown(g["扣分"].sum() + g["基础扣分"].sum()),
-                      "平均月度积分": nz.shown(round(g["月度积分"].mean(), 2))})
-    unit_df = pd.DataFrame(units, columns=UNIT_COLUMNS)
+    num = people[["申报事项", "计分事项", "加分", "扣分", "基础扣分", "月度积分"]].astype(float)
+    num["单位"], num["已交"] = people["单位"], (people["申报表"] == "已交").astype(int)
+    g = num.groupby("单位", sort=True)
+    sums, size, mean = g.sum(), g.size(), g["月度积分"].mean()
+    unit_df = pd.DataFrame({
+        "单位": sums.index, "在册人数": size.values, "已交申报表": sums["已交"].astype(int).values,
+        "未交申报表": (size - sums["已交"]).astype(int).values, "申报事项": sums["申报事项"].astype(int).values,
+        "计分事项": sums["计分事项"].astype(int).values, "加分合计": [nz.shown(v) for v in sums["加分"]],
+        "扣分合计": [nz.shown(a + b) for a, b in zip(sums["扣分"], sums["基础扣分"])],
+        "平均月度积分": [nz.shown(round(v, 2)) for v in mean]}, columns=UNIT_COLUMNS)
     missing = people[people["申报表"] == "未交"][["单位", "干部编号", "姓名", "干部类别"]]
     return people, unit_df, missing.reset_index(drop=True)

@@ -415,3 +415,20 @@ def test_notice_renders_to_pdf_and_png(county, tmp_path):
     pixels = pgm.split(b"\n", 3)[3]                  # P5, size, maxval, then the raster
     dark = sum(1 for v in pixels if v < 128)
     assert dark > 0.002 * len(pixels)                                # there is text on the page
+
+
+def test_monthly_unit_statistics_add_up_the_people(county):
+    path = county["out"] / "月度统计" / "2026-03月度积分统计.xlsx"
+    people = b.table(path, "人员统计")
+    units = {r["单位"]: r for r in b.table(path, "单位统计", key="单位")}
+    assert sorted(units) == sorted({p["单位"] for p in people})
+    for unit, row in units.items():
+        mine = [p for p in people if p["单位"] == unit]
+        assert row["在册人数"] == len(mine)
+        assert row["已交申报表"] + row["未交申报表"] == len(mine)
+        assert row["已交申报表"] == sum(p["申报表"] == "已交" for p in mine)
+        assert row["加分合计"] == sum(p["加分"] for p in mine)
+        assert row["扣分合计"] == sum(p["扣分"] + p["基础扣分"] for p in mine)
+        assert row["平均月度积分"] == round(sum(p["月度积分"] for p in mine) / len(mine), 2)
+    # by hand: 城关镇 has K0003 (+2 → 102) and K0004 (100)
+    assert (units["城关镇"]["加分合计"], units["城关镇"]["平均月度积分"]) == (2, 101)
