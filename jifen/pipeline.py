@@ -119,7 +119,7 @@ def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | N
     cache = ParseCache(cache_dir)
     found, todo = {}, []
     for p, rel, sha in listed:
-        hit = cache.get(rel, sha)
+        hit = cache.get(rel, sha) if sha else None
         if hit is not None:
             found[rel] = hit
         else:
@@ -135,7 +135,7 @@ def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | N
         for p, rel, sha in todo:
             parsed = rd.parse_file(p, rel)
             found[rel] = parsed
-            cache.put(rel, sha, parsed)
+            cache.put(rel, parsed.info.sha256, parsed)
             bar.update()
     cache.save({(rel, parsed.info.sha256) for rel, parsed in found.items()}, background=background_save)
     if stats is not None:
@@ -153,9 +153,9 @@ def _parse_parallel(todo, workers, found, cache, bar) -> list:
 
     with ProcessPoolExecutor(max_workers=workers, initializer=watch_parent) as pool:
         for batch, results in zip(batches, pool.map(_parse_batch, [[(p, r) for p, r, _ in b] for b in batches])):
-            for (_, rel, sha), parsed in zip(batch, results):
+            for (_, rel, _), parsed in zip(batch, results):
                 found[rel] = parsed
-                cache.put(rel, sha, parsed)
+                cache.put(rel, parsed.info.sha256, parsed)
             bar.update(len(batch))
     return []
 
@@ -233,17 +233,27 @@ def _run(opts: Options) -> Result:
         res.fatal.append(f"找不到输入文件夹 {opts.input_dir}")
         return res
     with timed(res, "读取（安全检查+解析）"):
-        entries = fingerprint_inputs(opts.input_dir)
-        res.run_key = run_key(opts, rulebook, entries)
-        if opts.write and not opts.force:
-            from jifen.outputs import state
-            previous = state.load_run(opts.output_dir)
+        from jifen.outputs import state
+        from jifen.readers.cache import CACHE_NAME
+
+        previous = state.load_run(opts.output_dir) if opts.write and not opts.force else None
+        cache_dir = opts.output_dir / ".cache"
+        if not previous and not (cache_dir / CACHE_NAME).exists():
+            # nothing to compare with: the parsers hash each file as they read it
+            paths, skipped = rd.scan_inputs(opts.input_dir)
+            entries = ([(p, p.relative_to(opts.input_dir).as_posix(), None) for p in paths], skipped)
+        else:
+            entries = fingerprint_inputs(opts.input_dir)
+            res.run_key = run_key(opts, rulebook, entries)
             if previous and previous.get("key") == res.run_key and state.outputs_intact(
                     opts.output_dir, previous.get("outputs", [])):
                 res.unchanged = previous            # nothing changed: nothing to parse or write
                 return res
-        parsed, res.skipped = read_inputs(opts.input_dir, opts.output_dir / ".cache", opts.workers,
+        parsed, res.skipped = read_inputs(opts.input_dir, cache_dir, opts.workers,
                                           res.read_stats, entries, background_save=True)
+        if not res.run_key:
+            res.run_key = run_key(opts, rulebook, ([(p, rel, x.info.sha256) for (p, rel, _), x in
+                                                    zip(entries[0], parsed)], entries[1]))
     res.files = [p.info for p in parsed]
     for p in parsed:
         res.problems += p.problems
