@@ -54,8 +54,8 @@ def ledger_sheet(book: Book, name: str):
     return ws
 
 
-def write_sheet(book: Book, ws, person: dict, county: str, year: int, stamp: str) -> tuple[int, int]:
-    """One cadre's ledger on one worksheet (formatting only) → (header row, last row)."""
+def write_sheet(book: Book, ws, person: dict, county: str, year: int) -> tuple[int, int]:
+    """One cadre's ledger on one worksheet (cells only; see page_setup) → (header row, last row)."""
     fm = book.fmt
     lf = book.ledger
     ws.merge_cells(0, 0, 0, 7, f"{county}县科级领导干部及后备干部日常积分台账（{year}年度）", lf["title"])
@@ -113,7 +113,6 @@ def write_sheet(book: Book, ws, person: dict, county: str, year: int, stamp: str
     ws.put(r, 3, "审核人：", lf["sign"])
     ws.put(r, 5, "日期：", lf["sign"])
     ws.row_height(r, 24)
-    page_setup(ws, head_row, r, stamp)
     return head_row, r
 
 
@@ -287,7 +286,9 @@ def write_ledgers(res, log, year: int, data: dict, unit_names: list, ids: set) -
 def _pattern(person: dict, county: str, year: int, stamp: str):
     """(BookPattern, its formats' Book, header row) from one ledger built by xlsxwriter, or None."""
     book = ledger_book("样板", stamp)
-    head_row, _ = write_sheet(book, ledger_sheet(book, "积分台账"), person, county, year, stamp)
+    ws = ledger_sheet(book, "积分台账")
+    head_row, last_row = write_sheet(book, ws, person, county, year)
+    page_setup(ws, head_row, last_row, stamp)
     try:
         return BookPattern(book.close()), book, head_row
     except PatternError:
@@ -300,13 +301,14 @@ def _personal_book(person: dict, pattern, county: str, year: int, stamp: str) ->
     if pattern is not None:
         model, formats, model_head = pattern
         ws = FastSheet()              # not part of any workbook: only its cells are used
-        ws.inline, ws.name = True, "积分台账"
-        head_row, last_row = write_sheet(formats, ws, person, county, year, stamp)
+        ws.inline = True
+        head_row, last_row = write_sheet(formats, ws, person, county, year)
         if head_row == model_head:
             return model.book(ws, title, last_row), ws.rendered(), head_row, last_row
     book = ledger_book(title, stamp)
     ws = ledger_sheet(book, "积分台账")
-    head_row, last_row = write_sheet(book, ws, person, county, year, stamp)
+    head_row, last_row = write_sheet(book, ws, person, county, year)
+    page_setup(ws, head_row, last_row, stamp)
     return book.close(), ws.rendered(), head_row, last_row
 
 
