@@ -294,8 +294,13 @@ def compute(res: Result, parsed: list, rulebook: Rulebook, problems: bool = True
     With `problems=False` (recomputing a published period with its archived rulebook) the
     findings are not reported a second time.
     """
+    from jifen.progress import Progress
+
     found: list = []
     t0 = time.perf_counter()
+    records = [i for p in parsed for i in p.items]
+    # four steps: a line on the terminal only when they can take seconds (large counties)
+    bar = Progress("校验、审核结论、计分、排名", 4, min_total=1 if problems and len(records) >= 20000 else 5)
     res.declarations = [d for p in parsed for d in p.declarations]
     res.roster, more = cadres.build_roster([r for p in parsed for r in p.roster])
     found += more
@@ -306,7 +311,7 @@ def compute(res: Result, parsed: list, rulebook: Rulebook, problems: bool = True
     found += checks.check_template_versions(res.declarations, rulebook)
     dropped, more = checks.check_duplicate_declarations(res.declarations)
     found += more
-    items = checks.prepare_items([i for p in parsed for i in p.items], rulebook)
+    items = checks.prepare_items(records, rulebook)
     if dropped:
         held = items["decl"].isin(dropped)
         items.loc[held, "status"] = checks.INVALID
@@ -316,12 +321,14 @@ def compute(res: Result, parsed: list, rulebook: Rulebook, problems: bool = True
     else:
         items.loc[items["status"] == "", ["status", "reason"]] = [checks.INVALID, "没有干部名册"]
     checks.settle_valid(items, rulebook.params["申报需审核"])
+    bar.update()
     decisions, more = reviews.match_decisions([d for p in parsed for d in p.reviews], items)
     found += more
     res.standing, audit, more = reviews.settle_decisions(decisions)
     found += more
     found += reviews.apply_decisions(items, res.standing, rulebook.params["申报需审核"])
     res.audit = reviews.audit_frame(audit)
+    bar.update()
     t1 = time.perf_counter()
     rule_value = (items["points"] * items["qty"]).round(scoring.ROUND)
     items["rule_value"] = rule_value
@@ -337,11 +344,14 @@ def compute(res: Result, parsed: list, rulebook: Rulebook, problems: bool = True
     years = sorted({int(m[:4]) for m in data_months})
     res.periods = per.build_periods(data_months, years)
     res.scores = scoring.period_scores(res.scored, res.periods, rulebook)
+    bar.update()
     t2 = time.perf_counter()
     ranked = [ranking.rank_period(p, res.scores, res.roster, rulebook)
               for p in res.periods if p.kind in ("quarter", "year") and not res.roster.empty]
     res.ranks = pd.concat(ranked, ignore_index=True) if ranked else pd.DataFrame(
         columns=ranking.RANK_COLUMNS)
+    bar.update()
+    bar.close()
     if problems:
         res.problems += found
         t3 = time.perf_counter()

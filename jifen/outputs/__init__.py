@@ -130,7 +130,7 @@ def write_all(res) -> OutputLog:
         jobs = jobs_for(res, recorded, log)
         # Files are staged (written under temporary names) as their jobs finish, while the
         # others are still being built; only then are they moved into place.
-        with timed(res, "写出：生成全部文件（并行）"), Progress("写出文件", len(jobs)) as bar:
+        with timed(res, "写出：生成全部文件（并行）"), Progress("写出文件", len(jobs), min_total=10) as bar:
             try:
                 for (label, func, _), (writes, failed, secs) in zip(jobs, run_jobs(res, jobs)):
                     res.timings[label] = res.timings.get(label, 0.0) + secs
