@@ -271,6 +271,12 @@ def _print_table(r: dict, out) -> None:
         f"{cold.get('peak_mb', 0):>12.0f}")
     out(f"解析文件数：冷启动 {cold.get('read', {}).get('parsed')}，未变化 {same.get('read', {}).get('parsed', 0)}，"
         f"加一个月 {add.get('read', {}).get('parsed')}")
+    rd_ = cold.get("read", {})
+    if rd_.get("parsed"):
+        per = 1000 / rd_["parsed"]
+        out(f"读取的 CPU 时间（冷启动，各进程合计）：安全检查 {rd_.get('gate_cpu_s', 0):.2f} 秒"
+            f"（每个文件 {rd_.get('gate_cpu_s', 0) * per:.3f} 毫秒），解析 {rd_.get('parse_cpu_s', 0):.2f} 秒"
+            f"（每个文件 {rd_.get('parse_cpu_s', 0) * per:.3f} 毫秒）")
     b = r["baseline"]
     out(f"基线（pandas+openpyxl 仅打开全部申报表）：{b['seconds_for_all']:.1f} 秒"
         f"（实测 {b['files_opened']} 份 {b['seconds']:.1f} 秒）；冷启动 / 基线 = {r['ratio_cold_to_baseline']}")

@@ -125,7 +125,7 @@ def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | N
         else:
             todo.append((p, rel, sha))
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
-    n_parsed = len(todo)
+    n_parsed, todo_all = len(todo), list(todo)
     with Progress("读取文件", len(todo)) as bar:
         if len(todo) >= PARALLEL_FROM and workers > 1:
             try:
@@ -139,7 +139,10 @@ def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | N
             bar.update()
     cache.save({(rel, parsed.info.sha256) for rel, parsed in found.items()}, background=background_save)
     if stats is not None:
-        stats.update({"files": len(paths), "parsed": n_parsed, "from_cache": len(paths) - n_parsed})
+        fresh = [found[rel] for _, rel, _ in todo_all]
+        stats.update({"files": len(paths), "parsed": n_parsed, "from_cache": len(paths) - n_parsed,
+                      "gate_cpu_s": round(sum(x.seconds[0] for x in fresh), 3),
+                      "parse_cpu_s": round(sum(x.seconds[1] for x in fresh), 3)})
     return [found[rel] for _, rel, _ in listed], skipped
 
 

@@ -19,6 +19,8 @@ def test_bench_runs_and_reports_every_stage(tmp_path):
         assert data[run]["exit"] in (0, 1), data[run]
         assert data[run]["wall_s"] > 0
     assert data["cold"]["read"]["parsed"] == data["cold"]["read"]["files"] > 24
+    assert data["cold"]["read"]["gate_cpu_s"] > 0 and data["cold"]["read"]["parse_cpu_s"] > 0
+    assert "安全检查" in proc.stdout
     assert data["unchanged"]["unchanged"] is True and data["unchanged"]["read"] == {}
     assert data["added_month"]["read"]["parsed"] == 12 + 2   # the month's declarations, its register, its review list
     assert {"读取（安全检查+解析）", "计分", "排名", "写出：校验报告"} <= set(data["cold"]["timings"])
