@@ -5,6 +5,7 @@ Each stage returns its data and its problems; only the first (the rulebook) can 
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -252,11 +253,18 @@ def _run(opts: Options) -> Result:
                     opts.output_dir, previous.get("outputs", [])):
                 res.unchanged = previous            # nothing changed: nothing to parse or write
                 return res
-        parsed, res.skipped = read_inputs(opts.input_dir, cache_dir, opts.workers,
-                                          res.read_stats, entries, background_save=True)
+        gc.disable()        # tens of thousands of records arrive: none of them is ever cyclic garbage
+        try:
+            parsed, res.skipped = read_inputs(opts.input_dir, cache_dir, opts.workers,
+                                              res.read_stats, entries, background_save=True)
+        finally:
+            gc.enable()
         if not res.run_key:
             res.run_key = run_key(opts, rulebook, ([(p, rel, x.info.sha256) for (p, rel, _), x in
                                                     zip(entries[0], parsed)], entries[1]))
+    # The parsed records live until the end: keep the garbage collector from scanning them
+    # again and again (and, in forked workers, from touching and so copying their pages).
+    gc.freeze()
     res.files = [p.info for p in parsed]
     for p in parsed:
         res.problems += p.problems
