@@ -219,6 +219,7 @@ def run(opts: Options) -> Result:
         return _run(opts)
     finally:
         cache.wait()          # the parse cache may still be being saved by a child process
+        gc.unfreeze()         # see _run: the run's records are ordinary objects again
 
 
 def _run(opts: Options) -> Result:
