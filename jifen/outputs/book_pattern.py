@@ -57,9 +57,9 @@ class BookPattern:
         self.packed = {name: pack(name, data) for name, data in self.parts
                        if name not in (SHEET, "xl/workbook.xml", "docProps/core.xml")}
 
-    def book(self, ws, title: str, last_row: int) -> bytes:
-        """The model with the cells and merged ranges of FastSheet `ws` (inline strings)."""
-        rows, box, merges = ws.rendered()
+    def book(self, content: tuple, title: str, last_row: int) -> bytes:
+        """The model with the cells and merged ranges of `content` (FastSheet.rendered())."""
+        rows, box, merges = content
         if not box:
             raise PatternError("empty sheet")
         from xlsxwriter.utility import xl_range, xl_rowcol_to_cell

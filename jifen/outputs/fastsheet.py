@@ -48,7 +48,7 @@ class FastSheet(Worksheet):
         super().__init__()
         self._raw: dict[int, dict[int, str]] = {}
         self._heights: dict[int, float] = {}
-        self._box: list | None = None      # [rmin, cmin, rmax, cmax] of the raw cells
+        self._box: list | None = None      # [rmin, cmin, rmax, cmax] of reused content
         self._rendered: dict[int, str] | None = None
         self.inline = False                # True: strings stored in the cells, not shared
 
@@ -58,7 +58,7 @@ class FastSheet(Worksheet):
         formats were registered in the same order (so the style numbers mean the same)."""
         if not self.inline:
             raise ValueError("only a sheet with inline strings can be reused")
-        return ({r: self._render_raw_row(r) for r in self._raw}, list(self._box or []), [m[:] for m in self.merge])
+        return ({r: self._render_raw_row(r) for r in self._raw}, self._extent() or [], [m[:] for m in self.merge])
 
     def reuse(self, content: tuple) -> None:
         rows, box, merges = content
@@ -101,12 +101,15 @@ class FastSheet(Worksheet):
             return f'<c r="{ref}" s="{s}"/>'
         return self._cell(r, c, str(value), s, num_s, date_s)
 
-    def _grow(self, r1: int, c1: int, r2: int, c2: int) -> None:
-        b = self._box
-        if b is None:
-            self._box = [r1, c1, r2, c2]
-        else:
-            b[0], b[1], b[2], b[3] = min(b[0], r1), min(b[1], c1), max(b[2], r2), max(b[3], c2)
+    def _extent(self) -> list | None:
+        """[first row, first column, last row, last column] of the cells put here."""
+        if self._box is not None:
+            return self._box
+        rows = [r for r, cells in self._raw.items() if cells]
+        if not rows:
+            return None
+        cols = [c for r in rows for c in self._raw[r]]
+        return [min(rows), min(cols), max(rows), max(cols)]
 
     def put(self, r: int, c: int, value, fmt, num_fmt=None, date_fmt=None) -> None:
         """One cell; numbers take `num_fmt`, dates `date_fmt` (both default to `fmt`)."""
@@ -114,7 +117,6 @@ class FastSheet(Worksheet):
         num_s = num_fmt._get_xf_index() if num_fmt is not None else s
         date_s = date_fmt._get_xf_index() if date_fmt is not None else s
         self._raw.setdefault(r, {})[c] = self._cell(r, c, value, s, num_s, date_s)
-        self._grow(r, c, r, c)
 
     def put_row(self, r: int, values, fmts: list, num_fmt, date_fmt, start_col: int = 0) -> None:
         """A whole row: value i in column start_col + i with format fmts[i]."""
@@ -134,8 +136,6 @@ class FastSheet(Worksheet):
                 row[c] = f'<c r="{_COLS[c]}{n}" s="{num_s}"><v>{value:.16G}</v></c>'
             else:
                 row[c] = cell(r, c, value, fmts[i]._get_xf_index(), num_s, date_s)
-        if len(values):
-            self._grow(r, start_col, r, start_col + len(values) - 1)
 
     def merge_cells(self, r1: int, c1: int, r2: int, c2: int, value, fmt, num_fmt=None) -> None:
         """A merged range: the value top left, the format (borders) on every cell of it."""
@@ -146,7 +146,6 @@ class FastSheet(Worksheet):
             for c in range(c1, c2 + 1):
                 if (r, c) != (r1, c1):
                     row[c] = f'<c r="{_COLS[c]}{r + 1}" s="{s}"/>'
-        self._grow(r1, c1, r2, c2)
         self.merge.append([r1, c1, r2, c2])
 
     def row_height(self, r: int, points: float) -> None:
@@ -155,8 +154,9 @@ class FastSheet(Worksheet):
 
     # --- rendering (called by xlsxwriter at close) ----------------------------------------
     def _prepare_raw(self) -> None:
-        if self._box is not None:
-            r1, c1, r2, c2 = self._box
+        box = self._extent()
+        if box is not None:
+            r1, c1, r2, c2 = box
             self._check_dimensions(r1, c1)
             self._check_dimensions(r2, c2)
         elif self._heights:

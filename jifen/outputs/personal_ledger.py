@@ -214,24 +214,30 @@ def people(res, year: int, data: dict, only: set | None = None) -> list[dict]:
         ranks, scores = ranks[ranks["cadre_id"].isin(only)], scores[scores["cadre_id"].isin(only)]
         rows = rows[rows["干部编号"].isin(only)]
     rows_by = {}
-    for rec in rows.to_dict("records"):
+    for rec in _records(rows):
         rows_by.setdefault(rec["干部编号"], []).append(rec)
     ranks_by: dict[str, dict] = {}
-    for rec in ranks.to_dict("records"):
+    for rec in _records(ranks):
         ranks_by.setdefault(rec["cadre_id"], {})[rec["period"]] = rec
     scores_by: dict[str, dict] = {}
-    for rec in scores.to_dict("records"):
+    for rec in _records(scores):
         scores_by.setdefault(rec["cadre_id"], {})[rec["period"]] = rec
     base = float(res.rulebook.base_score)
     month_keys = [p.key for p in res.periods if p.kind == "month" and p.year == year]
     quarters = [p.quarter for p in res.periods if p.kind == "quarter" and p.year == year]
     out = []
-    for cid, info in zip(latest.index, latest.to_dict("records")):
+    for cid, info in zip(latest.index, _records(latest)):
         mine = scores_by.get(cid, {})
         periods = {"months": {m: mine.get(m) or {"score": base} for m in month_keys},
                    "quarters": {q: mine.get(f"{year}Q{q}") or {"score": base} for q in quarters}}
         out.append(person_data(cid, info, rows_by.get(cid, []), ranks_by.get(cid, {}), year, periods))
     return out
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    """Rows as dicts of plain Python values (DataFrame.to_dict boxes each value one by one)."""
+    cols = list(df.columns)
+    return [dict(zip(cols, row)) for row in df.to_numpy(dtype=object).tolist()]
 
 
 def ledger_jobs(res, year: int, rows: pd.DataFrame, size: int = 60) -> list[tuple]:
@@ -304,7 +310,8 @@ def _personal_book(person: dict, pattern, county: str, year: int, stamp: str) ->
         ws.inline = True
         head_row, last_row = write_sheet(formats, ws, person, county, year)
         if head_row == model_head:
-            return model.book(ws, title, last_row), ws.rendered(), head_row, last_row
+            content = ws.rendered()
+            return model.book(content, title, last_row), content, head_row, last_row
     book = ledger_book(title, stamp)
     ws = ledger_sheet(book, "积分台账")
     head_row, last_row = write_sheet(book, ws, person, county, year)
