@@ -109,23 +109,6 @@ def fit_row(ws, r: int, values, widths, wrap_cols, line_height: float = 13.5) ->
         ws.row_height(r, line_height * n + 2)
 
 
-def write_cell(ws, r: int, c: int, value, fmt, num_fmt=None, date_fmt=None):
-    """Write one value by its type; text is always written as text."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        ws.write_blank(r, c, None, fmt)
-    elif isinstance(value, bool):
-        ws.write_string(r, c, "是" if value else "否", fmt)
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        ws.write_number(r, c, value, num_fmt or fmt)
-    elif isinstance(value, (dt.date, dt.datetime)):
-        ws.write_datetime(r, c, value if isinstance(value, dt.datetime) else
-                          dt.datetime(value.year, value.month, value.day), date_fmt or fmt)
-    elif hasattr(value, "item") and not isinstance(value, str):   # numpy scalars
-        write_cell(ws, r, c, value.item(), fmt, num_fmt, date_fmt)
-    else:
-        ws.write_string(r, c, safe_text(value), fmt)
-
-
 def write_table(book: Book, ws, df: pd.DataFrame, title: str = "", subtitle: str = "",
                 start_row: int = 0, widths: dict | None = None, wrap: set | None = None,
                 row_formats: list | None = None, autofilter: bool = True, freeze: bool = True,
