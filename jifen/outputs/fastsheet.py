@@ -4,7 +4,8 @@ xlsxwriter keeps one Python object per cell and renders it again at close; on th
 (~700,000 cells in a county's master ledger, ~1,000 cells in each of 3,000 personal sheets)
 that per-cell work was most of a run. Here a row becomes one string as it is added; xlsxwriter
 still does everything else (shared strings, styles, merges, print setup, validation, zip).
-Strings always go through the shared-string table: nothing written here can become a formula.
+Text is only ever written as a string (shared, or inline in sheets reused across workbooks):
+nothing written here can become a formula.
 """
 
 from __future__ import annotations
