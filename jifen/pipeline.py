@@ -97,12 +97,10 @@ def fingerprint_inputs(input_dir: Path) -> tuple[list[tuple], list[rd.FileInfo]]
 
 
 def _sha256s(paths: list[Path]) -> list[str]:
-    import hashlib
-
     out = []
     for path in paths:
         with open(path, "rb") as fh:
-            out.append(hashlib.sha256(fh.read()).hexdigest())
+            out.append(rd.file_sha256(fh.read()))    # the same digest the parsers record
     return out
 
 

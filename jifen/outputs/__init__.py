@@ -1,8 +1,9 @@
 """Writers: DataFrames in, formatted files out. They know nothing of scoring.
 
 `write_all` lists every output as an independent job; jobs build their files in memory and
-the main process writes them (atomically, in a fixed order). On a large county the jobs run
-in forked worker processes, which share the computed results without copying them.
+the main process stages each file under a temporary name as its job finishes, then moves them
+all into place (atomic, fixed order). On a large county the jobs run in forked worker
+processes, which share the computed results without copying them.
 """
 
 from __future__ import annotations
