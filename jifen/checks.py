@@ -14,6 +14,7 @@ import pandas as pd
 
 from jifen import normalize as nz
 from jifen import problems as pb
+from jifen import scoring
 
 COUNTED, PENDING, REJECTED_BY_REVIEW, INVALID = "计分", "待审核", "不通过", "无效"
 STATUSES = [COUNTED, PENDING, REJECTED_BY_REVIEW, INVALID]
@@ -253,8 +254,8 @@ def check_date(items, ctx):
 def check_declared_value(items, ctx):
     v = _valid(items)
     v = v[(v["source"] == "申报") & v["declared"].notna()]
-    expected = (v["points"] * v["qty"]).round(4)
-    differs = expected != v["declared"].round(4)
+    expected = scoring.row_value(v["points"], v["qty"])
+    differs = expected != v["declared"].round(scoring.ROUND)
     problems = []
     for rec, exp in zip(v[differs].itertuples(), expected[differs]):
         problems.append(pb.warning("declared-value-differs",

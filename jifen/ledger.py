@@ -17,22 +17,6 @@ LEDGER_COLUMNS = ["干部编号", "姓名", "单位", "月份", "季度", "来�
                   "行号"]
 
 
-def base_allocation(scored: pd.DataFrame, caps: pd.Series) -> pd.DataFrame:
-    """Base deductions allocated against each sub-item's per-quarter cap, in month order."""
-    b = scored[scored["kind"] == "base"].copy()
-    if b.empty:
-        return pd.DataFrame(columns=["counted", "cap_note"])
-    b["q"] = b["month"].str[:4] + "Q" + b["quarter"].astype(str)
-    b = b.sort_values(["cadre_id", "code", "q", "month", "seq", "file", "row"], kind="stable")
-    cum = b.groupby(["cadre_id", "code", "q"])["value"].cumsum()
-    cap = b["code"].map(caps).astype(float)
-    before = cum - b["value"]
-    counted = (cap - before).clip(lower=0).where(lambda x: x < b["value"], b["value"])
-    note = [f"子项 {c} 本季度扣分已达上限 {cp:g} 分" if cn < v else "" for c, cp, cn, v in
-            zip(b["code"], cap, counted, b["value"])]
-    return pd.DataFrame({"counted": counted.round(4), "cap_note": note}, index=b.index)
-
-
 def ledger_frame(items: pd.DataFrame, scored: pd.DataFrame, roster: pd.DataFrame, rulebook,
                  year: int) -> pd.DataFrame:
     """All items of `year` (and items whose month is unknown, so nothing goes missing)."""
@@ -41,8 +25,6 @@ def ledger_frame(items: pd.DataFrame, scored: pd.DataFrame, roster: pd.DataFrame
         return pd.DataFrame(columns=LEDGER_COLUMNS)
     contrib = scored["contribution"] if not scored.empty else pd.Series(dtype=float)
     why = scored["why"] if not scored.empty else pd.Series(dtype=object)
-    alloc = base_allocation(scored, rulebook.items["cap"]) if not scored.empty else pd.DataFrame(
-        columns=["counted", "cap_note"])
     matter_rows = {}
     if not scored.empty:
         multi = scored[scored.groupby("matter_key")["item_id"].transform("count") > 1]
@@ -55,7 +37,6 @@ def ledger_frame(items: pd.DataFrame, scored: pd.DataFrame, roster: pd.DataFrame
         if not roster.empty else {}
     # plain dicts: a pandas lookup per row costs more than the rest of the loop together
     contrib, why = contrib.to_dict(), why.to_dict()
-    alloc_counted, alloc_note = alloc["counted"].to_dict(), alloc["cap_note"].to_dict()
     matter_key = scored["matter_key"].to_dict() if not scored.empty else {}
     item_names = rulebook.items["name"].to_dict()
     rows = []
@@ -63,18 +44,13 @@ def ledger_frame(items: pd.DataFrame, scored: pd.DataFrame, roster: pd.DataFrame
         counted = None
         notes = []
         if rec.status == checks.COUNTED:
-            if rec.kind == "base":
-                counted = alloc_counted.get(rec.Index, rec.value)
-                if alloc_note.get(rec.Index, ""):
-                    notes.append(alloc_note[rec.Index])
-            else:
-                counted = contrib.get(rec.Index, rec.value)
-                if why.get(rec.Index, ""):
-                    notes.append(why[rec.Index])
-                key = matter_key.get(rec.Index)
-                others = [i for i in matter_rows.get(key, []) if i != rec.item_id]
-                if others:
-                    notes.append("同一事项的其他行：" + "、".join(others))
+            counted = contrib.get(rec.Index, rec.value)
+            if why.get(rec.Index, ""):
+                notes.append(why[rec.Index])
+            key = matter_key.get(rec.Index)
+            others = [i for i in matter_rows.get(key, []) if i != rec.item_id]
+            if others:
+                notes.append("同一事项的其他行：" + "、".join(others))
             if rec.reason:
                 notes.append(rec.reason)
         elif rec.reason:

@@ -340,13 +340,13 @@ def compute(res: Result, parsed: list, rulebook: Rulebook, problems: bool = True
     res.audit = reviews.audit_frame(audit)
     bar.update()
     t1 = time.perf_counter()
-    rule_value = (items["points"] * items["qty"]).round(scoring.ROUND)
+    rule_value = scoring.row_value(items["points"], items["qty"])
     items["rule_value"] = rule_value
     items["value"] = items["review_value"].where(items["review_value"].notna(), rule_value)
     res.items = items
 
     counted = items[items["status"] == checks.COUNTED]
-    res.scored = scoring.score_items(counted, rulebook.params)
+    res.scored = scoring.score_items(counted, rulebook)
     data_months = {d["month"] for d in res.declarations if d["month"]} | {
         m for m in items.loc[items["source"] == "登记", "month"] if m}
     # every year present is computed (earlier years feed the consequences); --year only

@@ -14,6 +14,7 @@ import pandas as pd
 
 from jifen import cadres
 from jifen import normalize as nz
+from jifen import scoring
 
 TOP, BOTTOM = "先进", "末位"
 
@@ -87,8 +88,8 @@ def rank_period(period, scores: pd.DataFrame, roster: pd.DataFrame, rulebook) ->
     for col in ("deduction", "bonus", "penalty"):
         df[col] = df["cadre_id"].map(s[col]).fillna(0.0) if not s.empty else 0.0
     df["n_items"] = df["cadre_id"].map(s["n_items"]).fillna(0).astype(int) if not s.empty else 0
-    df["base"] = (base - df["deduction"]).round(4)
-    df["score"] = (df["base"] + df["bonus"] - df["penalty"]).round(4)
+    df["base"] = (base - df["deduction"]).round(scoring.ROUND)
+    df["score"] = (df["base"] + df["bonus"] - df["penalty"]).round(scoring.ROUND)
     on_end = df["cadre_id"].isin(at_end.index)
     enough = df["months_on"] >= min_months
     df["ranked"] = on_end & enough

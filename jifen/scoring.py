@@ -3,7 +3,10 @@
 Row value = points × 数量 (or the reviewer's 审核分值). Bonus and penalty rows sharing a
 同一事项标识 within one cadre, year and side are one matter, counted once at its highest value;
 the period in which a higher value first appears counts the increase, so months add up to
-quarters and quarters to the year. Base deductions are capped per sub-item and period.
+quarters and quarters to the year. Base deductions are capped per sub-item within each period
+(`allocate_base`, the one place that rule lives): a month, a quarter and the year each deduct at
+most the sub-item's cap, so the year's deduction per sub-item is at most its cap too, and the
+rows' annual counted values (`contribution`) add up to the annual deduction.
 """
 
 from __future__ import annotations
@@ -15,8 +18,32 @@ ROUND = 4  # decimals kept: values are multiples of 0.5 in practice, exact in bi
 SCORE_COLUMNS = ["period", "cadre_id", "deduction", "bonus", "penalty", "base", "score", "n_items"]
 
 
-def score_items(counted: pd.DataFrame, params: dict) -> pd.DataFrame:
-    """Add `contribution` (what the row adds to its period) and `why` (why it differs from value)."""
+def row_value(points: pd.Series, qty: pd.Series) -> pd.Series:
+    """A row's rule value: points per unit × 数量 (the reviewer's 审核分值 replaces it later)."""
+    return (points * qty).round(ROUND)
+
+
+def allocate_base(rows: pd.DataFrame, caps: pd.Series, by: list[str]) -> pd.Series:
+    """Each base row's deduction counted, in month order, against its sub-item's cap per `by` group.
+
+    The first rows of a group count in full until the cap is reached; the row that crosses it
+    counts the remainder; later rows count 0.
+    """
+    if rows.empty:
+        return pd.Series(dtype="float64")
+    ordered = rows.sort_values(by + ["code", "month", "seq", "file", "row"], kind="stable")
+    cum = ordered.groupby(by + ["code"], sort=False)["value"].cumsum()
+    cap = ordered["code"].map(caps).astype("float64")
+    room = (cap - (cum - ordered["value"])).clip(lower=0)
+    return ordered["value"].clip(upper=room).round(ROUND).reindex(rows.index)
+
+
+def score_items(counted: pd.DataFrame, rulebook) -> pd.DataFrame:
+    """Add `contribution` (what the row adds to its year) and `why` (why it differs from value).
+
+    Base rows contribute their deduction as allocated against the sub-item's cap for the year.
+    """
+    params, caps = rulebook.params, rulebook.items["cap"]
     df = counted.copy()
     if df.empty:
         df["contribution"] = pd.Series(dtype="float64")
@@ -35,15 +62,19 @@ def score_items(counted: pd.DataFrame, params: dict) -> pd.DataFrame:
     running = df.groupby("matter_key", sort=False)["capped_value"].cummax()
     previous = running.groupby(df["matter_key"], sort=False).shift(1).fillna(0.0)
     df["contribution"] = (running - previous).round(ROUND)
-    df.loc[side.loc[df.index] == "base", "contribution"] = df["value"]
+    is_base = side.loc[df.index] == "base"
+    base_rows = df[is_base]
+    df.loc[is_base, "contribution"] = allocate_base(base_rows, caps, ["cadre_id", "year"])
 
     whys = []
     group_rows = df.groupby("matter_key", sort=False)["row"].transform("count")
     for rec, n in zip(df.itertuples(), group_rows):
         reasons = []
+        if rec.kind == "base" and rec.contribution < rec.value:
+            reasons.append(f"子项 {rec.code} 本年度扣分已达上限 {caps[rec.code]:g} 分")
         if rec.kind == "bonus" and rec.value > cap:
             reasons.append(f"单个事项加分上限 {cap:g} 分")
-        if n > 1 and rec.contribution < rec.capped_value:
+        if rec.kind != "base" and n > 1 and rec.contribution < rec.capped_value:
             reasons.append("同一事项取最高分值，只计增加部分" if rec.contribution > 0 else "同一事项已按更高分值计分")
         whys.append("；".join(reasons))
     df["why"] = whys
@@ -62,9 +93,7 @@ def period_scores(scored: pd.DataFrame, periods, rulebook) -> pd.DataFrame:
         if part.empty:
             continue
         b = part[part["kind"] == "base"]
-        per_sub = b.groupby(["cadre_id", "code"])["value"].sum()
-        sub_caps = per_sub.index.get_level_values("code").map(caps).astype("float64")
-        deduction = per_sub.clip(upper=pd.Series(sub_caps, index=per_sub.index)).groupby(level=0).sum()
+        deduction = allocate_base(b, caps, ["cadre_id"]).groupby(b["cadre_id"]).sum()
         bonus = part[part["kind"] == "bonus"].groupby("cadre_id")["contribution"].sum()
         if total_cap is not None:
             bonus = bonus.clip(upper=float(total_cap))

@@ -45,5 +45,5 @@ def year_periods(year: int = 2026, months=None):
 
 def scores(rows, rb=None, months=None) -> pd.DataFrame:
     rb = rb or rulebook()
-    scored = scoring.score_items(items(rows, rb), rb.params)
+    scored = scoring.score_items(items(rows, rb), rb)
     return scoring.period_scores(scored, year_periods(months=months), rb).set_index(["period", "cadre_id"])

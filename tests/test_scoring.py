@@ -2,7 +2,7 @@
 
 import pytest
 
-from rules_helpers import items, rulebook, scores
+from rules_helpers import items, rulebook, scores, year_periods
 from jifen import scoring
 
 BONUS = [("J1-1", 8), ("J1-2", 4), ("J1-3", 2), ("J1-4", 1), ("J1-5", 5), ("J1-6", 3), ("J1-7", 2),
@@ -96,7 +96,7 @@ def test_same_label_on_bonus_and_penalty_sides_are_separate():
 def test_same_matter_does_not_cross_years():
     rb = rulebook()
     df = items([("K1", "2025-12", "J1-4", 1, "m"), ("K1", "2026-01", "J1-4", 1, "m")], rb)
-    scored = scoring.score_items(df, rb.params)
+    scored = scoring.score_items(df, rb)
     assert list(scored["contribution"]) == [1, 1]
 
 
@@ -104,7 +104,7 @@ def test_why_explains_caps_and_matters():
     rb = rulebook()
     df = items([("K1", "2026-03", "J1-4", 1, "m"), ("K1", "2026-05", "J1-3", 1, "m"),
                 ("K1", "2026-06", "J5-1", 4)], rb)
-    scored = scoring.score_items(df, rb.params)
+    scored = scoring.score_items(df, rb)
     assert list(scored["contribution"]) == [1, 1, 10]
     assert "同一事项" in scored.iloc[1]["why"]
     assert "上限" in scored.iloc[2]["why"]
@@ -116,3 +116,29 @@ def test_months_add_up_to_quarters_and_year():
     months = sum(s.loc[(f"2026-{m:02d}", "K1"), "score"] - 100 for m in range(1, 13))
     quarters = sum(s.loc[(f"2026Q{q}", "K1"), "score"] - 100 for q in range(1, 5))
     assert months == quarters == s.loc[("2026", "K1"), "score"] - 100 == 10
+
+
+def test_base_cap_applies_within_each_period_and_rows_add_up_to_the_year():
+    # A2 (cap 10): 10 points deducted in Q1 and 10 in Q2. Each quarter deducts 10; the year
+    # deducts at most the cap, 10; the rows' annual values are 10 and 0 and add up to it.
+    rb = rulebook()
+    df = items([("K1", "2026-02", "A2", 10), ("K1", "2026-05", "A2", 10)], rb)
+    scored = scoring.score_items(df, rb)
+    assert list(scored["contribution"]) == [10.0, 0.0]
+    assert scored["why"].iloc[1] == "子项 A2 本年度扣分已达上限 10 分"
+    assert scored["why"].iloc[0] == ""
+    s = scoring.period_scores(scored, year_periods(), rb).set_index(["period", "cadre_id"])
+    assert s.loc[("2026Q1", "K1"), "deduction"] == 10
+    assert s.loc[("2026Q2", "K1"), "deduction"] == 10
+    assert s.loc[("2026", "K1"), "deduction"] == scored["contribution"].sum() == 10
+    assert s.loc[("2026", "K1"), "score"] == 90
+
+
+def test_base_row_crossing_the_cap_counts_the_remainder():
+    # D1 (cap 5): 3 in January, 4 in February → the year counts 3 + 2 (the rest of the cap)
+    rb = rulebook()
+    scored = scoring.score_items(items([("K1", "2026-01", "D1", 3), ("K1", "2026-02", "D1", 4)], rb), rb)
+    assert list(scored["contribution"]) == [3.0, 2.0]
+    s = scoring.period_scores(scored, year_periods(), rb).set_index(["period", "cadre_id"])
+    assert s.loc[("2026-02", "K1"), "deduction"] == 4      # the month alone is under the cap
+    assert s.loc[("2026Q1", "K1"), "deduction"] == 5

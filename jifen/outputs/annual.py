@@ -15,8 +15,17 @@ from jifen.rules_default import PARAMETERS
 ANNUAL_COLUMNS = ["排名分组", "名次", "干部编号", "姓名", "单位", "职务", "基础分", "加分", "扣分", "年度积分",
                   "等次", "一季度名次", "二季度名次", "三季度名次", "四季度名次", "备注"]
 QCN = "一二三四"
-BINS = [(-1e9, 90, "90分以下"), (90, 95, "90～95分"), (95, 100, "95～100分"), (100, 100.0001, "100分"),
-        (100.0001, 105, "100～105分"), (105, 110, "105～110分"), (110, 1e9, "110分及以上")]
+
+
+def score_bins(base: float) -> list[tuple[float, float, str]]:
+    """Histogram bins around the rulebook's base score: 5-point steps, the base score alone."""
+    b, n = float(base), common.num
+
+    def label(lo, hi):
+        return f"{n(lo)}～{n(hi)}分"
+    return [(-1e9, b - 10, f"{n(b - 10)}分以下"), (b - 10, b - 5, label(b - 10, b - 5)),
+            (b - 5, b, label(b - 5, b)), (b, b + 0.0001, f"{n(b)}分"), (b + 0.0001, b + 5, label(b, b + 5)),
+            (b + 5, b + 10, label(b + 5, b + 10)), (b + 10, 1e9, f"{n(b + 10)}分及以上")]
 
 
 def _rank_value(v):
@@ -104,27 +113,28 @@ def method_frame(res, period) -> pd.DataFrame:
     return pd.DataFrame(lines, columns=["项目", "内容"])
 
 
-def _charts(book: Book, ws, ranks: pd.DataFrame, period) -> None:
+def _charts(book: Book, ws, ranks: pd.DataFrame, period, base: float) -> None:
     year = ranks[(ranks["period"] == period.key) & ranks["ranked"]]
     groups = ranking.group_order(set(year["group"]))
+    bins = score_bins(base)
     ws.write_string(0, 0, "积分分布（人数）", book.fmt["bold"])
     ws.write_string(1, 0, "分数段", book.fmt["head"])
     for j, g in enumerate(groups):
         ws.write_string(1, j + 1, g, book.fmt["head"])
-    for i, (lo, hi, label) in enumerate(BINS):
+    for i, (lo, hi, label) in enumerate(bins):
         ws.write_string(2 + i, 0, label, book.fmt["text"])
         for j, g in enumerate(groups):
             s = year[year["group"] == g]["score"]
             ws.write_number(2 + i, j + 1, int(((s >= lo) & (s < hi)).sum()), book.fmt["int"])
     dist = book.wb.add_chart({"type": "column"})
     for j, g in enumerate(groups):
-        dist.add_series({"name": ["分布图", 1, j + 1], "categories": ["分布图", 2, 0, 1 + len(BINS), 0],
-                         "values": ["分布图", 2, j + 1, 1 + len(BINS), j + 1]})
+        dist.add_series({"name": ["分布图", 1, j + 1], "categories": ["分布图", 2, 0, 1 + len(bins), 0],
+                         "values": ["分布图", 2, j + 1, 1 + len(bins), j + 1]})
     dist.set_title({"name": f"{period.title}积分分布"})
     dist.set_y_axis({"name": "人数"})
     dist.set_size({"width": 620, "height": 320})
     ws.insert_chart(1, len(groups) + 2, dist)
-    top = 4 + len(BINS)
+    top = 4 + len(bins)
     ws.write_string(top, 0, "各季度平均积分", book.fmt["bold"])
     ws.write_string(top + 1, 0, "季度", book.fmt["head"])
     for j, g in enumerate(groups):
@@ -171,7 +181,7 @@ def write_annual(res, log, period) -> None:
                 widths={"结果": 16, "依据": 70}, wrap={"依据"})
     write_table(book, book.sheet("单位统计"), unit_stats(res.ranks, period), title=f"{period.title}各单位积分统计",
                 subtitle=sub, widths={"单位": 22})
-    _charts(book, book.sheet("分布图"), res.ranks, period)
+    _charts(book, book.sheet("分布图"), res.ranks, period, float(res.rulebook.base_score))
     ws = book.sheet("说明")
     r = write_table(book, ws, method_frame(res, period), title="计分和排名说明", autofilter=False,
                     widths={"项目": 18, "内容": 90}, wrap={"内容"}, freeze=False, repeat=False)

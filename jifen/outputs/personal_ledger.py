@@ -130,9 +130,11 @@ def page_setup(ws, head_row: int, last_row: int, stamp: str) -> None:
     ws.print_area(0, 0, last_row, 7)
 
 
-def person_data(cadre_id: str, info: dict, rows: list[dict], ranks: dict, year: int, periods: dict) -> dict:
+def person_data(cadre_id: str, info: dict, rows: list[dict], ranks: dict, year: int, periods: dict,
+                base: float) -> dict:
     """A cadre's ledger content (pure): `rows` are the cadre's master-ledger rows, `ranks`
-    period key → rank record, `periods` the cadre's month and quarter scores."""
+    period key → rank record, `periods` the cadre's month and quarter scores, `base` the
+    rulebook's base score."""
     months = []
     by_month: dict[str, list] = {}
     for x in rows:
@@ -170,7 +172,8 @@ def person_data(cadre_id: str, info: dict, rows: list[dict], ranks: dict, year: 
         "category": info["category"],
         "year_score": None if year_row is None else year_row["score"],
         "months": months, "periods": period_rows,
-        "footnote": "说明：积分 = 基础分（100分，扣减基础积分子项，每子项每期不超过其分值上限）+ 奖励加分 − 惩戒扣分；"
+        "footnote": f"说明：积分 = 基础分（{common.num(base)}分，扣减基础积分子项，每子项每期不超过其分值上限；"
+                    "“计分分值”是计入全年的分值，季度、月度小计按各期的上限计算）+ 奖励加分 − 惩戒扣分；"
                     "“待审核”“不通过”“无效”事项不计分。本台账由日常积分管理程序生成。",
     }
 
@@ -230,7 +233,7 @@ def people(res, year: int, data: dict, only: set | None = None) -> list[dict]:
         mine = scores_by.get(cid, {})
         periods = {"months": {m: mine.get(m) or {"score": base} for m in month_keys},
                    "quarters": {q: mine.get(f"{year}Q{q}") or {"score": base} for q in quarters}}
-        out.append(person_data(cid, info, rows_by.get(cid, []), ranks_by.get(cid, {}), year, periods))
+        out.append(person_data(cid, info, rows_by.get(cid, []), ranks_by.get(cid, {}), year, periods, base))
     return out
 
 
