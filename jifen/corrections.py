@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jifen import normalize as nz
-
 from jifen import checks
+from jifen import normalize as nz
 
 COLUMNS = ["干部编号", "姓名", "单位", "排名分组", "事项ID", "项目代码", "原分值", "新分值", "原积分", "新积分",
            "原名次", "新名次", "原等次", "新等次", "原因"]
@@ -87,7 +86,7 @@ def _row(cid, o, n, iid, code, old_v, new_v, reason) -> dict:
 def notice_lines(df: pd.DataFrame, public_groups) -> list[str]:
     """Sentences for the re-issued public notice: public groups only, no 干部编号."""
     lines = []
-    for cid, g in df[df["排名分组"].isin(public_groups)].groupby("干部编号", sort=True):
+    for _cid, g in df[df["排名分组"].isin(public_groups)].groupby("干部编号", sort=True):
         first = g.iloc[0]
         parts = [f"{first['姓名']}（{first['单位']}）"]
         reasons = "、".join(dict.fromkeys(r for r in g["原因"] if r))

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from jifen import cadres, checks, periods as per, problems as pb, ranking, reviews, scoring
+from jifen import cadres, checks, ranking, reviews, scoring
+from jifen import periods as per
+from jifen import problems as pb
 from jifen.outputs.atomic import OutputLog
 from jifen.readers import inputs as rd
 from jifen.rulebook import Rulebook, read_rulebook
@@ -131,7 +133,7 @@ def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | N
                 todo = _parse_parallel(todo, workers, found, cache, bar)
             except Exception:   # no worker processes here (locked-down PC, odd Python): go on alone
                 todo = [t for t in todo if t[1] not in found]
-        for p, rel, sha in todo:
+        for p, rel, _sha in todo:
             parsed = rd.parse_file(p, rel)
             found[rel] = parsed
             cache.put(rel, parsed.info.sha256, parsed)

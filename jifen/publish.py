@@ -40,7 +40,7 @@ def latest_snapshots(archive_dir: Path) -> dict:
 def archived_snapshots(archive_dir: Path) -> list[dict]:
     """The latest snapshot of every published period (for the multi-year rules)."""
     out = []
-    for key, (_n, folder) in sorted(latest_snapshots(archive_dir).items()):
+    for _key, (_n, folder) in sorted(latest_snapshots(archive_dir).items()):
         try:
             out.append(json.loads((folder / SNAPSHOT).read_text("utf-8")))
         except (OSError, ValueError):

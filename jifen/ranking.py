@@ -12,9 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from jifen import cadres
+from jifen import cadres, scoring
 from jifen import normalize as nz
-from jifen import scoring
 
 TOP, BOTTOM = "先进", "末位"
 

@@ -70,7 +70,7 @@ def read_rulebook(path: Path) -> Rulebook:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # any parse failure is the clerk's file, not our bug
         raise pb.RulebookError([pb.error(
-            "rulebook-unreadable", f"规则文件无法打开：{exc}", "请用 Excel 打开检查后另存为 .xlsx。", **where)])
+            "rulebook-unreadable", f"规则文件无法打开：{exc}", "请用 Excel 打开检查后另存为 .xlsx。", **where)]) from exc
     errors: list[pb.Problem] = []
     warnings: list[pb.Problem] = []
     sheets = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 
 import pandas as pd
-
 from builders import RULEBOOK
+
 from jifen import periods as per
 from jifen import scoring
 from jifen.rulebook import read_rulebook

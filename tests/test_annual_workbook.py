@@ -11,10 +11,10 @@ One county, run through process.py for the complete year 2026:
 import hashlib
 import zipfile
 
+import builders as b
 import openpyxl
 import pytest
 
-import builders as b
 from jifen import periods as per
 
 SHEETS = ["年度排名", "先进人员", "末位人员", "季度汇总", "结果运用", "单位统计", "分布图", "说明"]

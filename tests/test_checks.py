@@ -13,9 +13,9 @@ Cell addresses follow the builders' layouts:
 
 import shutil
 
+import builders as b
 import pytest
 
-import builders as b
 from jifen import checks
 from jifen import problems as pb
 from jifen.pipeline import Options, run

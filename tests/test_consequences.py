@@ -10,13 +10,13 @@ import random
 import tempfile
 from pathlib import Path
 
+import builders as b
 import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import builders as b
 from jifen import consequences as cq
 from jifen import periods as per
 

@@ -15,11 +15,11 @@ import re
 import zipfile
 from pathlib import Path
 
-import pytest
-
 import builders as b
+import pytest
 from corpus import make_corpus as mc
 from corpus import measure as ms
+
 from jifen import checks
 from jifen.pipeline import Options, run
 from jifen.readers.inputs import parse_file, scan_inputs

@@ -3,10 +3,9 @@
 import subprocess
 import sys
 
+import builders as b
 import openpyxl
 import pytest
-
-import builders as b
 from builders import ROOT
 
 ROSTER = [

@@ -20,10 +20,10 @@ import time
 import zipfile
 from pathlib import Path
 
-import pytest
-
 import builders as b
+import pytest
 from corpus import make_corpus as mc
+
 from jifen import summary
 from jifen.outputs import atomic
 from jifen.pipeline import Options, run

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builders as b
+
 from jifen import ledger
 
 

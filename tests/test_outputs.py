@@ -23,13 +23,12 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import builders as b
 import docx
 import openpyxl
 import pytest
 from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
-
-import builders as b
 
 INJECTED = '=HYPERLINK("http://x","y")'
 ROSTER = [

@@ -17,11 +17,10 @@ import json
 import shutil
 from pathlib import Path
 
+import builders as b
 import docx
 import openpyxl
 import pytest
-
-import builders as b
 
 ROSTER = [
     ("K0001", "张明", "县财政局", "局长", "科级领导干部", "2020-01-01"),

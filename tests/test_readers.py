@@ -6,9 +6,9 @@ assertions are on record values, problem codes and positions (file, sheet, cell)
 
 import datetime as dt
 
+import builders as b
 import pytest
 
-import builders as b
 from jifen import problems as pb
 from jifen.readers import classify as cl
 from jifen.readers.inputs import parse_file, scan_inputs

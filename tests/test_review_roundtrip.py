@@ -24,10 +24,9 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import builders as b
 import openpyxl
 import pytest
-
-import builders as b
 
 YEAR = 2026
 LIST_REL = Path("待审核") / f"{YEAR}年积分事项待审核清单.xlsx"

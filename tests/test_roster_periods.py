@@ -6,10 +6,10 @@ unit and group are those of the period's last day; others are listed with 名次
 reason in 备注. An incomplete quarter is titled 截至N月 and its bands are noted 暂定.
 """
 
+import builders as b
 import pandas as pd
 import pytest
 
-import builders as b
 from jifen import periods as per
 from jifen import ranking
 from jifen.pipeline import Options, run

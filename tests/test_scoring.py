@@ -1,8 +1,8 @@
 """Every seed rule with hand-computed numbers (SPEC §3)."""
 
 import pytest
-
 from rules_helpers import items, rulebook, scores, year_periods
+
 from jifen import scoring
 
 BONUS = [("J1-1", 8), ("J1-2", 4), ("J1-3", 2), ("J1-4", 1), ("J1-5", 5), ("J1-6", 3), ("J1-7", 2),

@@ -12,10 +12,9 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import builders as b
 import openpyxl
 import pytest
-
-import builders as b
 
 MONTH = "2026-03"
 ROSTER = [

@@ -16,8 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from jifen.rules_default import (  # noqa: E402
-    BASE_ITEMS, BONUS_ITEMS, ITEM_COLUMNS, NOTICE_COLUMNS, PARAMETERS, PENALTY_ITEMS)
+from jifen.rules_default import BASE_ITEMS, BONUS_ITEMS, ITEM_COLUMNS, NOTICE_COLUMNS, PARAMETERS, PENALTY_ITEMS  # noqa: E402
 
 HEAD = Font(name="宋体", bold=True, size=11)
 BODY = Font(name="宋体", size=11)

@@ -43,8 +43,17 @@ class Collector:
 
 def jobs_for(res, recorded: dict, log) -> list[tuple]:
     """Every output of the run as (label, function, args); each function(res, log, *args)."""
-    from jifen.outputs import (annual, appeal_replies, manifest, master_ledger, monthly, notice,
-                               personal_ledger, report, review_list)
+    from jifen.outputs import (
+        annual,
+        appeal_replies,
+        manifest,
+        master_ledger,
+        monthly,
+        notice,
+        personal_ledger,
+        report,
+        review_list,
+    )
 
     jobs = [("写出：运行清单", manifest.write_manifest, ())]
     periods = [p for p in res.periods if res.options.year in (None, p.year)]
@@ -133,7 +142,7 @@ def write_all(res) -> OutputLog:
         # others are still being built; only then are they moved into place.
         with timed(res, "写出：生成全部文件（并行）"), Progress("写出文件", len(jobs), min_total=10) as bar:
             try:
-                for (label, func, _), (writes, failed, secs) in zip(jobs, run_jobs(res, jobs)):
+                for (label, _func, _), (writes, failed, secs) in zip(jobs, run_jobs(res, jobs)):
                     res.timings[label] = res.timings.get(label, 0.0) + secs
                     log.failed += failed
                     for path, data in writes:

@@ -127,7 +127,7 @@ def _charts(book: Book, ws, ranks: pd.DataFrame, period, base: float) -> None:
             s = year[year["group"] == g]["score"]
             ws.write_number(2 + i, j + 1, int(((s >= lo) & (s < hi)).sum()), book.fmt["int"])
     dist = book.wb.add_chart({"type": "column"})
-    for j, g in enumerate(groups):
+    for j in range(len(groups)):
         dist.add_series({"name": ["分布图", 1, j + 1], "categories": ["分布图", 2, 0, 1 + len(bins), 0],
                          "values": ["分布图", 2, j + 1, 1 + len(bins), j + 1]})
     dist.set_title({"name": f"{period.title}积分分布"})
@@ -149,7 +149,7 @@ def _charts(book: Book, ws, ranks: pd.DataFrame, period, base: float) -> None:
             else:
                 ws.write_blank(top + 1 + q, j + 1, None, book.fmt["num"])
     trend = book.wb.add_chart({"type": "line"})
-    for j, g in enumerate(groups):
+    for j in range(len(groups)):
         trend.add_series({"name": ["分布图", top + 1, j + 1], "categories": ["分布图", top + 2, 0, top + 5, 0],
                           "values": ["分布图", top + 2, j + 1, top + 5, j + 1], "marker": {"type": "circle"}})
     trend.set_title({"name": f"{period.year}年各季度平均积分"})

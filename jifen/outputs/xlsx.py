@@ -16,7 +16,6 @@ import xlsxwriter
 
 from jifen.outputs.fastsheet import XML_BAD, FastSheet
 
-
 FIXED_TIME = dt.datetime(2000, 1, 1)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from jifen import __version__
 
+
 def _reader_fingerprint() -> str:
     """The readers' own source: a changed reader never serves results of the old one."""
     here = Path(__file__).resolve().parent

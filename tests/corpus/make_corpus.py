@@ -357,7 +357,7 @@ def _cases():
          lambda: ('<html xmlns:o="urn:schemas-microsoft-com:office:office" '
                   'xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta charset="utf-8"></head><body>'
                   '<table><tr><td>干部编号</td><td>姓名</td></tr><tr><td>K0002</td><td>李华</td></tr></table>'
-                  '</body></html>').encode("utf-8"))
+                  '</body></html>').encode())
     case("07-MHT网页.xlsx", ["html-renamed"], ERR, "单个文件网页（MHTML）改名为 .xlsx", UNREADABLE,
          lambda: (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"----=_NextPart\"\r\n\r\n"
                   b"------=_NextPart\r\nContent-Type: text/html; charset=\"utf-8\"\r\n\r\n<html><table></table></html>"))
@@ -365,9 +365,9 @@ def _cases():
          lambda: ('<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
                   '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="Sheet1" '
                   'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Table><Row><Cell><Data ss:Type="String">'
-                  '干部编号</Data></Cell></Row></Table></Worksheet></Workbook>').encode("utf-8"))
+                  '干部编号</Data></Cell></Row></Table></Worksheet></Workbook>').encode())
     case("09-纯文本.xlsx", ["text-renamed"], ERR, "一段说明文字改名为 .xlsx", UNREADABLE,
-         lambda: "李华同志3月份积分申报情况说明：\n本月在市级刊物发表信息一篇。\n".encode("utf-8"))
+         lambda: "李华同志3月份积分申报情况说明：\n本月在市级刊物发表信息一篇。\n".encode())
     case("10-Unicode文本.xlsx", ["text-renamed"], ERR, "Excel“Unicode 文本”（UTF-16，制表符分隔）改名为 .xlsx",
          UNREADABLE,
          lambda: "\ufeff干部编号\t姓名\t数量\r\nK0002\t李华\t1\r\n".encode("utf-16-le"))
@@ -611,7 +611,7 @@ def _cases():
     case("~$锁定文件.xlsx", [], "", "Excel 打开文件时产生的锁定文件", SKIPPED,
          lambda: b"\x04" + "李华".encode("utf-16-le") + bytes(160))
     case("佐证材料.pdf", [], "", "佐证材料 PDF", SKIPPED, lambda: b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
-    case("说明.txt", [], "", "说明文字", SKIPPED, lambda: "3月份申报材料，请查收。".encode("utf-8"))
+    case("说明.txt", [], "", "说明文字", SKIPPED, lambda: "3月份申报材料，请查收。".encode())
     return pairs
 
 
