@@ -8,6 +8,7 @@ tags ({{ … }}, {%p … %}, {%tr … %}) are filled by the program with docxtpl
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -21,6 +22,11 @@ from docx.shared import Mm, Pt
 ROOT = Path(__file__).resolve().parent.parent
 TITLE_FONT, BODY_FONT, HEAD_FONT, SUB_FONT, NUM_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"
 FALLBACK = {"方正小标宋简体": "宋体", "仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体"}
+PLAIN_FONTS = ("黑体", "宋体")          # on every Chinese Windows / WPS system
+EAST_ASIA_LANG = "zh-CN"
+# python-docx's base document comes from a Japanese Mac Word: its font table, theme and
+# settings name ＭＳ 明朝 / ＭＳ ゴシック and ja-JP, which Word then applies to text a clerk adds
+JAPANESE_FONTS = ("ＭＳ 明朝", "ＭＳ ゴシック")
 LINE = Pt(28.95)
 
 
@@ -52,7 +58,7 @@ def para(doc, text="", font=BODY_FONT, size=16, align=None, indent=True, bold=Fa
         fmt.right_indent = Pt(right_indent)
     if align is not None:
         p.alignment = align
-    if keep:
+    if keep or font in (HEAD_FONT, SUB_FONT):
         fmt.keep_with_next = True
     if text:
         set_font(p.add_run(text), font, size, bold)
@@ -120,18 +126,60 @@ def _page_number(footer, align) -> None:
     set_font(p.add_run(" —"), NUM_FONT, 14)
 
 
-def add_font_fallbacks(doc) -> None:
-    """Declare 宋体/仿宋/楷体 as the substitutes of the official fonts (fontTable altName),
-    so a PC without 方正小标宋简体 or 仿宋_GB2312 still prints in the right family."""
+def _font_entry(name: str, alt: str | None = None) -> str:
+    alt_xml = f'<w:altName w:val="{alt}"/>' if alt else ""
+    return (f'<w:font w:name="{name}">{alt_xml}<w:charset w:val="86"/>'
+            f'<w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>')
+
+
+def font_table(xml: str) -> str:
+    """The Chinese fonts the documents use, with 宋体/仿宋/楷体 as the substitutes of the official
+    fonts (altName), so a PC without 方正小标宋简体 or 仿宋_GB2312 still prints in the right family;
+    the base document's Japanese fonts removed."""
+    for name in JAPANESE_FONTS:
+        xml = re.sub(rf'\s*<w:font w:name="{name}">.*?</w:font>', "", xml, flags=re.S)
+    extra = "".join(_font_entry(name, alt) for name, alt in FALLBACK.items())
+    extra += "".join(_font_entry(name) for name in PLAIN_FONTS)
+    return xml.replace("</w:fonts>", extra + "</w:fonts>")
+
+
+def theme(xml: str) -> str:
+    """Theme fonts for East Asian text: the body and heading fonts, no Japanese script fonts."""
+    xml = re.sub(r'\s*<a:font script="Jpan" typeface="[^"]*"/>', "", xml)
+    xml = re.sub(r'(<a:majorFont>\s*<a:latin [^>]*/>\s*)<a:ea typeface="[^"]*"/>',
+                 rf'\g<1><a:ea typeface="{HEAD_FONT}"/>', xml)
+    return re.sub(r'(<a:minorFont>\s*<a:latin [^>]*/>\s*)<a:ea typeface="[^"]*"/>',
+                  rf'\g<1><a:ea typeface="{BODY_FONT}"/>', xml)
+
+
+def styles(xml: str) -> str:
+    """Document defaults: Chinese as the East Asian language, the body font for every script."""
+    xml = re.sub(r'(<w:rPrDefault>\s*<w:rPr>\s*)<w:rFonts [^>]*/>',
+                 rf'\g<1><w:rFonts w:ascii="{BODY_FONT}" w:eastAsia="{BODY_FONT}" w:hAnsi="{BODY_FONT}" '
+                 rf'w:cs="{BODY_FONT}"/>', xml)
+    return re.sub(r'(<w:rPrDefault>.*?<w:lang [^>]*?)w:eastAsia="[^"]*"', rf'\g<1>w:eastAsia="{EAST_ASIA_LANG}"',
+                  xml, flags=re.S)
+
+
+def settings(xml: str) -> str:
+    return re.sub(r'(<w:themeFontLang [^>]*?)w:eastAsia="[^"]*"', rf'\g<1>w:eastAsia="{EAST_ASIA_LANG}"', xml)
+
+
+LOCALIZE = {"/word/fontTable.xml": font_table, "/word/theme/theme1.xml": theme, "/word/styles.xml": styles,
+            "/word/stylesWithEffects.xml": styles, "/word/settings.xml": settings}
+
+
+def localize(doc) -> None:
+    """Rewrite the base document's parts for Chinese: fonts, theme, default language."""
     for part in doc.part.package.iter_parts():
-        if str(part.partname) == "/word/fontTable.xml":
-            xml = part.blob.decode("utf-8")
-            extra = "".join(
-                f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
-                f'<w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
-                for name, alt in FALLBACK.items())
-            xml = xml.replace("</w:fonts>", extra + "</w:fonts>")
-            part._blob = xml.encode("utf-8")
+        fix = LOCALIZE.get(str(part.partname))
+        if fix is None:
+            continue
+        if hasattr(part, "_element"):        # parsed XML parts (settings, styles) are serialised on save
+            from docx.oxml.parser import parse_xml
+            part._element = parse_xml(fix(part.blob.decode("utf-8")).encode("utf-8"))
+        else:
+            part._blob = fix(part.blob.decode("utf-8")).encode("utf-8")
 
 
 def title(doc, text) -> None:
@@ -142,9 +190,12 @@ def title(doc, text) -> None:
 
 
 def signature(doc, org: str, date: str) -> None:
-    para(doc, "", indent=False)
-    para(doc, "", indent=False)
-    para(doc, org, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=64)
+    """Signature and date, kept on one page with the closing paragraph before them (never a
+    page with only the date: GB/T 9704 forbids 此页无正文)."""
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    para(doc, "", indent=False, keep=True)
+    para(doc, "", indent=False, keep=True)
+    para(doc, org, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=64, keep=True)
     para(doc, date, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=80)
 
 
@@ -176,6 +227,12 @@ def table(doc, header, row_tags, widths_mm):
             _cell_paragraph(cell)
     for c, w in enumerate(widths_mm):
         t.columns[c].width = Mm(w)
+    for r, row in enumerate(t.rows):
+        # the header row repeats on every page; a row never breaks across pages
+        trpr = row._tr.get_or_add_trPr()
+        trpr.append(OxmlElement("w:cantSplit"))
+        if r == 0:
+            trpr.append(OxmlElement("w:tblHeader"))
     for c, h in enumerate(header):
         cell = t.cell(0, c)
         cell.width = Mm(widths_mm[c])
@@ -228,7 +285,7 @@ def notice_template(path: Path) -> None:
     para(doc, "{{ appeal }}")
     para(doc, "{{ closing }}")
     signature(doc, "{{ org }}", "{{ date }}")
-    add_font_fallbacks(doc)
+    localize(doc)
     doc.save(path)
 
 
@@ -247,7 +304,7 @@ def appeal_reply_template(path: Path) -> None:
     para(doc, "{{ reason }}")
     para(doc, "复核结论已计入你的个人积分台账。如对答复仍有疑问，可向县委组织部干部监督部门咨询。")
     signature(doc, "{{ org }}", "{{ date }}")
-    add_font_fallbacks(doc)
+    localize(doc)
     doc.save(path)
 
 
