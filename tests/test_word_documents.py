@@ -13,11 +13,10 @@ import re
 import zipfile
 from pathlib import Path
 
+import builders as b
 import docx
 import pytest
 from docx.oxml.ns import qn
-
-import builders as b
 
 TEMPLATES = b.ROOT / "templates"
 WORD_TEMPLATES = ("积分情况通报.docx", "申辩答复.docx")
