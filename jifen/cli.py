@@ -1,8 +1,13 @@
-"""Command line: arguments → pipeline → console summary → exit status (SPEC §7)."""
+"""Command line: arguments → pipeline → console summary → exit status (SPEC §7).
+
+Each command is a subcommand with its own options (`process.py publish --help`); the folder
+options are shared by all. `process.py` alone, or with only options, means `run`.
+"""
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -10,34 +15,101 @@ from jifen import __version__, pipeline
 
 HERE = Path(__file__).resolve().parent.parent
 
-COMMANDS = {"run": "run", "运行": "run", "check": "check", "校验": "check",
-            "template": "template", "模板": "template", "publish": "publish", "发布": "publish",
-            "bench": "bench", "测速": "bench"}
+# argparse's own messages are English; the clerk reads Chinese.
+_MESSAGES = [
+    (r"unrecognized arguments: (.*)", "无法识别的参数：{0}"),
+    (r"the following arguments are required: (.*)", "缺少参数：{0}"),
+    (r"argument (\S+): expected one argument", "选项 {0} 后面需要一个值"),
+    (r"argument (\S+): invalid int value: (.*)", "选项 {0} 需要一个整数，收到的是 {1}"),
+    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", "“{1}”不是可用的命令；可用命令：{2}"),
+]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="process.py", description="县科级领导干部及后备干部日常积分管理",
-        epilog="命令：run（默认，计分并生成全部结果）、check（只校验）、template --month YYYY-MM（生成申报表）、"
-               "publish 2026Q1 或 publish 2026（发布归档）、bench（性能测试）。")
-    p.add_argument("command", nargs="?", default="run", help="run / check / template / publish / bench")
-    p.add_argument("args", nargs="*", help="命令参数，如 publish 的期间 2026Q1")
-    p.add_argument("--input", default=None, help="输入文件夹（默认：程序目录下的 input）")
-    p.add_argument("--output", default=None, help="输出文件夹（默认：程序目录下的 output）")
-    p.add_argument("--rulebook", default=None, help="规则文件（默认：程序目录下的 rulebook.xlsx）")
-    p.add_argument("--archive", default=None, help="归档文件夹（默认：程序目录下的 archive）")
-    p.add_argument("--year", type=int, default=None, help="只处理某一年度，如 2026")
-    p.add_argument("--month", default=None, help="template 命令的月份，如 2026-03")
+class ChineseParser(argparse.ArgumentParser):
+    """An ArgumentParser whose help option and errors are in Chinese (exit status 2, as argparse)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, add_help=False, **kwargs)
+        self.add_argument("-h", "--help", action="help", help="显示本帮助")
+
+    def error(self, message: str):
+        for pattern, text in _MESSAGES:
+            m = re.fullmatch(pattern, message)
+            if m:
+                message = text.format(*m.groups())
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"错误：{message}\n")
+
+
+def _folders() -> argparse.ArgumentParser:
+    """The options every command accepts."""
+    p = argparse.ArgumentParser(add_help=False)
+    g = p.add_argument_group("文件夹")
+    g.add_argument("--input", default=None, help="输入文件夹（默认：程序目录下的 input）")
+    g.add_argument("--output", default=None, help="输出文件夹（默认：程序目录下的 output）")
+    g.add_argument("--rulebook", default=None, help="规则文件（默认：程序目录下的 rulebook.xlsx）")
+    g.add_argument("--archive", default=None, help="归档文件夹（默认：程序目录下的 archive）")
+    g.add_argument("--year", type=int, default=None, help="只写出某一年度的结果，如 2026")
+    return p
+
+
+def _processing() -> argparse.ArgumentParser:
+    """The options of the commands that compute and write results."""
+    p = argparse.ArgumentParser(add_help=False)
     p.add_argument("--force", action="store_true", help="即使输入没有变化也重新生成全部结果")
     p.add_argument("--no-pdf", action="store_true", help="不调用 LibreOffice 生成通报 PDF")
     p.add_argument("--timings", default=None, help=argparse.SUPPRESS)
-    p.add_argument("--cadres", type=int, default=1500, help="bench：模拟县的干部人数")
-    p.add_argument("--months", type=int, default=12, help="bench：模拟的月数")
-    p.add_argument("--json", default=None, help="bench：结果 JSON 保存位置")
-    p.add_argument("--baseline-sample", type=int, default=None, help="bench：基线只实测这么多份申报表再按比例折算")
-    p.add_argument("--keep", action="store_true", help="bench：保留生成的模拟县文件夹")
-    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
+
+
+# name, Chinese alias, one-line help
+COMMANDS = [
+    ("run", "运行", "校验、计分、排名并写出全部结果（默认）"),
+    ("check", "校验", "只校验，只写校验报告"),
+    ("template", "模板", "为某月在册的每名干部生成申报表"),
+    ("publish", "发布", "发布（归档）一个完整的季度或年度"),
+    ("bench", "测速", "性能测试：生成模拟县并测量各阶段用时和内存"),
+]
+NAMES = {n for name, alias, _ in COMMANDS for n in (name, alias)}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = ChineseParser(prog="process.py", description="县科级领导干部及后备干部日常积分管理",
+                      epilog="不写命令时等于 run。每个命令的选项：process.py 命令 --help")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}", help="显示程序版本")
+    sub = p.add_subparsers(dest="command", metavar="命令", parser_class=ChineseParser)
+    parents = {"run": [_folders(), _processing()], "check": [_folders(), _processing()],
+               "template": [_folders()], "publish": [_folders(), _processing()], "bench": [_folders()]}
+    cmds = {name: sub.add_parser(name, aliases=[alias], help=text, description=text, parents=parents[name])
+            for name, alias, text in COMMANDS}
+    cmds["template"].add_argument("--month", default=None, help="申报月份，如 2026-03")
+    cmds["template"].add_argument("month_arg", nargs="?", default=None, metavar="月份", help=argparse.SUPPRESS)
+    cmds["publish"].add_argument("period", nargs="?", default=None, metavar="期间",
+                                 help="季度写作 2026Q1，年度写作 2026")
+    bench = cmds["bench"]
+    bench.add_argument("--cadres", type=int, default=1500, help="模拟县的干部人数")
+    bench.add_argument("--months", type=int, default=12, help="模拟的月数")
+    bench.add_argument("--json", default=None, help="结果 JSON 保存位置")
+    bench.add_argument("--baseline-sample", type=int, default=None, help="基线只实测这么多份申报表再按比例折算")
+    bench.add_argument("--keep", action="store_true", help="保留生成的模拟县文件夹")
+    p.commands = cmds
+    return p
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """The namespace of `argv`, with `command` set to the English name (`run` when none given)."""
+    argv = list(argv)
+    parser = build_parser()
+    if argv and not argv[0].startswith("-") and argv[0] not in NAMES:
+        known = "、".join(f"{name}（{alias}）" for name, alias, _ in COMMANDS)
+        parser.error(f"不认识的命令“{argv[0]}”。可用命令：{known}")
+    if not argv or argv[0] not in NAMES | {"-h", "--help", "--version"}:
+        argv.insert(0, "run")
+    ns = parser.parse_args(argv)
+    ns.command = next(name for name, alias, _ in COMMANDS if ns.command in (name, alias))
+    ns.usage_error = parser.commands[ns.command].error   # one Chinese line + usage, exit 2
+    return ns
 
 
 def options_from(ns) -> pipeline.Options:
@@ -47,7 +119,53 @@ def options_from(ns) -> pipeline.Options:
     return pipeline.Options(
         input_dir=path(ns.input, "input"), output_dir=path(ns.output, "output"),
         rulebook=path(ns.rulebook, "rulebook.xlsx"), archive_dir=path(ns.archive, "archive"),
-        year=ns.year, force=ns.force, pdf=not ns.no_pdf)
+        year=ns.year, force=getattr(ns, "force", False), pdf=not getattr(ns, "no_pdf", False))
+
+
+def cmd_run(ns, opts) -> int:
+    from jifen import summary
+    opts.write = ns.command == "run"
+    res = pipeline.run(opts)
+    summary.report_run(res)
+    if ns.timings:
+        summary.save_timings(res, ns.timings)
+    return res.exit_code
+
+
+def cmd_bench(ns, opts) -> int:
+    from jifen import bench
+    json_path = ns.json or (opts.output_dir / "bench" / f"bench-{ns.cadres}x{ns.months}.json")
+    Path(json_path).parent.mkdir(parents=True, exist_ok=True)
+    bench.run_bench(ns.cadres, ns.months, baseline_sample=ns.baseline_sample, json_path=json_path, keep=ns.keep)
+    return 0
+
+
+def cmd_publish(ns, opts) -> int:
+    if not ns.period:
+        ns.usage_error("请指定要发布的期间，如：publish 2026Q1（季度）或 publish 2026（年度）")
+    from jifen import publish, summary
+    opts.force = True
+    res = pipeline.run(opts)
+    summary.print_summary(res)
+    ok, message = publish.publish(res, ns.period)
+    print(message)
+    return res.exit_code if ok else 2
+
+
+def cmd_template(ns, opts) -> int:
+    from jifen import normalize, summary
+    given = ns.month or ns.month_arg or ""
+    month = normalize.month(given)
+    if month is None:
+        what = f"“{given}”不是月份。" if given else ""
+        ns.usage_error(f"{what}请用 --month 指定月份，如：template --month 2026-03")
+    res = pipeline.make_templates(opts, month)
+    summary.print_template_summary(res, month)
+    return res.exit_code
+
+
+HANDLERS = {"run": cmd_run, "check": cmd_run, "bench": cmd_bench, "publish": cmd_publish,
+            "template": cmd_template}
 
 
 def main(argv: list[str]) -> int:
@@ -56,45 +174,10 @@ def main(argv: list[str]) -> int:
             stream.reconfigure(errors="replace")
         except (AttributeError, ValueError):
             pass
-    parser = build_parser()
-    ns = parser.parse_intermixed_args(argv)
-    command = COMMANDS.get(ns.command)
-    if command is None:
-        parser.error(f"不认识的命令“{ns.command}”。可用命令：run、check、template、publish、bench")
-    opts = options_from(ns)
-    if command in ("run", "check"):
-        opts.write = command == "run"
-        res = pipeline.run(opts)
-        from jifen import summary
-        summary.report_run(res)
-        if ns.timings:
-            summary.save_timings(res, ns.timings)
-        return res.exit_code
-    if command == "bench":
-        from jifen import bench
-        json_path = ns.json or (opts.output_dir / "bench" / f"bench-{ns.cadres}x{ns.months}.json")
-        Path(json_path).parent.mkdir(parents=True, exist_ok=True)
-        bench.run_bench(ns.cadres, ns.months, baseline_sample=ns.baseline_sample, json_path=json_path,
-                        keep=ns.keep)
-        return 0
-    if command == "publish":
-        if not ns.args:
-            parser.error("请指定要发布的期间，如：process.py publish 2026Q1 或 process.py publish 2026")
-        opts.force = True
-        res = pipeline.run(opts)
-        from jifen import publish, summary
-        summary.print_summary(res)
-        ok, message = publish.publish(res, ns.args[0])
-        print(message)
-        return res.exit_code if ok else 2
-    if command == "template":
-        from jifen import normalize as nz
-        month = nz.month(ns.month or (ns.args[0] if ns.args else ""))
-        if month is None:
-            parser.error("请用 --month 指定月份，如：process.py template --month 2026-03")
-        res = pipeline.make_templates(opts, month)
-        from jifen import summary
-        summary.print_template_summary(res, month)
-        return res.exit_code
-    parser.error(f"命令“{ns.command}”尚未提供")
-    return 2
+    ns = parse(argv)
+    return HANDLERS[ns.command](ns, options_from(ns))
+
+
+def entry() -> None:
+    """The `jifen` console script (pyproject [project.scripts])."""
+    sys.exit(main(sys.argv[1:]))
