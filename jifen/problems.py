@@ -1,15 +1,17 @@
 """Problems are data: every finding carries a stable code, a severity and its origin.
 
 Nothing here raises; readers and checks return lists of `Problem` that the report writer
-flattens. Tests assert on `code` and position, never on wording.
+flattens. Tests assert on `code` and position, never on wording. Every code is listed in
+`problem_catalog` (level, Chinese 问题类型, what to do); an emitter without a specific hint
+gets the catalogue's advice.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ERROR = "错误"
-WARNING = "警告"
+from jifen import problem_catalog
+from jifen.problem_catalog import ERROR, WARNING
 
 
 @dataclass(frozen=True)
@@ -29,13 +31,18 @@ class Problem:
     def is_error(self) -> bool:
         return self.level == ERROR
 
+    @property
+    def kind(self) -> str:
+        """问题类型 from the catalogue."""
+        return problem_catalog.kind(self.code)
+
 
 def error(code: str, message: str, hint: str = "", **where) -> Problem:
-    return Problem(code=code, level=ERROR, message=message, hint=hint, **where)
+    return Problem(code=code, level=ERROR, message=message, hint=hint or problem_catalog.advice(code), **where)
 
 
 def warning(code: str, message: str, hint: str = "", **where) -> Problem:
-    return Problem(code=code, level=WARNING, message=message, hint=hint, **where)
+    return Problem(code=code, level=WARNING, message=message, hint=hint or problem_catalog.advice(code), **where)
 
 
 def col_letter(index: int) -> str:

@@ -2,20 +2,46 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
 from jifen.outputs import common
 from jifen.outputs.xlsx import Book, write_table
 
-PROBLEM_COLUMNS = ["序号", "级别", "文件", "工作表", "单元格/行", "干部编号", "问题", "处理建议", "问题代码"]
+PROBLEM_COLUMNS = ["序号", "级别", "问题类型", "问题代码", "文件", "工作表", "单元格/行", "干部编号", "问题",
+                   "处理建议"]
+
+
+def with_cadre_ids(problems, items, declarations=()) -> list:
+    """Problems with the 干部编号 filled in wherever the place they name tells it: a declaration
+    sheet belongs to one cadre, a register or list row to the cadre of that row."""
+    by_sheet = {(d["file"], d["sheet"]): d["cadre_id"] for d in declarations if d.get("cadre_id")}
+    by_row = {}
+    if items is not None and not items.empty:
+        for file, sheet, row, cid, source in zip(items["file"], items["sheet"], items["row"], items["cadre_id"],
+                                                 items["source"]):
+            if cid:
+                by_row[(file, sheet, row)] = cid
+                if source == "申报":
+                    by_sheet.setdefault((file, sheet), cid)
+    out = []
+    for p in problems:
+        if not p.cadre_id:
+            cid = by_row.get((p.file, p.sheet, p.row)) if p.row else None
+            cid = cid or by_sheet.get((p.file, p.sheet), "")
+            if cid:
+                p = dataclasses.replace(p, cadre_id=cid)
+        out.append(p)
+    return out
 
 
 def problem_frame(problems) -> pd.DataFrame:
     rows = sorted(problems, key=lambda p: (p.file != "" and 1 or 0, p.file, p.sheet, p.row,
                                              p.cell, p.level != "错误", p.code))
     df = pd.DataFrame([{
-        "级别": p.level, "文件": p.file or "（全局）", "工作表": p.sheet, "单元格/行": p.cell,
-        "干部编号": p.cadre_id, "问题": p.message, "处理建议": p.hint, "问题代码": p.code} for p in rows],
+        "级别": p.level, "问题类型": p.kind, "问题代码": p.code, "文件": p.file or "（全局）", "工作表": p.sheet,
+        "单元格/行": p.cell, "干部编号": p.cadre_id, "问题": p.message, "处理建议": p.hint} for p in rows],
         columns=PROBLEM_COLUMNS[1:])
     df.insert(0, "序号", range(1, len(df) + 1))
     return df
@@ -63,7 +89,7 @@ def file_frame(res) -> pd.DataFrame:
 
 def write_report(res, log) -> None:
     book = Book("校验报告", internal=True, stamp=common.stamp(res))
-    problems = problem_frame(res.problems)
+    problems = problem_frame(with_cadre_ids(res.problems, res.items, res.declarations))
     n_err = int((problems["级别"] == "错误").sum())
     n_warn = len(problems) - n_err
     ws = book.sheet("问题清单")
@@ -71,9 +97,9 @@ def write_report(res, log) -> None:
     write_table(book, ws, problems, title="积分材料校验报告",
                 subtitle=f"错误 {n_err} 项（相应事项不计分，请改正后重新运行），警告 {n_warn} 项（请留意，不影响计分）。"
                          f"{common.stamp(res)}",
-                widths={"序号": 6, "级别": 6, "文件": 40, "工作表": 12, "单元格/行": 10, "干部编号": 10,
-                        "问题": 60, "处理建议": 50, "问题代码": 22},
-                wrap={"问题", "处理建议", "文件"}, row_formats=tints)
+                widths={"序号": 6, "级别": 6, "问题类型": 16, "问题代码": 18, "文件": 40, "工作表": 12,
+                        "单元格/行": 10, "干部编号": 10, "问题": 60, "处理建议": 50},
+                wrap={"问题类型", "问题", "处理建议", "文件"}, row_formats=tints)
     ws = book.sheet("文件汇总")
     write_table(book, ws, file_frame(res), title="读取的文件", subtitle=common.stamp(res),
                 widths={"文件": 50})
