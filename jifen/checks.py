@@ -345,13 +345,23 @@ def settle_valid(items: pd.DataFrame, review_required: bool) -> None:
 
 
 def check_template_versions(decls: list[dict], rulebook) -> list[pb.Problem]:
-    """A declaration made from a template of an older rulebook: a warning, never a rejection."""
-    problems = []
+    """A declaration made from a template offering other items (codes, names, points) than the
+    current rulebook: a warning, never a rejection. A rulebook changed only in its parameters
+    or 通报设置 offers the same items, so its templates are not old."""
+    from jifen.rulebook import declarable_digest
+
+    problems, current = [], None
     for d in decls:
-        sha = (d.get("template") or {}).get("规则文件SHA-256")
-        if sha and sha != rulebook.sha256:
+        info = d.get("template") or {}
+        digest, sha = info.get("可申报项目摘要"), info.get("规则文件SHA-256")
+        if digest:
+            current = current or declarable_digest(rulebook)
+            old = digest != current
+        else:                      # a template listing no items: only its rulebook's fingerprint
+            old = bool(sha) and sha != rulebook.sha256
+        if old:
             problems.append(pb.warning(
-                "template-old-rulebook", "该申报表是用旧版积分规则生成的模板填写的，已按现行规则计分",
+                "template-old-rulebook", "该申报表所用的模板来自旧版积分规则（可申报项目的代码、名称或分值已改变），已按现行规则计分",
                 "下月请使用新生成的申报模板（process.py template --month YYYY-MM）。",
                 file=d["file"], sheet=d["sheet"], cadre_id=d["cadre_id"]))
     return problems
@@ -379,7 +389,7 @@ def check_duplicate_declarations(decls: list[dict]) -> tuple[set, list[pb.Proble
                 drop.add(other["key"])
                 problems.append(pb.warning("duplicate-declaration-identical",
                                            f"与 {kept['file']} 完全相同（重复提交），只计一次",
-                                           "可删除重复的文件。", **where))
+                                           "可把重复的一份移出 input 文件夹（两份完全相同，只计一次，不影响结果）。", **where))
             elif other["n_items"] == 0:
                 drop.add(other["key"])
                 problems.append(pb.warning("duplicate-declaration-empty",

@@ -144,7 +144,9 @@ def cmd_publish(ns, opts) -> int:
     if not ns.period:
         ns.usage_error("请指定要发布的期间，如：publish 2026Q1（季度）或 publish 2026（年度）")
     from jifen import publish, summary
+    from jifen.rulebook import period_key
     opts.force = True
+    opts.publishing = period_key(ns.period) or ""    # its own changes are being published, not pointed out
     res = pipeline.run(opts)
     summary.print_summary(res)
     ok, message = publish.publish(res, ns.period)

@@ -25,6 +25,19 @@ def _people(df: pd.DataFrame) -> list[dict]:
              "post": r["post"], "score": _n(r["score"])} for r in df.to_dict("records")]
 
 
+def _undecided(group: pd.DataFrame) -> str:
+    """A sentence for each tied block left out of a band (并列人数过多): the public sees why the
+    list is shorter than the quota and who decides."""
+    out = []
+    for band in (ranking.TOP, ranking.BOTTOM):
+        left = group[group["note"].str.startswith("并列人数过多") & group["note"].str.contains(f"{band}名额")]
+        if len(left):
+            rank = int(left["rank"].min()) if band == ranking.TOP else None
+            where = f"第{rank}名" if rank else "末位边界"
+            out.append(f"{where}积分相同的{len(left)}人超过{band}名额的两倍，是否确定为{band}人员由县委组织部研究确定。")
+    return "".join(out)
+
+
 def notice_context(period, ranks: pd.DataFrame, items: pd.DataFrame, rulebook, corrections=None) -> dict:
     params = rulebook.params
     county = params["县名"]
@@ -57,8 +70,9 @@ def notice_context(period, ranks: pd.DataFrame, items: pd.DataFrame, rulebook, c
         empty = "全组积分相同，本期不确定先进人员。" if tie_all else "本期无。"
         groups.append({
             "heading": f"{CN_NUM[i + 1]}、{g}积分排名情况",
-            "summary": (f"{g}参加排名{len(gr)}人，按积分从高到低排名，前{top_share}确定为先进人员、"
-                        f"后{low_share}且积分低于{_n(rulebook.bottom_line)}分的确定为末位人员{provisional}。"),
+            "summary": (f"{g}参加排名{len(gr)}人，按积分从高到低排名，前{top_share}且积分高于{_n(rulebook.top_line)}分的"
+                        f"确定为先进人员、后{low_share}且积分低于{_n(rulebook.bottom_line)}分的确定为末位人员{provisional}。"
+                        + _undecided(gr)),
             "top_note": f"前{top_share}，{len(top)}人", "bottom_note": f"后{low_share}，{len(low)}人",
             "top": _people(top), "bottom": _people(low),
             "top_empty": empty,

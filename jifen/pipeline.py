@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from jifen import cadres, checks, ranking, reviews, scoring
+from jifen import cadres, checks, filechecks, ranking, reviews, scoring
 from jifen import periods as per
 from jifen import problems as pb
 from jifen.outputs.atomic import OutputLog
@@ -34,6 +34,7 @@ class Options:
     workers: int | None = None  # parsing processes (default: up to 4, by CPU count)
     force: bool = False         # regenerate every output even when nothing changed
     pdf: bool = True            # also convert the notices to PDF when LibreOffice is present
+    publishing: str = ""        # the period key `publish` is about to archive
 
 
 @dataclass
@@ -269,6 +270,7 @@ def _run(opts: Options) -> Result:
     res.files = [p.info for p in parsed]
     for p in parsed:
         res.problems += p.problems
+    res.problems += filechecks.check_lock_files([f.path for f in res.skipped], [f.path for f in res.files])
     compute(res, parsed, rulebook)                           # pure from here on
     if not res.roster.empty:
         from jifen import publish
@@ -321,13 +323,17 @@ def compute(res: Result, parsed: list, rulebook: Rulebook, problems: bool = True
         found.append(pb.error("roster-missing", "input 文件夹中没有可用的干部名册，无法计分和排名",
                               "请把干部名册（含 干部编号、姓名、单位、职务、干部类别 列）放入 input 文件夹。"))
     found += checks.check_template_versions(res.declarations, rulebook)
-    dropped, more = checks.check_duplicate_declarations(res.declarations)
+    misfiled, more = filechecks.check_declaration_months(res.declarations)
+    found += more
+    dropped, more = checks.check_duplicate_declarations([d for d in res.declarations if d["key"] not in misfiled])
     found += more
     items = checks.prepare_items(records, rulebook)
-    if dropped:
-        held = items["decl"].isin(dropped)
-        items.loc[held, "status"] = checks.INVALID
-        items.loc[held, "reason"] = "同一干部同一月份有多份申报表"
+    for keys, reason in ((dropped, "同一干部同一月份有多份申报表"),
+                         (misfiled, "申报月份与文件名、文件夹或申报模板中的月份不一致")):
+        if keys:
+            held = items["decl"].isin(keys)
+            items.loc[held, "status"] = checks.INVALID
+            items.loc[held, "reason"] = reason
     if not res.roster.empty:
         found += checks.validate_items(items, rulebook, res.roster)
     else:
@@ -349,7 +355,8 @@ def compute(res: Result, parsed: list, rulebook: Rulebook, problems: bool = True
 
     counted = items[items["status"] == checks.COUNTED]
     res.scored = scoring.score_items(counted, rulebook)
-    data_months = {d["month"] for d in res.declarations if d["month"]} | {
+    # a misfiled declaration's month makes no period exist (no year nobody declared)
+    data_months = {d["month"] for d in res.declarations if d["month"] and d["key"] not in misfiled} | {
         m for m in items.loc[items["source"] == "登记", "month"] if m}
     # every year present is computed (earlier years feed the consequences); --year only
     # restricts which years get outputs

@@ -13,8 +13,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from jifen import corrections
+from jifen import corrections, guard
 from jifen import problems as pb
+from jifen.outputs.atomic import current_umask
 from jifen.rulebook import period_key, read_rulebook
 
 SNAPSHOT = "snapshot.json"
@@ -78,6 +79,43 @@ def settle_published(res, parsed) -> None:
         table = corrections.compare(snap, basis, period)
         if len(table):
             res.corrections[key] = table
+            _say_changed(res, period, table)
+        elif n > 1:
+            # what output/ holds is the re-issued notice as published: it keeps its 更正说明
+            # against the publication before (the one it corrected)
+            earlier = _snapshot(folder.parent, n - 1)
+            if earlier is not None:
+                table = corrections.compare(earlier, basis, period)
+                if len(table):
+                    res.corrections[key] = table
+
+
+def _snapshot(base: Path, n: int) -> dict | None:
+    """Publication `n` of a period (the highest number ≤ n that exists), or None."""
+    for k in range(n, 0, -1):
+        path = base / str(k) / SNAPSHOT
+        if path.exists():
+            try:
+                return json.loads(path.read_text("utf-8"))
+            except (OSError, ValueError):
+                return None
+    return None
+
+
+def _say_changed(res, period, table) -> None:
+    """One line per period, on the console and in 校验报告: the published results changed."""
+    from jifen.guard import launcher
+
+    people = table["干部编号"].nunique()
+    if res.options.publishing == period.key:
+        res.notes.append(f"{period.title}与上次发布的结果相比有更正（{people}人），重新发布的通报和附件中列出更正说明。")
+        return
+    line = f"{period.title}已发布的结果有更正（{people}人），核对后请重新发布：{launcher('publish', period.key)}"
+    res.notes.append(line)
+    res.problems.append(pb.warning(
+        "published-changed", line,
+        "更正的人员、事项和原因见该期通报附件（季度通报/…积分排名.xlsx 或年度排名）的“更正说明”表；核对无误后重新发布，"
+        "打印 output 中重新生成的通报。"))
 
 
 def _substitute(res, alt, period) -> None:
@@ -109,6 +147,9 @@ def publish(res, target: str) -> tuple[bool, str]:
         return False, f"{period.title}尚不完整（三个月或十二个月都有数据才算完整），不能发布。"
     if res.fatal or res.filled_in_place:
         return False, "本次运行未能完成，未发布。"
+    blocking = guard.blockers(res, period)
+    if blocking:
+        return False, guard.refusal(period, blocking, key)
     doc, attachment = notice.notice_paths(res.options.output_dir, period)
     needed = [doc, attachment, res.options.output_dir / "运行清单.xlsx"]
     missing = [p.name for p in needed if not p.exists()]
@@ -127,12 +168,13 @@ def publish(res, target: str) -> tuple[bool, str]:
         data = corrections.snapshot(res, period)
         data["published"] = n
         (tmp / SNAPSHOT).write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), "utf-8")
+        tmp.chmod(0o777 & ~current_umask())    # mkdtemp makes it private (0700)
         tmp.rename(base / str(n))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    pending = int(((res.items["status"] == "待审核") & res.items["month"].isin(period.months)).sum())
     msg = f"已发布 {period.title}：{base / str(n)}"
-    if pending:
-        msg += f"（注意：该期间仍有 {pending} 项待审核，之后的审核结论将作为更正说明列出）"
-    return True, msg
+    if n > 1:
+        msg += f"（第 {n} 次发布，通报中列出与第 {n - 1} 次发布相比的更正说明）"
+    doc_rel = doc.relative_to(res.options.output_dir).as_posix()
+    return True, msg + f"\n请打印 output/{doc_rel}（与归档中的一致）。"

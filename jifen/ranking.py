@@ -1,9 +1,11 @@
 """Ranking within groups, ties, quotas and the 先进 / 末位 bands (pure).
 
 Competition ranks (1, 2, 2, 4); quotas k = max(最少人数, N × share rounded half up) in
-decimal arithmetic; a tie straddling a boundary is included whole (并列超额); a tie that would
-be both 先进 and 末位 gets neither (并列无法区分); a group all on one score gets no bands;
-末位 also needs a score below 末位分数线 (default the base score).
+decimal arithmetic; 先进 needs a score above 先进分数线 and 末位 one below 末位分数线 (both
+default to the base score, so a cadre with no bonus and no deduction is neither); a tie
+straddling a boundary is included whole (并列超额) unless the band would then exceed twice its
+quota, when the tied block is left out for the department to decide (并列人数过多); a tie that
+would be both 先进 and 末位 gets neither (并列无法区分); a group all on one score gets no bands.
 """
 
 from __future__ import annotations
@@ -30,9 +32,13 @@ def quota(n: int, share: float, minimum: int) -> int:
     return min(n, max(int(minimum), int(k)))
 
 
-def band_group(scores: pd.Series, params: dict, line: float) -> tuple[pd.Series, pd.Series, pd.Series,
-                                                                     pd.Series]:
-    """Scores of one group's ranked cadres → (rank, bottom rank, band, note)."""
+def band_group(scores: pd.Series, params: dict, line: float, top_line: float) -> tuple[
+        pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Scores of one group's ranked cadres → (rank, bottom rank, band, note).
+
+    The one place bands are decided: every output (notices, attachments, ledgers, the annual
+    workbook, 结果运用) reads the band this returns.
+    """
     rank = scores.rank(method="min", ascending=False).astype(int)
     bottom = scores.rank(method="min", ascending=True).astype(int)
     band = pd.Series("", index=scores.index, dtype=object)
@@ -45,19 +51,31 @@ def band_group(scores: pd.Series, params: dict, line: float) -> tuple[pd.Series,
         return rank, bottom, band, note
     k_top = quota(n, params["先进比例"], params["最少人数"])
     k_bot = quota(n, params["末位比例"], params["最少人数"])
-    top = (rank <= k_top) & (k_top > 0)
-    low = (bottom <= k_bot) & (scores < line) & (k_bot > 0)
+    top = _fill_band(rank, scores > top_line, k_top, TOP, note)
+    low = _fill_band(bottom, scores < line, k_bot, BOTTOM, note)
     both = top & low
     band[top & ~both] = TOP
     band[low & ~both] = BOTTOM
     note[both] = "并列无法区分，不确定先进或末位"
-    if (band == TOP).sum() > k_top:
-        edge = rank[band == TOP].max()
-        note[(band == TOP) & (rank == edge)] = f"并列超额（先进名额 {k_top} 人）"
-    if (band == BOTTOM).sum() > k_bot:
-        edge = bottom[band == BOTTOM].max()
-        note[(band == BOTTOM) & (bottom == edge)] = f"并列超额（末位名额 {k_bot} 人）"
     return rank, bottom, band, note
+
+
+def _fill_band(rank: pd.Series, eligible: pd.Series, k: int, name: str, note: pd.Series) -> pd.Series:
+    """Members of one band: rank ≤ k among the eligible; a tie straddling k is taken whole
+    (并列超额) unless the band would then hold more than 2k, when that tied block is left out
+    for the department to decide (并列人数过多). Notes the tied block either way."""
+    inside = (rank <= k) & eligible & (k > 0)
+    if not inside.any():
+        return inside
+    edge = rank[inside].max()
+    block = inside & (rank == edge)
+    if inside.sum() <= k:
+        return inside
+    if inside.sum() > 2 * k:
+        note[block] = f"并列人数过多，由县委组织部研究确定（{name}名额 {k} 人，第 {edge} 名并列 {int(block.sum())} 人）"
+        return inside & ~block
+    note[block] = f"并列超额（{name}名额 {k} 人）"
+    return inside
 
 
 def rank_period(period, scores: pd.DataFrame, roster: pd.DataFrame, rulebook) -> pd.DataFrame:
@@ -65,6 +83,7 @@ def rank_period(period, scores: pd.DataFrame, roster: pd.DataFrame, rulebook) ->
     params = rulebook.params
     base = float(rulebook.base_score)
     line = float(rulebook.bottom_line)
+    top_line = float(rulebook.top_line)
     min_months = params["年度最少在册月数"] if period.kind == "year" else params["季度最少在册月数"]
     min_months = min(min_months, len(period.elapsed))
     first_day = pd.Timestamp(period.months[0] + "-01").date()
@@ -99,7 +118,7 @@ def rank_period(period, scores: pd.DataFrame, roster: pd.DataFrame, rulebook) ->
     df["bottom_rank"] = pd.array([pd.NA] * len(df), dtype="Int64")
     df["band"] = ""
     for _group, idx in df[df["ranked"]].groupby("group").groups.items():
-        rank, bottom, band, note = band_group(df.loc[idx, "score"], params, line)
+        rank, bottom, band, note = band_group(df.loc[idx, "score"], params, line, top_line)
         df.loc[idx, "rank"] = rank.values
         df.loc[idx, "bottom_rank"] = bottom.values
         df.loc[idx, "band"] = band.values

@@ -45,9 +45,27 @@ class Rulebook:
         return Decimal(str(self.params["基础分"]))
 
     @property
+    def top_line(self) -> Decimal:
+        line = self.params["先进分数线"]
+        return self.base_score if line is None else Decimal(str(line))
+
+    @property
     def bottom_line(self) -> Decimal:
         line = self.params["末位分数线"]
         return self.base_score if line is None else Decimal(str(line))
+
+
+def offer_digest(rows) -> str:
+    """Fingerprint of the items a declaration template offers: (code, name, points) rows, in
+    any order. Two rulebooks that differ only in parameters or 通报设置 offer the same items,
+    so templates made from either are equally good."""
+    lines = sorted(f"{nz.text(code)}|{nz.text(name)}|{float(points):g}" for code, name, points in rows)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
+
+
+def declarable_digest(rulebook: Rulebook) -> str:
+    codes = rulebook.items[rulebook.items["self_declarable"]]
+    return offer_digest(zip(codes["code"], codes["name"], codes["points"]))
 
 
 def sha256_file(path: Path) -> str:

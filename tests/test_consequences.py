@@ -192,7 +192,8 @@ def test_year_option_keeps_the_earlier_quarters_of_a_run(tmp_path):
 # The per-period sub-item cap (scoring.period_scores) makes this possible: C20 loses D1 5 points
 # (D1's cap) every quarter → 95 each quarter, the group's only 末位; for the year the cap binds
 # again → 100 − 5 = 95. The others lose 1.5–2.5 points of A1 a quarter (98.5 / 98 / 97.5, above
-# C20 every quarter) but 6–10 over the year, below C20's 95: C20 is third for the year, a 先进.
+# C20 every quarter) but 6–10 over the year, below C20's 95: C20 is third for the year, a 先进 —
+# with this county's 先进分数线 of 90 (at the default, the base score 100, nobody below 100 is 先进).
 CAP_PLAN = {"C01": {f"2026Q{q}": 3 for q in range(1, 5)}, "C02": {f"2026Q{q}": 2 for q in range(1, 5)},
             "C03": {f"2026Q{q}": -1.5 for q in range(1, 5)}, "C19": {f"2026Q{q}": -2.5 for q in range(1, 5)},
             "C20": {f"2026Q{q}": [("D1", 5)] for q in range(1, 5)},
@@ -203,7 +204,7 @@ CAP_PLAN = {"C01": {f"2026Q{q}": 3 for q in range(1, 5)}, "C02": {f"2026Q{q}": 2
 def capped(tmp_path_factory):
     root = tmp_path_factory.mktemp("capped")
     b.scored_county(root, CAP_PLAN, Y2026, tops=False)
-    res = b.pipeline_run(root, write=True)
+    res = b.pipeline_run(root, rulebook=b.rulebook_with(root / "rulebook.xlsx", 先进分数线=90), write=True)
     assert not res.fatal and not res.errors
     return res, root / "output"
 
@@ -253,7 +254,8 @@ def test_four_bottom_quarters_talk_listed_once_in_the_third_quarter(capped):
 
 # --- annual 末位 over consecutive years ---------------------------------------------------------
 
-# C18, C19, C20 tie at the bottom of 2026 (-2 in Q1, 98 for the year): all three are annual 末位
+# C18, C19, C20 tie at the bottom of 2026 (-2 in Q1, 98 for the year): with this county's 末位比例
+# of 10% (k_bottom = 2, so a tie of three is within twice the quota) all three are annual 末位
 # (并列超额). History: C20 末位 in 2024 and 2025, C19 in 2025, C18 in 2024 only, C17 in 2024 and
 # 2025 (but not 2026). Two rows contradict the computed 2026: C01 (computed 先进) and C16
 # (computed nothing, history 末位 in 2025 and 2026: no 诫勉谈话 when computed wins).
@@ -268,11 +270,15 @@ YEARS_HISTORY = [
 ]
 
 
+def years_rulebook(root: Path) -> Path:
+    return b.rulebook_with(root / "rulebook.xlsx", 末位比例=0.1)
+
+
 @pytest.fixture(scope="module")
 def years(tmp_path_factory):
     root = tmp_path_factory.mktemp("years")
     b.scored_county(root, YEARS_PLAN, Y2026, history_years=YEARS_HISTORY)
-    res = b.pipeline_run(root, write=True)
+    res = b.pipeline_run(root, rulebook=years_rulebook(root), write=True)
     assert not res.fatal and not res.errors
     return res, root / "output"
 
@@ -308,7 +314,7 @@ def test_history_disagreeing_with_a_computed_year_warns_and_computed_wins(years)
 
 def test_incomplete_year_gives_no_multi_year_proposal(tmp_path):
     b.scored_county(tmp_path, YEARS_PLAN, Y2026[:6], history_years=YEARS_HISTORY[:4])
-    res = b.pipeline_run(tmp_path)
+    res = b.pipeline_run(tmp_path, rulebook=years_rulebook(tmp_path))
     assert not [p for p in res.periods if p.key == "2026"][0].complete
     assert rank_row(res, "2026", "C20")["band"] == "末位"          # provisional
     assert [r for _c, r, _b, _p in props(res, 2026) if r in (ADMONISH, DEMOTE)] == []
@@ -365,7 +371,7 @@ def test_unranked_or_absent_quarter_breaks_the_run(tmp_path):
     plan = {"C18": {"2026Q1": -2, "2026Q2": -2, "2026Q4": -2},
             **{c: {"2026Q1": -2, "2026Q2": -2, "2026-07": -2, "2026Q4": -2} for c in ("C19", "C20")}}
     b.scored_county(tmp_path, plan, Y2026, roster_rows=roster)
-    res = b.pipeline_run(tmp_path)
+    res = b.pipeline_run(tmp_path, rulebook=years_rulebook(tmp_path))    # k_bottom 2: three tied are 末位
     q3 = rank_row(res, "2026Q3", "C20")
     assert (q3["score"], q3["ranked"], q3["band"]) == (98, False, "") and "不在册" in q3["note"]
     assert "C18" not in set(res.ranks.loc[res.ranks["period"] == "2026Q3", "cadre_id"])
@@ -375,13 +381,14 @@ def test_unranked_or_absent_quarter_breaks_the_run(tmp_path):
     assert [(c, r, w) for c, r, _b, w in props(res, 2026)] == [
         ("C01", PRIORITY, "2026"), ("C02", PRIORITY, "2026"), ("C03", PRIORITY, "2026"),
         ("C19", TALK, "2026Q3"), ("C19", NO_HONOURS, "2026")]
-    assert props(res, 2026)[3][2] == "2026年第1、2、3季度连续排在后5%"
+    assert props(res, 2026)[3][2] == "2026年第1、2、3季度连续排在后10%"
 
 
 # --- order independence (property) --------------------------------------------------------------
 
 # A county with every kind of proposal and ties at both quota boundaries, written with its rows
-# shuffled, split over differently named files and folders, roster rows shuffled.
+# shuffled, split over differently named files and folders, roster rows shuffled (末位比例 10%:
+# k_bottom 2, so the ties of three and four at the bottom are within twice the quota).
 ORDER_PLAN = {
     "C04": {f"2026Q{q}": 1 for q in range(1, 5)},                             # tie at rank 3
     "C17": {"2026Q1": -1, "2026Q3": -2},
@@ -428,7 +435,7 @@ def _outcome(res):
 def order_reference(tmp_path_factory):
     root = tmp_path_factory.mktemp("order-ref")
     _order_county(root, random.Random(0), ["名册", "登记", "历史"], 1, False)
-    ranks, proposals = _outcome(b.pipeline_run(root))
+    ranks, proposals = _outcome(b.pipeline_run(root, rulebook=years_rulebook(root)))
     # the reference itself has what the property is about
     assert set(proposals[2026]["结果"]) == {PRIORITY, TALK, NO_HONOURS, ADMONISH, DEMOTE}
     assert ranks["note"].str.contains("并列超额").any()
@@ -446,7 +453,7 @@ def test_ranks_bands_and_proposals_do_not_depend_on_file_or_row_order(order_refe
     ref_ranks, ref_props = order_reference
     with tempfile.TemporaryDirectory() as tmp:
         _order_county(Path(tmp), random.Random(seed), names, nfiles, nested)
-        ranks, proposals = _outcome(b.pipeline_run(Path(tmp)))
+        ranks, proposals = _outcome(b.pipeline_run(Path(tmp), rulebook=years_rulebook(Path(tmp))))
     pd.testing.assert_frame_equal(ranks, ref_ranks)
     assert proposals.keys() == ref_props.keys()
     for year in proposals:

@@ -58,9 +58,14 @@ def runs(tmp_path_factory) -> dict:
     assert first.returncode == 0, first.stdout + first.stderr
     snapshot_1 = {p.relative_to(base / "archive").as_posix() for p in (base / "archive").rglob("*")}
 
-    forks = {name: root / name for name in ("incomplete", "appeal", "rules")}
+    forks = {name: root / name for name in ("incomplete", "appeal", "rules", "pending")}
     for path in forks.values():
         shutil.copytree(base, path)
+    # a declaration of February still 待审核, and a register row in error (unknown code), both in Q1
+    b.declaration(forks["pending"] / "input" / "申报表" / "2026-02" / "K0004_陈静_2026-02.xlsx", "K0004", "陈静",
+                  "2026-02", [{"code": "J1-4", "date": "2026-02-03"}], unit="城关镇")
+    b.register(forks["pending"] / "input" / "登记" / "补登.xlsx", [
+        {"id": "DJ9", "cadre_id": "K0005", "name": "周军", "month": "2026-03", "code": "J9"}])
     copy = forks["appeal"] / "input" / "审核结论" / "申辩复核.xlsx"
     copy.parent.mkdir(parents=True)
     shutil.copy2(forks["appeal"] / "output" / LIST_REL, copy)
@@ -68,15 +73,22 @@ def runs(tmp_path_factory) -> dict:
                                  "审核人": "钱进", "审核日期": dt.datetime(2026, 4, 15), "类型": "申辩复核"}},
                   sheet="已审核事项")
     new_rules = b.rulebook_points(forks["rules"] / "rulebook-2026-05.xlsx", {"J1-3": 3})
-    again, incomplete, appeal, rules = b.run_many([
+    again, incomplete, appeal, rules, pending = b.run_many([
         (base, ("publish", "2026Q1"), {}),
         (forks["incomplete"], ("publish", "2026Q2"), {}),
         (forks["appeal"], (), {}),
         (forks["rules"], (), {"rulebook": new_rules}),
+        (forks["pending"], ("publish", "2026Q1"), {}),
     ])
+    # the clerk re-publishes after the appeal, then runs again as every month
+    republished = root / "republished"
+    shutil.copytree(forks["appeal"], republished)
+    republish = b.run_process(republished, "publish", "2026Q1")
+    after = b.run_process(republished)
     return {"base": base, "first": first, "archived_after_first": snapshot_1, "again": again,
             "incomplete": (forks["incomplete"], incomplete), "appeal": (forks["appeal"], appeal),
-            "rules": (forks["rules"], rules)}
+            "rules": (forks["rules"], rules), "pending": (forks["pending"], pending),
+            "republished": republished, "republish": republish, "after": after}
 
 
 def ranks(path: Path) -> dict:
@@ -193,3 +205,55 @@ def test_rule_change_leaves_the_published_months_consistent(runs):
     ws = openpyxl.load_workbook(out / "台账" / "2026" / "个人" / "县财政局" / "K0001_张明.xlsx")["积分台账"]
     subtotal = {r[0]: r[5] for r in ws.iter_rows(values_only=True) if r[0] in ("1月小计", "第1季度积分")}
     assert subtotal == {"1月小计": 102, "第1季度积分": 102}
+
+
+# --- guardrails: nothing unsettled is published; a changed published period is pointed out -------
+
+
+def test_publish_refuses_while_items_are_pending_or_in_error(runs):
+    base, proc = runs["pending"]
+    assert proc.returncode == 2
+    out = proc.stdout
+    assert "未发布 2026年第一季度" in out
+    assert "有 1 项申报事项待审核" in out and "城关镇 1 项（K0004-2026-02-1）" in out
+    assert "有 1 个“错误”级问题涉及本期" in out and "登记/补登.xlsx" in out
+    assert "input/审核结论/" in out and "校验报告.xlsx" in out and "publish 2026Q1" in out
+    archived = {p.relative_to(base / "archive").as_posix() for p in (base / "archive").rglob("*")}
+    assert archived == runs["archived_after_first"]          # nothing archived
+
+
+def test_changed_published_period_is_pointed_out_once(runs):
+    base, proc = runs["appeal"]
+    line = "2026年第一季度已发布的结果有更正（1人），核对后请重新发布：./run.sh publish 2026Q1"
+    assert proc.stdout.count(line) == 1
+    changed = [p for p in b.problem_codes(base / "output") if p["问题代码"] == "published-changed"]
+    assert [(p["级别"], p["问题"]) for p in changed] == [("警告", line)]
+    report = [p for p in b.problem_codes(runs["republished"] / "output") if p["问题代码"] == "published-changed"]
+    assert runs["republish"].returncode == 0, runs["republish"].stdout
+    assert "第 2 次发布" in runs["republish"].stdout and "请打印 output/季度通报/" in runs["republish"].stdout
+    assert "核对后请重新发布" not in runs["republish"].stdout
+    assert report == [] and "核对后请重新发布" not in runs["after"].stdout
+
+
+def test_republished_notice_in_output_keeps_its_corrections(runs):
+    base = runs["republished"]
+    out, archived = base / "output", base / "archive" / "2026Q1"
+    assert sorted(p.name for p in archived.iterdir()) == ["1", "2"]
+    assert (out / Q1_NOTICE).read_bytes() == (archived / "2" / Q1_NOTICE.name).read_bytes()
+    text = [p.text for p in docx.Document(out / Q1_NOTICE).paragraphs]
+    assert "三、更正说明" in text and any(t.startswith("李华（县财政局），因申辩复核") for t in text)
+    assert [r["干部编号"] for r in b.table(out / Q1_ATTACHMENT, "更正说明")] == ["K0002"]
+    snap = json.loads((archived / "2" / "snapshot.json").read_text("utf-8"))
+    assert {r["cadre_id"]: r["band"] for r in snap["ranks"]}["K0002"] == ""
+
+
+def test_archive_folders_get_the_users_normal_permissions(runs):
+    import os
+
+    from jifen.outputs.atomic import current_umask
+
+    if os.name != "posix":
+        pytest.skip("file modes are POSIX")
+    folder = runs["base"] / "archive" / "2026Q1" / "1"
+    assert folder.stat().st_mode & 0o777 == 0o777 & ~current_umask()
+    assert (runs["base"] / "output" / Q1_NOTICE).stat().st_mode & 0o777 == 0o666 & ~current_umask()

@@ -10,9 +10,9 @@ from jifen import ranking
 PARAMS = {"先进比例": 0.15, "末位比例": 0.05, "最少人数": 1}
 
 
-def bands(scores, line=100.0, params=PARAMS):
+def bands(scores, line=100.0, params=PARAMS, top_line=100.0):
     s = pd.Series(scores, index=[f"K{i:04d}" for i in range(len(scores))], dtype=float)
-    rank, bottom, band, note = ranking.band_group(s, params, line)
+    rank, bottom, band, note = ranking.band_group(s, params, line, top_line)
     return list(rank), list(band), list(note)
 
 
@@ -74,21 +74,23 @@ def test_single_cadre_group_has_no_bands():
 def test_tie_both_top_and_bottom_gets_neither():
     # N=3: k_top = 1, k_bot = 1; two tied at the top who are also bottom-ranked ≤ 1? no:
     # use [99, 99, 98.5]? bottom rank of 99 is 2. Make a case where a tie spans both bands:
+    # (先进分数线 lowered to 90 so that scores below the base can be 先进)
     scores = [99, 98, 98]        # k_top=1 (rank1: 99), k_bot=1: bottom rank of 98s is 1
-    _, band, _ = bands(scores)
+    _, band, _ = bands(scores, top_line=90)
     assert band == ["先进", "末位", "末位"]
-    scores = [98, 98, 97]        # rank of 98s is 1 → 先进; bottom rank of 97 is 1
-    _, band, _ = bands(scores)
+    scores = [98, 98, 97]        # rank of 98s is 1 → 先进 (2 ≤ 2×1); bottom rank of 97 is 1
+    _, band, _ = bands(scores, top_line=90)
     assert band == ["先进", "先进", "末位"]
-    scores = [98, 97, 97, 97]    # k_top=1 (0.6→1), k_bot=1; 97s: rank 2, bottom 1 → 末位
-    _, band, _ = bands(scores)
-    assert band == ["先进", "末位", "末位", "末位"]
+    scores = [98, 97, 97, 97]    # k_top=1 (0.6→1), k_bot=1; 97s: rank 2, bottom 1, 3 > 2×1 → left out
+    _, band, note = bands(scores, top_line=90)
+    assert band == ["先进", "", "", ""]
+    assert all("并列人数过多，由县委组织部研究确定" in n for n in note[1:])
 
 
 def test_tie_that_would_be_both_is_neither():
     params = {"先进比例": 0.5, "末位比例": 0.5, "最少人数": 1}
     scores = [99, 98, 98, 98, 97]   # k_top = k_bot = 3 (2.5 → 3): 98s are rank 2 and bottom 2
-    _, band, note = bands(scores, params=params)
+    _, band, note = bands(scores, params=params, top_line=90)
     assert band == ["先进", "", "", "", "末位"]
     assert all("无法区分" in n for n in note[1:4])
 
@@ -107,7 +109,17 @@ def test_band_properties(values):
     lows = [v for v, b in zip(values, band) if b == "末位"]
     if tops and lows:
         assert min(tops) > max(lows)
-    assert all(v < 100 for v in lows)
+    assert all(v < 100 for v in lows) and all(v > 100 for v in tops)
+    # a band holds at most twice its quota, and is closed upwards (downwards for 末位):
+    # nobody scoring better than a 先进 (worse than a 末位) is left out of it
+    k_top, k_bot = (ranking.quota(len(values), PARAMS[x], 1) for x in ("先进比例", "末位比例"))
+    assert len(tops) <= 2 * k_top and len(lows) <= 2 * k_bot
+    assert all(b == "先进" for v, b in zip(values, band) if tops and v > min(tops))
+    assert all(b == "末位" for v, b in zip(values, band) if lows and v < max(lows))
+    # an eligible cadre within the quota is left out only as part of an oversize tie
+    for r, v, b, n in zip(rank, values, band, note):
+        if r <= k_top and v > 100 and b != "先进" and len(set(values)) > 1:
+            assert "并列人数过多" in n
     # bands never shrink below the quota unless a tie or the line prevents it
     if len(set(values)) == 1:
         assert band == [""] * len(values)
@@ -119,8 +131,60 @@ def test_bands_do_not_depend_on_order(values, rnd):
     scores = [v / 2 for v in values]
     ids = [f"K{i:04d}" for i in range(len(scores))]
     s = pd.Series(scores, index=ids)
-    _, _, band1, _ = ranking.band_group(s, PARAMS, 100.0)
+    _, _, band1, _ = ranking.band_group(s, PARAMS, 100.0, 100.0)
     shuffled = list(ids)
     rnd.shuffle(shuffled)
-    _, _, band2, _ = ranking.band_group(s[shuffled], PARAMS, 100.0)
+    _, _, band2, _ = ranking.band_group(s[shuffled], PARAMS, 100.0, 100.0)
     assert band1.to_dict() == band2.to_dict()
+
+
+def test_quiet_quarter_of_31_only_cadres_above_the_line_are_top():
+    """Issue 11: 29 of 31 at exactly 100 were all listed 先进 (tie at rank 3, quota 5)."""
+    scores = [103, 101.5] + [100] * 29        # k_top = 31 × 15% = 4.65 → 5, k_bot = 1.55 → 2
+    rank, band, note = bands(scores)
+    assert rank[:3] == [1, 2, 3] and set(rank[2:]) == {3}
+    assert band == ["先进", "先进"] + [""] * 29      # 100 is not above 先进分数线 100
+    assert "末位" not in band                        # and not below 末位分数线 100
+    assert note == [""] * 31
+
+
+def test_quiet_quarter_with_a_lower_line_leaves_the_oversize_tie_out():
+    # 先进分数线 99: the 29 at 100 are eligible; 2 + 29 = 31 > 2 × 5 → the tied block is left out
+    scores = [103, 101.5] + [100] * 29
+    _, band, note = bands(scores, top_line=99)
+    assert band == ["先进", "先进"] + [""] * 29
+    assert all(n.startswith("并列人数过多，由县委组织部研究确定") for n in note[2:])
+    assert "先进名额 5 人，第 3 名并列 29 人" in note[2]
+
+
+def test_top_tie_up_to_twice_the_quota_is_taken_whole():
+    # N = 20, k_top = 3: one at 110 and five tied at rank 2 → 6 = 2 × 3 → all six 先进
+    scores = [110] + [108] * 5 + [104] * 14
+    _, band, note = bands(scores)
+    assert band[:6] == ["先进"] * 6 and band[6:] == [""] * 14
+    assert all("并列超额（先进名额 3 人）" == n for n in note[1:6])
+    # six tied → 7 > 6 → the tie is left out, only 110 stays
+    scores = [110] + [108] * 6 + [104] * 13
+    _, band, note = bands(scores)
+    assert band == ["先进"] + [""] * 19
+    assert all("并列人数过多" in n for n in note[1:7]) and note[7:] == [""] * 13
+
+
+def test_bottom_tie_over_twice_the_quota_is_left_out():
+    # N = 20, k_bot = 1: three tied at 98 at the bottom → 3 > 2 → no 末位, noted
+    scores = [110] * 2 + [105] * 15 + [98] * 3
+    _, band, note = bands(scores)
+    assert "末位" not in band
+    assert all(n.startswith("并列人数过多，由县委组织部研究确定（末位名额 1 人") for n in note[-3:])
+    # the block above the oversize one does not move down into the band
+    scores = [110] * 2 + [105] * 14 + [99] + [98] * 3
+    _, band, _ = bands(scores)
+    assert "末位" not in band
+
+
+def test_no_bonus_no_deduction_is_neither_even_when_the_others_all_lost_points():
+    # everyone else lost points: the cadre at 100 ranks first but is not 先进
+    scores = [100, 99, 98, 97, 96, 95, 94, 93, 92, 91]   # k_top = 1.5 → 2, k_bot = 0.5 → 1
+    _, band, _ = bands(scores)
+    assert band[0] == "" and band[1:].count("先进") == 0
+    assert band[-1] == "末位"

@@ -163,7 +163,8 @@ def test_groups_are_ranked_separately(year):
     q1 = year.ranks[year.ranks["period"] == "2026Q1"].set_index("cadre_id")
     assert q1.loc["K0001", "band"] == "先进" and q1.loc["K0001", "score"] == 103
     assert q1.loc["K0007", "band"] == "末位" and q1.loc["K0007", "score"] == 98
-    assert (q1.loc["H0001", "rank"], q1.loc["H0001", "band"]) == (1, "先进")
+    # H0001 heads 后备 at exactly 100 (no bonus, no deduction): first, but not 先进 (issue 11)
+    assert (q1.loc["H0001", "rank"], q1.loc["H0001", "band"], q1.loc["H0001", "score"]) == (1, "", 100)
     assert (q1.loc["H0002", "rank"], q1.loc["H0002", "band"], q1.loc["H0002", "score"]) == (2, "末位", 99)
     # Q2: H0001 has moved to 科级; 后备 has a single cadre: no bands
     q2 = year.ranks[year.ranks["period"] == "2026Q2"].set_index("cadre_id")
@@ -180,7 +181,7 @@ def test_custom_ranking_group_from_the_roster(tmp_path):
     town = q1[q1["group"] == "乡镇组"]
     assert sorted(town.index) == ["K0005", "K0007"]
     assert (town.loc["K0005", "rank"], town.loc["K0007", "rank"]) == (1, 2)
-    assert (town.loc["K0005", "band"], town.loc["K0007", "band"]) == ("先进", "末位")
+    assert (town.loc["K0005", "band"], town.loc["K0007", "band"]) == ("", "末位")     # 100 is not above 100
     ke = q1[(q1["group"] == KE) & q1["ranked"]]
     assert sorted(ke.index) == ["K0001", "K0002", "K0004"]
 
@@ -197,7 +198,7 @@ def test_incomplete_quarter_is_titled_and_its_bands_provisional(tmp_path):
     assert [p.key for p in res.periods if p.kind == "quarter"] == ["2026Q1"]
     ranks = res.ranks[res.ranks["period"] == "2026Q1"].set_index("cadre_id")
     banded = ranks[ranks["band"] != ""]
-    assert set(banded.index) == {"K0001", "K0007", "H0001", "H0002"}
+    assert set(banded.index) == {"K0001", "K0007", "H0002"}
     assert banded["note"].str.contains("暂定").all()
     assert not ranks.loc[ranks["band"] == "", "note"].str.contains("暂定").any()
     # judged as of 2月28日: the March joiner is not in it, the cadre who left on 2月15日 is unranked

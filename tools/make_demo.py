@@ -1002,6 +1002,21 @@ def fill_appeal(wb, log: list) -> None:
     raise SystemExit(f"演示数据：重新生成的清单的“已审核事项”表中没有事项 {APPEAL_ID}。")
 
 
+def keep_own_rows(wb, keep) -> None:
+    """Delete the rows of both sheets that are not this file's own (keep(月份, 事项ID) is False):
+    each quarter's file then holds only its quarter's items and decisions, and the appeal file
+    only the appealed item, so a clerk looking for a decision finds it in one place."""
+    for name in ("待审核清单", "已审核事项"):
+        sheet = ListSheet(wb[name])
+        for r in reversed(list(sheet.rows())):
+            if not keep(str(sheet.get(r, "月份") or ""), sheet.get(r, "事项ID")):
+                sheet.ws.delete_rows(r)
+
+
+def quarter_months(quarter: int) -> set[str]:
+    return {f"{YEAR}-{m:02d}" for m in range(3 * quarter - 2, 3 * quarter + 1)}
+
+
 def run_program(inp: Path, out: Path):
     """The real pipeline on the demo; stops on anything wrong with the decision files."""
     from jifen import pipeline
@@ -1038,9 +1053,12 @@ def make_review_decisions(target: Path, inputs: list[str]) -> tuple[list, dict]:
             if kind == "quarter":
                 seen |= fill_quarter(wb, quarter, log)
                 rel = QUARTER_FILES[quarter]
+                own = quarter_months(quarter)
+                keep_own_rows(wb, lambda month, _iid: month in own)
             else:
                 fill_appeal(wb, log)
                 rel = APPEAL_FILE
+                keep_own_rows(wb, lambda _month, iid: iid == APPEAL_ID)
             save_stable(wb, target / rel)
             (inp / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(target / rel, inp / rel)
@@ -1056,8 +1074,8 @@ def reviews_markdown(log: list, balance: dict) -> str:
     plain: dict[str, int] = {}
     lines = ["", "## 审核结论（演示审核流程）", "",
              (f"`审核结论/` 中的 {len(REVIEW_RELS)} 个文件由 `tools/make_demo.py` 的第二步生成（`--no-reviews` 不生成）："
-              f"运行程序，把它生成的待审核清单复制后填写，每份都是放入前一份后重新生成的清单，"
-              f"所以后一份的“已审核事项”表重复列出前面的结论（相同的重复，不是冲突）。"),
+              f"运行程序，把它生成的待审核清单复制后填写，每份都是放入前一份后重新生成的清单；每个季度的文件只保留"
+              f"本季度月份的行（其他季度的行已删去），所以每个结论只在一个文件中；申辩复核文件只保留申辩的那一行。"),
              "",
              (f"- 1–{DECIDED_THROUGH}月的申报事项除下表所列外均为“通过”（类型“初审”，初评意见如“经所在单位核实，属实”），"
               f"审核日期为事项所属月份的下月{REVIEW_DAY}日，审核人按单位轮流为{'、'.join(REVIEWERS)}；"),
@@ -1079,7 +1097,7 @@ def reviews_markdown(log: list, balance: dict) -> str:
             what += f"，{kind}，{reviewer} {day.isoformat()}：{v.opinion}"
         lines.append(f"| `{rel}` | {iid} | {name} | {code} | {desc} | {what} |")
     lines += ["", "- 其余“通过”的事项：" + "；".join(f"`{rel}` {n} 项" for rel, n in plain.items()) + "；",
-              (f"- 申辩复核：`{APPEAL_FILE}` 是放入前三季度审核结论后重新生成的清单，在其“已审核事项”表中把 "
+              (f"- 申辩复核：`{APPEAL_FILE}` 是放入前三季度审核结论后重新生成的清单（只保留申辩的一行），在其“已审核事项”表中把 "
                f"{APPEAL_ID} 一行改为“通过”、类型“申辩复核”、审核日期 {APPEAL_DATE.isoformat()}"
                f"（由原审核人以外的审核人复核）；程序应生成 `output/申辩答复/` 下的答复书，"
                f"弄虚作假的事项应列入 `output/台账/积分总台账_{YEAR}.xlsx` 的“弄虚作假事项”表；"),
@@ -1247,6 +1265,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"与 {dup.relpath} 字节完全相同的重复提交，只计一次"))
     (target / lock_rel).write_bytes(lock_file_bytes())
     found.append((lock_rel, "（整个文件）", "跳过", "Excel 锁定文件（~$），列为跳过的文件，不作数据读取"))
+    found.append((lock.relpath, "（整个文件）", "警告",
+                  f"旁边有锁定文件 {Path(lock_rel).name}：该表可能正在 Excel/WPS 中打开，未保存的修改没有读入"))
     (target / "申报表/说明.txt").write_bytes(NOTE_TEXT.encode("utf-8-sig"))
     found.append(("申报表/说明.txt", "（整个文件）", "跳过", "不是工作簿，列为跳过的文件"))
     for q, rows in quarters.items():

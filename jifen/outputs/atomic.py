@@ -103,6 +103,10 @@ def write_temporary(path: Path, data: bytes) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".~" + path.stem[:20] + "-", suffix=".tmp", dir=path.parent)
     try:
+        if hasattr(os, "fchmod"):
+            # mkstemp makes the file private (0600); an output gets the permissions any file
+            # the user saves gets (umask), so colleagues on a shared folder can open it
+            os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -111,6 +115,18 @@ def write_temporary(path: Path, data: bytes) -> str:
         _unlink(tmp)
         raise
     return tmp
+
+
+_UMASK: list = []
+
+
+def current_umask() -> int:
+    """The process's umask (read once: reading it means setting it, so it is set straight back)."""
+    if not _UMASK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        _UMASK.append(mask)
+    return _UMASK[0]
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -12,9 +12,11 @@ import datetime as dt
 
 from jifen import normalize as nz
 from jifen.outputs.xlsx import Book, safe_text
+from jifen.rulebook import declarable_digest
 
 TEMPLATE_VERSION = "1"
 INFO_SHEET = "_模板信息"
+OFFER_KEY = "可申报项目摘要"
 LINES = 15
 HEADER = ["序号", "项目代码", "项目名称", "事项说明", "同一事项标识", "发生日期", "数量", "申报分值", "佐证材料", "备注"]
 WIDTHS = [9, 9, 22, 26, 11, 11, 6, 8, 14, 10]
@@ -74,6 +76,10 @@ def template_bytes(cadre: dict, month: str, rulebook, county: str) -> bytes:
     info.write_string(2, 1, month)
     info.write_string(3, 0, "干部编号")
     info.write_string(3, 1, cadre["cadre_id"])
+    # what the dropdown offers: a later rulebook that only changes parameters or notices
+    # leaves this the same, so the template is not called old (template-old-rulebook)
+    info.write_string(4, 0, OFFER_KEY)
+    info.write_string(4, 1, declarable_digest(rulebook))
     info.write_string(first_code_row - 1, 0, "可申报项目")
     for i, rec in enumerate(codes.itertuples()):
         info.write_string(first_code_row + i, 0, rec.code)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jifen import problems as pb
+from jifen.filechecks import lock_target
 from jifen.readers import book as bk
 from jifen.readers import classify as cl
 from jifen.readers import gate
@@ -24,6 +25,7 @@ from jifen.readers.review import read_review_sheet
 from jifen.readers.roster import read_roster_sheet
 
 TEMPLATE_SHEET = "_模板信息"   # the program's own hidden sheet in the declaration template
+OFFER_KEY = "可申报项目摘要"   # its digest of the items the template offers
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".et", ".ods"}
 
 
@@ -69,11 +71,12 @@ def scan_inputs(input_dir: Path) -> tuple[list[Path], list[FileInfo]]:
     _walk(str(input_dir), "", found)
     for rel, path in sorted(found):
         name = rel.rsplit("/", 1)[-1]
-        if any(part.startswith(".") for part in rel.split("/")):
+        lock = lock_target(name) is not None
+        if any(part.startswith(".") for part in rel.split("/")) and not lock:
             skipped.append(FileInfo(rel, size=os.path.getsize(path), status="跳过",
                                     note="隐藏文件或隐藏文件夹中的文件（系统或同步软件产生），不作为数据读取"))
             continue
-        if name.startswith("~$"):
+        if lock:
             skipped.append(FileInfo(rel, size=os.path.getsize(path), status="跳过",
                                     note="Excel/WPS 打开文件时产生的临时锁定文件，不是数据"))
         elif os.path.splitext(name)[1].lower() not in WORKBOOK_SUFFIXES:
@@ -167,9 +170,20 @@ def _parse(path: Path, rel: str) -> Parsed:
 
 
 def read_template_info(book) -> dict:
-    """Key/value pairs of the template's hidden sheet (version, rulebook SHA-256), if any."""
+    """Key/value pairs of the template's hidden sheet (version, rulebook SHA-256, month,
+    digest of the items offered), if any. A template made before the digest was recorded gets
+    it computed from the item list the same sheet carries (code, name, points)."""
+    from jifen.rulebook import offer_digest
+
     for sheet in book.sheets:
         if sheet.name == TEMPLATE_SHEET:
-            return {str(r[0]).strip(): str(r[1]).strip() for r in sheet.rows[:8]
+            info = {str(r[0]).strip(): str(r[1]).strip() for r in sheet.rows[:8]
                     if len(r) > 1 and r[0] not in (None, "") and r[1] not in (None, "")}
+            if OFFER_KEY not in info:
+                start = next((i for i, r in enumerate(sheet.rows) if r and r[0] == "可申报项目"), None)
+                offered = [r[:3] for r in sheet.rows[start + 1:] if len(r) >= 3 and r[0] not in (None, "")
+                           and isinstance(r[2], (int, float))] if start is not None else []
+                if offered:
+                    info[OFFER_KEY] = offer_digest(offered)
+            return info
     return {}
