@@ -188,3 +188,34 @@ def test_no_bonus_no_deduction_is_neither_even_when_the_others_all_lost_points()
     _, band, _ = bands(scores)
     assert band[0] == "" and band[1:].count("先进") == 0
     assert band[-1] == "末位"
+
+
+# --- through the pipeline: every output reads the one band computation ----------------------------
+
+def test_oversize_tie_is_left_out_everywhere_bands_are_shown(tmp_path):
+    """20 cadres (k_top 3, k_bottom 1) in Q1 2026: C01 +3; C02–C08 +1, seven tied at rank 2 (1 + 7 = 8 >
+    2 × 3, left out); C19 and C20 −2, two tied at the bottom (2 ≤ 2 × 1, 并列超额); the rest at 100."""
+    import docx
+    import openpyxl
+
+    import builders as b
+
+    plan = {"C01": {"2026Q1": 3}, **{f"C{i:02d}": {"2026Q1": 1} for i in range(2, 9)},
+            "C19": {"2026Q1": -2}, "C20": {"2026Q1": -2}}
+    b.scored_county(tmp_path, plan, ("2026-01", "2026-02", "2026-03"), tops=False)
+    res = b.pipeline_run(tmp_path, write=True)
+    q1 = res.ranks[res.ranks["period"] == "2026Q1"].set_index("cadre_id")
+    assert q1.loc["C01", "band"] == "先进"
+    assert (q1.loc[[f"C{i:02d}" for i in range(2, 9)], "band"] == "").all()
+    assert q1.loc["C02", "note"] == "并列人数过多，由县委组织部研究确定（先进名额 3 人，第 2 名并列 7 人）"
+    assert list(q1.loc[["C19", "C20"], "band"]) == ["末位", "末位"]
+    assert q1.loc["C09", "band"] == "" and q1.loc["C09", "score"] == 100
+    out = tmp_path / "output"
+    att = {r["干部编号"]: r for r in b.table(out / "季度通报" / "2026年第1季度积分排名.xlsx", "季度排名")}
+    assert (att["C05"]["等次"] or "", att["C05"]["备注"]) == ("", q1.loc["C05", "note"])
+    text = "\n".join(p.text for p in docx.Document(out / "季度通报" / "2026年第1季度积分情况通报.docx").paragraphs)
+    assert "第2名积分相同的7人超过先进名额的两倍，是否确定为先进人员由县委组织部研究确定。" in text
+    assert "前15%且积分高于100分的确定为先进人员" in text
+    ledger = openpyxl.load_workbook(out / "台账" / "2026" / "个人" / "城关镇" / "C05_干部C05.xlsx")
+    cells = [c for row in ledger.worksheets[0].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any(c.startswith("并列人数过多，由县委组织部研究确定") for c in cells)
