@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import builders as b
 import pytest
 
-import builders as b
 from jifen import filechecks as fc
 from jifen.outputs.atomic import OutputLog, current_umask
 from jifen.outputs.declaration_template import template_bytes

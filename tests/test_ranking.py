@@ -195,10 +195,9 @@ def test_no_bonus_no_deduction_is_neither_even_when_the_others_all_lost_points()
 def test_oversize_tie_is_left_out_everywhere_bands_are_shown(tmp_path):
     """20 cadres (k_top 3, k_bottom 1) in Q1 2026: C01 +3; C02–C08 +1, seven tied at rank 2 (1 + 7 = 8 >
     2 × 3, left out); C19 and C20 −2, two tied at the bottom (2 ≤ 2 × 1, 并列超额); the rest at 100."""
+    import builders as b
     import docx
     import openpyxl
-
-    import builders as b
 
     plan = {"C01": {"2026Q1": 3}, **{f"C{i:02d}": {"2026Q1": 1} for i in range(2, 9)},
             "C19": {"2026Q1": -2}, "C20": {"2026Q1": -2}}

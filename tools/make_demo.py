@@ -1013,8 +1013,10 @@ def keep_own_rows(wb, keep) -> None:
                 sheet.ws.delete_rows(r)
 
 
-def quarter_months(quarter: int) -> set[str]:
-    return {f"{YEAR}-{m:02d}" for m in range(3 * quarter - 2, 3 * quarter + 1)}
+def in_quarter(quarter: int):
+    """keep_own_rows's test for a quarter's file: the row's month is in that quarter."""
+    months = {f"{YEAR}-{m:02d}" for m in range(3 * quarter - 2, 3 * quarter + 1)}
+    return lambda month, _iid: month in months
 
 
 def run_program(inp: Path, out: Path):
@@ -1053,8 +1055,7 @@ def make_review_decisions(target: Path, inputs: list[str]) -> tuple[list, dict]:
             if kind == "quarter":
                 seen |= fill_quarter(wb, quarter, log)
                 rel = QUARTER_FILES[quarter]
-                own = quarter_months(quarter)
-                keep_own_rows(wb, lambda month, _iid: month in own)
+                keep_own_rows(wb, in_quarter(quarter))
             else:
                 fill_appeal(wb, log)
                 rel = APPEAL_FILE
@@ -1220,6 +1221,8 @@ SPECIAL_CASES = [
     "模板空行：D 式申报表（青石镇、县自然资源局）序号预填到 5，未填写的行只有序号，应忽略。",
     "登记表格式：一季度月份为文本 2025-01，二季度为“2025年4月”且表头上方多一行说明，三季度为日期，四季度为文本。",
     "名册：标题行在表头上方，多出“序号”“备注”两列；每三行中有一行的日期为文本。",
+    ("发布：一季度有两处“错误”（K0002 2月的 J9、K0026 3月的 A1），`publish 2025Q1` 拒绝发布并列出它们；"
+     "按处理建议改正这两份申报表、审核改正后的事项后才能发布。十二月的事项待审核，`publish 2025Q4` 和 `publish 2025` 同样拒绝。"),
 ]
 
 
