@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 
+import builders as b
 import openpyxl
 import pytest
-
-import builders as b
 
 REVIEWS = b.ROOT / "input" / "审核结论"
 QUARTER_CN = {"一": 1, "二": 2, "三": 3, "四": 4}
