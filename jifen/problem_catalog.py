@@ -70,6 +70,7 @@ _ALL = [
         ("hidden-sheet", "隐藏工作表已读入", "确认隐藏表中的数据确实需要计分。"),
         ("unrecognised-workbook", "未识别的工作簿", "申报请使用组织部下发的模板；不是积分材料的请移出 input 文件夹。"),
         ("invisible-characters", "含不可见字符", "已自动去除；建议在表格中删除这些字符。"),
+        ("workbook-open", "文件可能正在编辑", "在打开该文件的电脑上保存并关闭它后重新运行（未保存的修改没有读入）。"),
     ]),
     *_entries("干部名册", ERROR, [
         ("roster-missing", "没有干部名册", "把干部名册放入 input 文件夹。"),
@@ -96,13 +97,15 @@ _ALL = [
         ("date-after-month", "发生日期晚于月份", "核对发生日期，或改到正确月份的申报表。"),
         ("over-yearly-limit", "超过每年次数上限", "删除重复的申报或登记。"),
         ("duplicate-declaration-conflict", "重复申报表内容不同", "确认哪一份有效，把另一份移出 input 文件夹。"),
+        ("declaration-month-mismatch", "申报月份与文件不符",
+         "向申报人核实所属月份：改正表中的申报月份，或把文件移到正确月份的文件夹、改正文件名（不要删除该文件）。"),
     ]),
     *_entries("申报与登记", WARNING, [
         ("declared-value-differs", "申报分值与规则不符", "按规则计分，无需修改。"),
         ("missing-evidence", "缺少佐证材料", "请干部补交佐证材料；审核时核实。"),
         ("duplicate-seq", "序号重复", "把序号改为不重复的数字。"),
-        ("template-old-rulebook", "旧版模板", "下月使用新生成的申报模板。"),
-        ("duplicate-declaration-identical", "重复提交", "只计一次；可删除重复的文件。"),
+        ("template-old-rulebook", "旧版模板", "可申报项目已改变：下月使用新生成的申报模板。"),
+        ("duplicate-declaration-identical", "重复提交", "只计一次；可把重复的一份移出 input 文件夹。"),
         ("duplicate-declaration-empty", "重复申报表（一份为空）", "采用有事项的一份；可删除空的一份。"),
         ("register-no-id-column", "登记表无登记编号列", "增加“登记编号”列并为每行填写唯一编号。"),
         ("register-missing-id", "登记编号为空", "为该行填写唯一的登记编号。"),
@@ -127,6 +130,7 @@ _ALL = [
         ("history-bad-row", "历年结果行无法识别", "年度写 2025，季度写 1～4，等次为“先进”“末位”或空白。"),
         ("history-disagrees", "历年结果不一致", "核对历年结果表；程序以计算或归档结果为准。"),
         ("archive-unreadable", "归档无法读取", "不要手工修改 archive 文件夹。"),
+        ("published-changed", "已发布结果有更正", "核对该期附件的“更正说明”表后重新发布（publish），打印重新生成的通报。"),
     ]),
     *_entries("输出", ERROR, [
         ("output-not-written", "输出文件未写入", "关闭在 Excel/WPS 中打开的该文件后重新运行。"),
