@@ -143,6 +143,9 @@ def cmd_bench(ns, opts) -> int:
 def cmd_publish(ns, opts) -> int:
     if not ns.period:
         ns.usage_error("请指定要发布的期间，如：publish 2026Q1（季度）或 publish 2026（年度）")
+    from jifen.rulebook import period_key
+    if period_key(ns.period) is None:
+        ns.usage_error(f"“{ns.period}”不是可以发布的期间，请写成 2026Q1（季度）或 2026（年度）")
     from jifen import publish, summary
     from jifen.rulebook import period_key
     opts.force = True

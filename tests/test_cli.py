@@ -32,6 +32,8 @@ def test_unknown_command_is_named_in_chinese(capsys):
     (["template"], "请用 --month 指定月份"),
     (["template", "--month", "三月"], "“三月”不是月份"),
     (["publish"], "请指定要发布的期间"),
+    (["publish", "2026Q5"], "“2026Q5”不是可以发布的期间"),
+    (["发布", "二〇二六"], "“二〇二六”不是可以发布的期间"),
 ])
 def test_missing_argument_stops_before_any_processing(tmp_path, capsys, argv, text):
     out = tmp_path / "output"
