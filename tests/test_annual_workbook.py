@@ -9,6 +9,7 @@ One county, run through process.py for the complete year 2026:
 """
 
 import hashlib
+import re
 import zipfile
 
 import builders as b
@@ -16,6 +17,7 @@ import openpyxl
 import pytest
 
 from jifen import periods as per
+from jifen.outputs.xlsx import lines_needed, text_width
 
 SHEETS = ["年度排名", "先进人员", "末位人员", "季度汇总", "结果运用", "单位统计", "分布图", "说明"]
 TABLE_SHEETS = ["年度排名", "先进人员", "末位人员", "季度汇总", "结果运用", "单位统计"]
@@ -171,18 +173,59 @@ def test_table_sheets_have_frozen_header_and_filter(book):
         ws = book[name]
         assert ws.freeze_panes == "A4", name                 # title, subtitle, header
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A3:"), name
-        assert ws.print_title_rows == "$1:$3", name
+        assert ws.print_title_rows == "$3:$3", name          # the page header carries the title
     assert book["年度排名"].auto_filter.ref == f"A3:P{3 + 27}"
 
 
-def test_every_sheet_prints_landscape_a4_one_page_wide_with_page_numbers(book):
+def test_every_sheet_prints_a4_one_page_wide_with_page_numbers(book):
     for ws in book.worksheets:
         ps = ws.page_setup
-        assert ps.orientation == "landscape" and int(ps.paperSize) == 9, ws.title
+        assert ps.orientation == ("portrait" if ws.title == "说明" else "landscape"), ws.title
+        assert int(ps.paperSize) == 9, ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         assert (ps.fitToWidth or 1) == 1 and int(ps.fitToHeight) == 0, ws.title    # 1 is the default
         assert ws.oddFooter.center.text == "第 &P 页 共 &N 页", ws.title
         assert ws.oddHeader.left.text == "内部资料", ws.title
+        assert ws.oddHeader.center.text == "2026年度积分排名", ws.title
+
+
+def test_page_headers_and_titles_carry_no_version_or_fingerprint(book):
+    for ws in book.worksheets:
+        header = "".join(part.text or "" for part in (ws.oddHeader.left, ws.oddHeader.center, ws.oddHeader.right))
+        assert "程序版本" not in header and "SHA" not in header, ws.title
+        if ws.title != "说明":
+            for row in ws.iter_rows(min_row=1, max_row=3, values_only=True):
+                assert not any(re.search(r"[0-9a-f]{12}|程序版本 \d", str(v)) for v in row if v), ws.title
+
+
+def print_scale(ws) -> float:
+    """The scale at which fit-to-width prints the sheet: column widths as stored (characters of the
+    default font including padding, 7 px each at 96 dpi) against the A4 width inside the margins."""
+    landscape = ws.page_setup.orientation == "landscape"
+    paper_mm = 297 if landscape else 210
+    printable = paper_mm - 25.4 * (ws.page_margins.left + ws.page_margins.right)
+    used = max(cell.column for row in ws.iter_rows() for cell in row if cell.value is not None)
+    width = {}
+    for dim in ws.column_dimensions.values():          # openpyxl groups equal neighbours (min..max)
+        for c in range(dim.min, dim.max + 1):
+            width[c] = dim.width
+    total_mm = sum(round(7 * width.get(c, 8.43)) for c in range(1, used + 1)) * 25.4 / 96
+    return min(1.0, printable / total_mm)
+
+
+def test_tables_print_at_nine_points_or_more(book):
+    for name in TABLE_SHEETS + ["说明"]:
+        ws = book[name]
+        sizes = {c.font.sz for row in ws.iter_rows(min_row=3) for c in row if c.value is not None}
+        assert min(sizes) == 10, (name, sizes)                 # body 10 pt, titles larger
+        assert 10 * print_scale(ws) >= 9, (name, print_scale(ws))
+
+
+def test_quarter_summary_headers_wrap_in_narrow_columns(book):
+    ws = book["季度汇总"]
+    head = [c.value for c in ws[3]]
+    assert head[4:7] == ["一季度积分", "一季度名次", "一季度等次"] and ws.cell(3, 5).alignment.wrap_text
+    assert ws.row_dimensions[3].height >= 2 * 13.5               # two lines of header
 
 
 def test_distribution_sheet_holds_native_charts(county):
@@ -195,11 +238,29 @@ def test_distribution_sheet_holds_native_charts(county):
         assert "drawing1.xml" in rels
 
 
-def test_notes_sheet_lists_the_rulebook_and_every_input_with_sha256(county, book):
+def test_notes_sheet_names_version_and_rulebook_and_points_to_the_manifest(county, book):
     root, path = county
-    cells = [v for row in book["说明"].iter_rows(values_only=True) for v in row if v is not None]
+    ws = book["说明"]
+    cells = [v for row in ws.iter_rows(values_only=True) for v in row if v is not None]
     assert hashlib.sha256(b.RULEBOOK.read_bytes()).hexdigest() in cells
-    listed = {r["文件"]: r["SHA-256"] for r in b.table(path, "说明", key="SHA-256")}
+    assert "程序版本" in cells
+    rows = {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r[0]}
+    assert rows["输入文件"].startswith("共 2 个") and "运行清单.xlsx" in rows["输入文件"]
+    assert not any(str(v).endswith(".xlsx") and "/" in str(v) for v in cells)         # no file list here
+    assert ws.max_row <= 40                                                          # one portrait page
+    params = b.table(path, "说明", key="参数")
+    assert {"基础分", "先进比例", "末位比例"} <= {r["参数"] for r in params}
+    widths = [int(ws.column_dimensions[c].width) for c in "ABC"]
+    assert widths == [18, 22, 52]
+    first = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "参数") + 1
+    for r in range(first, first + len(params)):          # names on one line, values and notes fit their rows
+        name, value, note = (ws.cell(r, c).value for c in (1, 2, 3))
+        assert text_width(name) <= widths[0] - 1, name
+        lines = max(lines_needed(value, widths[1]), lines_needed(note, widths[2]))
+        height = ws.row_dimensions[r].height or 13.5
+        assert height >= 13.5 * lines, (name, value, height)
+        assert ws.cell(r, 2).alignment.wrap_text and ws.cell(r, 3).alignment.wrap_text
+    manifest = {r["文件"]: r["SHA-256"] for r in b.table(root / "output" / "运行清单.xlsx", "输入文件", key="SHA-256")}
     inputs = {p.relative_to(root / "input").as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
               for p in (root / "input").rglob("*") if p.is_file()}
-    assert listed == inputs and len(inputs) == 2
+    assert manifest == inputs and len(inputs) == 2

@@ -125,6 +125,8 @@ def test_every_workbook_prints_on_a4_with_titles_and_page_footer(county):
             where = f"{rel(path, out)}!{ws.title}"
             assert int(ws.page_setup.paperSize) == 9, where
             assert "第 &P 页 共 &N 页" in (ws.oddFooter.center.text or ""), where
+            header = "".join(h.text or "" for h in (ws.oddHeader.left, ws.oddHeader.center, ws.oddHeader.right))
+            assert "程序版本" not in header and "SHA" not in header, where     # audit data, not for every page
             if ws.title not in NOT_TABLES - {"数量核对", "计分参数", "运行信息"}:
                 assert ws.print_title_rows, where
 

@@ -1,6 +1,7 @@
 """年度排名/YYYY年度积分排名.xlsx (内部资料): the workbook leaders receive by email.
 
-Sheets: 年度排名, 先进人员, 末位人员, 季度汇总, 结果运用, 单位统计, 分布图 (native charts), 说明.
+Sheets: 年度排名, 先进人员, 末位人员, 季度汇总, 结果运用, 单位统计, 分布图 (native charts), 说明
+(how and with what it was computed), 弄虚作假事项 (only when there are any).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import pandas as pd
 
 from jifen import __version__, ranking, reviews
 from jifen.outputs import common
-from jifen.outputs.xlsx import Book, write_table
+from jifen.outputs.xlsx import Book, fit_row, write_table
 from jifen.rules_default import PARAMETERS
 
 ANNUAL_COLUMNS = ["排名分组", "名次", "干部编号", "姓名", "单位", "职务", "基础分", "加分", "扣分", "年度积分",
@@ -162,22 +163,52 @@ def _charts(book: Book, ws, ranks: pd.DataFrame, period, base: float) -> None:
     ws.set_column(1, len(groups), 14)
 
 
+# column widths chosen so that each sheet prints one landscape A4 page wide at full size (10 pt):
+# (9 pt or more when fitted): quarter columns are narrow, their headers on two lines, long text wraps
+ANNUAL_WIDTHS = {"排名分组": 12, "名次": 5, "干部编号": 9, "姓名": 8, "单位": 16, "职务": 10, "基础分": 6, "加分": 5,
+                 "扣分": 5, "年度积分": 6, "等次": 5, **{f"{q}季度名次": 7 for q in QCN}, "备注": 24}
+SUMMARY_WIDTHS = {"排名分组": 12, "干部编号": 8, "姓名": 8, "单位": 14, "年度积分": 7, "年度等次": 7,
+                  **{f"{q}季度{what}": 7 for q in QCN for what in ("积分", "名次", "等次")}}
+NOTES_WIDTHS = (18, 22, 52)       # 说明 (portrait): 项目/参数, 取值, 内容/说明
+
+
+def write_notes(book: Book, ws, res, period) -> None:
+    """说明: how the figures were made (program version and rulebook fingerprint included) and
+    the parameters, on one portrait page; the input file list is in 运行清单.xlsx."""
+    fmt = book.fmt
+    width = NOTES_WIDTHS[1] + NOTES_WIDTHS[2]
+    ws.merge_cells(0, 0, 0, 2, "计分和排名说明", fmt["title"])
+    ws.row_height(0, 24)
+    ws.put(1, 0, "项目", fmt["head"])
+    ws.merge_cells(1, 1, 1, 2, "内容", fmt["head"])
+    n_inputs = len(res.files) + len(res.skipped)
+    lines = list(method_frame(res, period).itertuples(index=False)) + [
+        ("输入文件", f"共 {n_inputs} 个；文件名及各自的 SHA-256 见 output 文件夹中的“运行清单.xlsx”。")]
+    r = 2
+    for item, text in lines:
+        ws.put(r, 0, item, fmt["text"])
+        ws.merge_cells(r, 1, r, 2, text, fmt["wrap"])
+        fit_row(ws, r, [text], [width], [0])
+        r += 1
+    write_table(book, ws, params_frame(res.rulebook), title="计分参数", start_row=r + 1, autofilter=False,
+                freeze=False, repeat=False, wrap={"取值", "说明"},
+                widths=dict(zip(("参数", "取值", "说明"), NOTES_WIDTHS)))
+
+
 def write_annual(res, log, period) -> None:
     book = Book(f"{period.year}年度积分排名", internal=True, stamp=common.stamp(res))
     df = annual_frame(res.ranks, period)
     tints = ["good" if b == "先进" else "bad" if b == "末位" else "" for b in df["等次"]]
     county = res.rulebook.params["县名"]
-    sub = f"内部资料　{common.stamp(res)}"
+    sub = "内部资料　计分方法、参数、程序版本和规则文件指纹见“说明”表"
     write_table(book, book.sheet("年度排名"), df, title=f"{county}县科级领导干部及后备干部{period.title}日常积分排名",
-                subtitle=sub, row_formats=tints,
-                widths={"排名分组": 12, "名次": 6, "干部编号": 10, "姓名": 9, "单位": 22, "职务": 14,
-                        "备注": 36}, wrap={"备注"})
+                subtitle=sub, row_formats=tints, widths=ANNUAL_WIDTHS, wrap={"单位", "职务", "备注"})
     for band, name in ((ranking.TOP, "先进人员"), (ranking.BOTTOM, "末位人员")):
         part = df[df["等次"] == band][["排名分组", "名次", "干部编号", "姓名", "单位", "职务", "年度积分", "备注"]]
         write_table(book, book.sheet(name), part, title=f"{period.title}{name}名单（按排名分组）", subtitle=sub,
                     widths={"单位": 22, "职务": 14, "备注": 36}, wrap={"备注"})
     write_table(book, book.sheet("季度汇总"), quarter_summary(res.ranks, period),
-                title=f"{period.year}年各季度积分、名次和等次", subtitle=sub, widths={"单位": 20})
+                title=f"{period.year}年各季度积分、名次和等次", subtitle=sub, widths=SUMMARY_WIDTHS, wrap={"单位"})
     props = res.proposals.get(period.year, pd.DataFrame(columns=["干部编号", "姓名", "结果", "依据", "期间"]))
     write_table(book, book.sheet("结果运用"), props[["干部编号", "姓名", "结果", "依据"]],
                 title=f"{period.title}积分结果运用建议（供县委组织部研究）", subtitle=sub,
@@ -185,20 +216,12 @@ def write_annual(res, log, period) -> None:
     write_table(book, book.sheet("单位统计"), unit_stats(res.ranks, period), title=f"{period.title}各单位积分统计",
                 subtitle=sub, widths={"单位": 22})
     _charts(book, book.sheet("分布图"), res.ranks, period, float(res.rulebook.base_score))
-    ws = book.sheet("说明")
-    r = write_table(book, ws, method_frame(res, period), title="计分和排名说明", autofilter=False,
-                    widths={"项目": 18, "内容": 90}, wrap={"内容"}, freeze=False, repeat=False)
-    r = write_table(book, ws, params_frame(res.rulebook), title="计分参数", start_row=r + 1, autofilter=False,
-                    freeze=False, repeat=False, wrap={"说明"})
-    from jifen.outputs.manifest import manifest_frame
-    r = write_table(book, ws, manifest_frame(res), title="输入文件清单", start_row=r + 1, autofilter=False,
-                    freeze=False, repeat=False)
+    write_notes(book, book.sheet("说明", landscape=False), res, period)
     fraud = res.items[(res.items["reject_reason"] == reviews.FRAUD) & (res.items["year"] == period.year)]
-    fraud_df = pd.DataFrame({"事项ID": fraud["item_id"], "干部编号": fraud["cadre_id"], "姓名": fraud["name"],
-                             "项目代码": fraud["code"], "事项说明": fraud["desc"], "审核依据": fraud["decision"]})
-    write_table(book, ws, fraud_df, title="审核认定为弄虚作假的事项", start_row=r + 1, autofilter=False,
-                freeze=False, repeat=False)
-    ws.set_column(0, 0, 40)
-    ws.set_column(1, 1, 70)
+    if len(fraud):
+        fraud_df = pd.DataFrame({"事项ID": fraud["item_id"], "干部编号": fraud["cadre_id"], "姓名": fraud["name"],
+                                 "项目代码": fraud["code"], "事项说明": fraud["desc"], "审核依据": fraud["decision"]})
+        write_table(book, book.sheet("弄虚作假事项"), fraud_df, title=f"{period.year}年审核认定为弄虚作假的事项",
+                    subtitle=sub, widths={"事项说明": 30, "审核依据": 50}, wrap={"事项说明", "审核依据"})
     out = res.options.output_dir / "年度排名" / f"{period.year}年度积分排名.xlsx"
     log.write(out, book.close())

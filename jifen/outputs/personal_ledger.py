@@ -13,7 +13,7 @@ from jifen import checks
 from jifen.outputs import common
 from jifen.outputs.book_pattern import BookPattern, PatternError
 from jifen.outputs.fastsheet import FastSheet
-from jifen.outputs.xlsx import Book, fit_row, safe_text
+from jifen.outputs.xlsx import Book, fit_row, page_header
 
 ITEM_HEAD = ["月份", "项目代码", "项目名称", "事项说明", "数量", "计分分值", "状态", "说明"]
 WIDTHS = [8, 7, 24, 24, 5, 7, 7, 18]
@@ -116,7 +116,7 @@ def write_sheet(book: Book, ws, person: dict, county: str, year: int) -> tuple[i
     return head_row, r
 
 
-def page_setup(ws, head_row: int, last_row: int, stamp: str) -> None:
+def page_setup(ws, head_row: int, last_row: int) -> None:
     for c, w in enumerate(WIDTHS):
         ws.set_column(c, c, w)
     ws.set_paper(9)
@@ -125,7 +125,7 @@ def page_setup(ws, head_row: int, last_row: int, stamp: str) -> None:
     ws.set_margins(left=0.6, right=0.5, top=0.8, bottom=0.8)
     ws.repeat_rows(head_row, head_row)
     ws.freeze_panes(head_row + 1, 0)
-    ws.set_header("&L内部资料&R" + safe_text(stamp).replace("&", "&&")[:120])
+    ws.set_header(page_header("", internal=True))
     ws.set_footer("&C第 &P 页 共 &N 页")
     ws.print_area(0, 0, last_row, 7)
 
@@ -288,7 +288,7 @@ def write_ledgers(res, log, year: int, data: dict, unit_names: list, ids: set) -
         for person, content, head_row, last_row in sheets:
             ws = ledger_sheet(book, _sheet_name(f"{person['cadre_id']}{person['name']}", used))
             ws.reuse(content)
-            page_setup(ws, head_row, last_row, stamp)
+            page_setup(ws, head_row, last_row)
         log.write(root / "单位" / safe_filename(f"{unit}.xlsx"), book.close())
 
 
@@ -297,7 +297,7 @@ def _pattern(person: dict, county: str, year: int, stamp: str):
     book = ledger_book("样板", stamp)
     ws = ledger_sheet(book, "积分台账")
     head_row, last_row = write_sheet(book, ws, person, county, year)
-    page_setup(ws, head_row, last_row, stamp)
+    page_setup(ws, head_row, last_row)
     try:
         return BookPattern(book.close()), book, head_row
     except PatternError:
@@ -318,7 +318,7 @@ def _personal_book(person: dict, pattern, county: str, year: int, stamp: str) ->
     book = ledger_book(title, stamp)
     ws = ledger_sheet(book, "积分台账")
     head_row, last_row = write_sheet(book, ws, person, county, year)
-    page_setup(ws, head_row, last_row, stamp)
+    page_setup(ws, head_row, last_row)
     return book.close(), ws.rendered(), head_row, last_row
 
 

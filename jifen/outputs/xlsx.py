@@ -29,8 +29,9 @@ class Book:
             "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd"})
         self.wb.set_properties({"title": title, "author": "日常积分管理程序", "company": "",
                                 "created": FIXED_TIME, "comments": stamp})
+        self.title = title
         self.internal = internal
-        self.stamp = stamp
+        self.stamp = stamp      # in the document properties; sheets show it where it is read, not on every page
         f = self.wb.add_format
         base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1}
         self.fmt = {
@@ -61,10 +62,7 @@ class Book:
         ws.fit_to_pages(1, 0)
         ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
         ws.set_footer("&C第 &P 页 共 &N 页")
-        if self.internal:
-            ws.set_header("&L内部资料&R" + clean_header(self.stamp))
-        elif self.stamp:
-            ws.set_header("&R" + clean_header(self.stamp))
+        ws.set_header(page_header(self.title, self.internal))
         return ws
 
     def close(self) -> bytes:
@@ -73,7 +71,13 @@ class Book:
 
 
 def clean_header(s: str) -> str:
-    return s.replace("&", "&&")[:200]
+    return safe_text(s).replace("&", "&&")[:120]
+
+
+def page_header(title: str, internal: bool) -> str:
+    """What every printed page carries at the top: 内部资料 (left) and the document's title; never
+    the program version or a SHA-256 (those are for audit, in the document and its properties)."""
+    return ("&L内部资料" if internal else "") + ("&C" + clean_header(title) if title else "")
 
 
 def safe_str(value) -> str:
@@ -130,7 +134,8 @@ def write_table(book: Book, ws, df: pd.DataFrame, title: str = "", subtitle: str
         ws.put(r, 0, subtitle, fmt["sub"])
         r += 1
     header_row = r
-    ws.put_row(r, [str(c) for c in df.columns], [fmt["head"]] * len(df.columns), fmt["head"], fmt["head"])
+    names = [str(c) for c in df.columns]
+    ws.put_row(r, names, [fmt["head"]] * len(df.columns), fmt["head"], fmt["head"])
     r += 1
     wrap = wrap or set()
     widths = dict(widths or {})
@@ -142,6 +147,7 @@ def write_table(book: Book, ws, df: pd.DataFrame, title: str = "", subtitle: str
         else:
             sample = [text_width(safe_str(v)) for v in values[:300, c]] if len(df) else []
             col_widths.append(min(50, max([text_width(str(name)) + 2] + [x + 2 for x in sample])))
+    fit_row(ws, header_row, names, col_widths, range(len(names)))       # narrow columns: header wraps
     wrap_cols = [c for c, name in enumerate(df.columns) if name in wrap]
     plain = [fmt["wrap"] if name in wrap else fmt["text"] for name in df.columns]
     num, date_fmt = fmt["num"], fmt["date"]
@@ -163,5 +169,5 @@ def write_table(book: Book, ws, df: pd.DataFrame, title: str = "", subtitle: str
     if autofilter:
         ws.autofilter(header_row, 0, max(header_row, last), ncols - 1)
     if repeat:
-        ws.repeat_rows(start_row if title else header_row, header_row)
+        ws.repeat_rows(header_row, header_row)       # the page header carries the title
     return last + 1
