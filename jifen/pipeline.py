@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,9 +16,10 @@ import pandas as pd
 from jifen import cadres, checks, filechecks, ranking, reviews, scoring
 from jifen import periods as per
 from jifen import problems as pb
-from jifen.outputs.atomic import OutputLog
+from jifen.files import OutputLog, safe_filename
 from jifen.readers import inputs as rd
 from jifen.rulebook import Rulebook, read_rulebook
+from jifen.timing import peak_rss_mb, timed
 
 
 @dataclass
@@ -190,28 +189,6 @@ def run_key(opts: Options, rulebook: Rulebook, entries) -> str:
     return h.hexdigest()
 
 
-@contextmanager
-def timed(res, name: str):
-    """Wall time and peak memory so far, per stage (the benchmark reports them)."""
-    start = time.perf_counter()
-    try:
-        yield
-    finally:
-        res.timings[name] = res.timings.get(name, 0.0) + time.perf_counter() - start
-        res.peaks[name] = peak_rss_mb()
-
-
-def peak_rss_mb() -> float:
-    try:
-        import resource
-    except ImportError:       # Windows: no resource module
-        return 0.0
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    scale = 1 / (1024 * 1024) if sys.platform == "darwin" else 1 / 1024
-    return round(max(own, kids) * scale, 1)
-
-
 def run(opts: Options) -> Result:
     """The whole job: read, compute, settle published periods, write."""
     from jifen.readers import cache
@@ -275,16 +252,32 @@ def _run(opts: Options) -> Result:
     if not res.roster.empty:
         from jifen import publish
         with timed(res, "已发布期间与结果运用"):
-            publish.settle_published(res, parsed)                # archived rules, 更正说明
+            publish.settle_published(res, lambda rb: compute(Result(opts, rulebook=rb), parsed, rb,
+                                                             problems=False))  # archived rules, 更正说明
             settle_consequences(res, publish.archived_snapshots(opts.archive_dir),
                                 [h for p in parsed for h in p.history])
     if opts.write:
         from jifen.outputs import write_all
         res.log = write_all(res)
+        remember_run(res)
     else:
         from jifen.outputs import write_report_only
         res.log = write_report_only(res)
     return res
+
+
+def remember_run(res: Result) -> None:
+    """What an unchanged re-run repeats without working: key, exit status, summary, outputs."""
+    from jifen import summary
+    from jifen.outputs import state
+
+    if res.log is None or not res.run_key or res.exit_code >= 2:
+        return
+    lines: list[str] = []
+    summary.print_summary(res, out=lines.append)
+    outputs = sorted(set(res.log.hashes) - {f for f, _ in res.log.failed})
+    state.save_run(res.options.output_dir, {"key": res.run_key, "exit_code": res.exit_code,
+                                            "summary": lines, "outputs": outputs})
 
 
 def settle_consequences(res: Result, archived: list, history: list) -> None:
@@ -407,10 +400,3 @@ def make_templates(opts: Options, month: str) -> Result:
         name = f"{rec['cadre_id']}_{rec['display_name']}_{month}.xlsx"
         res.log.write(folder / safe_filename(name), data)
     return res
-
-
-def safe_filename(name: str) -> str:
-    """Characters Windows refuses in file names become full-width look-alikes."""
-    table = str.maketrans({'\\': "＼", "/": "／", ":": "：", "*": "＊", "?": "？", '"': "＂", "<": "＜",
-                           ">": "＞", "|": "｜"})
-    return name.translate(table).strip(" .")

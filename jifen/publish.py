@@ -49,10 +49,12 @@ def archived_snapshots(archive_dir: Path) -> list[dict]:
     return out
 
 
-def settle_published(res, parsed) -> None:
-    """Recompute published periods with their archived rulebook; collect 更正说明."""
-    from jifen import pipeline
+def settle_published(res, recompute) -> None:
+    """Recompute published periods with their archived rulebook; collect 更正说明.
 
+    `recompute(rulebook)` gives the run's results under another rulebook (the pipeline's own
+    computation, handed in so that this module does not depend on the pipeline).
+    """
     for key, (n, folder) in latest_snapshots(res.options.archive_dir).items():
         period = next((p for p in res.periods if p.key == key), None)
         if period is None:
@@ -71,10 +73,8 @@ def settle_published(res, parsed) -> None:
             except pb.RulebookError:
                 archived = None
             if archived is not None:
-                alt = pipeline.Result(res.options, rulebook=archived)
-                pipeline.compute(alt, parsed, archived, problems=False)
-                _substitute(res, alt, period)
-                basis = alt
+                basis = recompute(archived)
+                _substitute(res, basis, period)
                 res.notes.append(f"{period.title}已发布，按发布时归档的积分规则计算（现行规则不改写已发布期间）。")
         table = corrections.compare(snap, basis, period)
         if len(table):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from jifen.timing import peak_rss_mb
+
 
 def print_summary(res, out=print) -> None:
     out("")
@@ -49,29 +51,19 @@ def _notes_and_failures(res, out) -> None:
 
 
 def report_run(res, out=print) -> None:
-    """Print the summary; remember it so an unchanged re-run can repeat it without working."""
-    from jifen.outputs import state
-
+    """Print the summary, or the remembered one when nothing changed since the last run."""
     if res.unchanged is not None:
         for line in res.unchanged.get("summary", []):
             out(line)
         out("输入、规则和模板与上次运行相同（见 运行清单.xlsx），输出已是最新，未重新生成。需要重新生成时加 --force。")
         return
-    lines: list[str] = []
-    print_summary(res, out=lines.append)
-    for line in lines:
-        out(line)
-    if res.log is not None and res.options.write and res.run_key and res.exit_code < 2:
-        outputs = sorted(set(res.log.hashes) - {f for f, _ in res.log.failed})
-        state.save_run(res.options.output_dir, {"key": res.run_key, "exit_code": res.exit_code,
-                                                "summary": lines, "outputs": outputs})
+    print_summary(res, out=out)
 
 
 def save_timings(res, path) -> None:
     """Stage figures for the benchmark (a hidden option of the run command)."""
     import json
 
-    from jifen.pipeline import peak_rss_mb
 
     data = {"timings": {k: round(v, 3) for k, v in res.timings.items()}, "peaks": res.peaks,
             "peak_mb": peak_rss_mb(), "read": res.read_stats, "unchanged": res.unchanged is not None,

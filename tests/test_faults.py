@@ -1,7 +1,7 @@
 """Faults while writing (SPEC §6): an output open in Excel, a run killed mid-write, a full disk;
 and inputs are never modified.
 
-Outputs are written through `jifen.outputs.atomic` (temporary file beside the target, then
+Outputs are written through `jifen.files` (temporary file beside the target, then
 os.replace). The faults are simulated there: PermissionError for one target (what Windows
 raises for a file open in Excel), an interruption at the n-th os.replace, ENOSPC half-way
 through one temporary file; and for real with SIGKILL on a child `process.py`.
@@ -24,8 +24,9 @@ import builders as b
 import pytest
 from corpus import make_corpus as mc
 
+from jifen import files as atomic
 from jifen import summary
-from jifen.outputs import atomic
+from jifen.outputs import state
 from jifen.pipeline import Options, run
 
 LOCK_HINT = "请先关闭该文件"
@@ -56,9 +57,10 @@ def add_declaration(inp: Path, cadre="K0002", month="2026-03", code="J5-3") -> P
 
 
 def snapshot(out: Path) -> dict:
-    """Every file under output/ (the parse cache aside) → its bytes."""
+    """Every file under output/ → its bytes; aside: the parse cache, and the unchanged-run record
+    (a run removes it before writing, so that an interrupted run never looks finished)."""
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and ".cache" not in p.relative_to(out).parts}
+            if p.is_file() and ".cache" not in p.relative_to(out).parts and p.name != state.RUN_NAME}
 
 
 def temporaries(out: Path) -> list:
@@ -318,7 +320,7 @@ class _HalfWritten:
 
 
 def disk_full_for(monkeypatch, name_of_target: str) -> list:
-    """In jifen.outputs.atomic, writing the temporary file of the target so named fails (ENOSPC)."""
+    """In jifen.files, writing the temporary file of the target so named fails (ENOSPC)."""
     import tempfile
 
     doomed, hits = set(), []

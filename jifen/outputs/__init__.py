@@ -14,7 +14,8 @@ import time
 
 from jifen import consequences, ledger
 from jifen import problems as pb
-from jifen.outputs.atomic import OutputLog
+from jifen.files import OutputLog
+from jifen.timing import timed
 
 PARALLEL_FROM_ITEMS = 3000      # smaller runs are quicker in one process
 
@@ -128,7 +129,6 @@ def run_jobs(res, jobs: list):
 def write_all(res) -> OutputLog:
     """Every output of a normal run; each writer formats what the pipeline computed."""
     from jifen.outputs import notice, report, state
-    from jifen.pipeline import timed
     from jifen.progress import Progress
 
     log = OutputLog(res.options.output_dir)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from jifen import checks
 from jifen import normalize as nz
+from jifen.files import safe_filename
 from jifen.outputs import common, docx_render
 from jifen.pipeline_paths import TEMPLATES
 
@@ -57,6 +58,5 @@ def write_appeal_replies(res, log) -> None:
         except docx_render.TemplateError as exc:
             log.failed.append((str(template.name), str(exc)))
             return
-        from jifen.pipeline import safe_filename
         name = safe_filename(f"{rec['cadre_id']}_{rec['name_display']}_{rec['item_id']}.docx")
         log.write(res.options.output_dir / "申辩答复" / name, data)

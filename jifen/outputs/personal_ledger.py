@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from jifen import checks
+from jifen.files import safe_filename
 from jifen.outputs import common
 from jifen.outputs.book_pattern import BookPattern, PatternError
 from jifen.outputs.fastsheet import FastSheet
@@ -266,7 +267,6 @@ def ledger_jobs(res, year: int, rows: pd.DataFrame, size: int = 60) -> list[tupl
 
 def write_ledgers(res, log, year: int, data: dict, unit_names: list, ids: set) -> None:
     """台账/YYYY/个人/<单位>/<编号>_<姓名>.xlsx for each cadre, then 台账/YYYY/单位/<单位>.xlsx."""
-    from jifen.pipeline import safe_filename
 
     per_unit: dict[str, list] = {u: [] for u in unit_names}
     for person in people(res, year, data, only=ids):

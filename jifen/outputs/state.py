@@ -10,6 +10,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from jifen.files import write_atomic
+
 STATE_NAME = ".jifen-outputs.json"
 
 
@@ -33,7 +35,6 @@ def sha256_path(path: Path) -> str:
 
 
 def save(output_dir: Path, hashes: dict) -> None:
-    from jifen.outputs.atomic import write_atomic
 
     data = json.dumps(dict(sorted(hashes.items())), ensure_ascii=False, indent=1).encode("utf-8")
     try:
@@ -53,7 +54,6 @@ def load_run(output_dir: Path) -> dict:
 
 
 def save_run(output_dir: Path, record: dict) -> None:
-    from jifen.outputs.atomic import write_atomic
 
     try:
         write_atomic(output_dir / RUN_NAME, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))

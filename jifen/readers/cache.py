@@ -13,6 +13,7 @@ import pickle
 from pathlib import Path
 
 from jifen import __version__
+from jifen.files import write_atomic
 
 
 def _reader_fingerprint() -> str:
@@ -81,7 +82,6 @@ class ParseCache:
         self._write()
 
     def _write(self) -> None:
-        from jifen.outputs.atomic import write_atomic
 
         try:
             write_atomic(self.path, pickle.dumps({"schema": SCHEMA, "entries": self.entries},

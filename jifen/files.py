@@ -1,4 +1,5 @@
-"""Atomic replacement of outputs, and a record of outputs that could not be written.
+"""Files written by the program: atomic replacement, a record of outputs that could not be
+written, and file names Windows accepts. Below every other module (imports none of them).
 
 Each output is written to a hidden temporary file beside its target and moved into place
 with os.replace, so a killed run or a full disk never leaves a half-written file under a
@@ -136,3 +137,10 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         _unlink(tmp)
         raise
+
+
+def safe_filename(name: str) -> str:
+    """Characters Windows refuses in file names become full-width look-alikes."""
+    table = str.maketrans({'\\': "＼", "/": "／", ":": "：", "*": "＊", "?": "？", '"': "＂", "<": "＜",
+                           ">": "＞", "|": "｜"})
+    return name.translate(table).strip(" .")
