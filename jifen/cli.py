@@ -151,8 +151,8 @@ def cmd_publish(ns, opts) -> int:
     opts.force = True
     opts.publishing = period_key(ns.period) or ""    # its own changes are being published, not pointed out
     res = pipeline.run(opts)
-    summary.print_summary(res)
     ok, message = publish.publish(res, ns.period)
+    summary.print_summary(res, verdict=ok)
     print(message)
     return res.exit_code if ok else 2
 

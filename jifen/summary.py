@@ -5,7 +5,9 @@ from __future__ import annotations
 from jifen.timing import peak_rss_mb
 
 
-def print_summary(res, out=print) -> None:
+def print_summary(res, out=print, verdict: bool = True) -> None:
+    """The run's summary; without `verdict` it stops before the closing line (a refused
+    `publish` closes with its own message instead of "完成")."""
     out("")
     out("=" * 60)
     if res.fatal:
@@ -28,9 +30,9 @@ def print_summary(res, out=print) -> None:
         out(f"输出文件夹：{res.options.output_dir}")
         out(f"  写入 {len(res.log.written)} 个文件，未变化 {len(res.log.unchanged)} 个")
         _notes_and_failures(res, out)
-    code = res.exit_code
-    verdict = {0: "完成。", 1: "完成，但有错误需要处理（见校验报告）。", 2: "未能全部完成，请按上面的提示处理后重新运行。"}
-    out(verdict[code])
+    if verdict:
+        closing = {0: "完成。", 1: "完成，但有错误需要处理（见校验报告）。", 2: "未能全部完成，请按上面的提示处理后重新运行。"}
+        out(closing[res.exit_code])
 
 
 def print_template_summary(res, month, out=print) -> None:

@@ -214,7 +214,7 @@ def test_publish_refuses_while_items_are_pending_or_in_error(runs):
     base, proc = runs["pending"]
     assert proc.returncode == 2
     out = proc.stdout
-    assert "未发布 2026年第一季度" in out
+    assert "未发布 2026年第一季度" in out and "完成" not in out     # the run's own closing line gives way
     assert "有 1 项申报事项待审核" in out and "城关镇 1 项（K0004-2026-02-1）" in out
     assert "有 1 个“错误”级问题涉及本期" in out and "登记/补登.xlsx" in out
     assert "input/审核结论/" in out and "校验报告.xlsx" in out and "publish 2026Q1" in out
