@@ -15,7 +15,7 @@ from pathlib import Path
 
 from jifen import corrections, guard
 from jifen import problems as pb
-from jifen.outputs.atomic import current_umask
+from jifen.files import current_umask
 from jifen.rulebook import period_key, read_rulebook
 
 SNAPSHOT = "snapshot.json"

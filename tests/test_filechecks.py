@@ -10,7 +10,7 @@ import builders as b
 import pytest
 
 from jifen import filechecks as fc
-from jifen.outputs.atomic import OutputLog, current_umask
+from jifen.files import OutputLog, current_umask
 from jifen.outputs.declaration_template import template_bytes
 from jifen.readers import inputs as rd
 from jifen.rulebook import read_rulebook

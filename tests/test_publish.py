@@ -250,7 +250,7 @@ def test_republished_notice_in_output_keeps_its_corrections(runs):
 def test_archive_folders_get_the_users_normal_permissions(runs):
     import os
 
-    from jifen.outputs.atomic import current_umask
+    from jifen.files import current_umask
 
     if os.name != "posix":
         pytest.skip("file modes are POSIX")
