@@ -63,3 +63,20 @@ def latest_rows(roster: pd.DataFrame, until: dt.date) -> pd.DataFrame:
     rows = roster[roster["start_d"] <= until]
     return rows.sort_values(["cadre_id", "start_d"], kind="stable").drop_duplicates(
         "cadre_id", keep="last").set_index("cadre_id")
+
+
+def unit_order(roster: pd.DataFrame) -> dict[str, int]:
+    """Unit → its place in the roster (the first row naming it, in file and row order): the order
+    the department lists its units in, used wherever outputs list units (never character code)."""
+    if roster is None or roster.empty:
+        return {}
+    rows = roster.sort_values(["file", "row"], kind="stable")
+    return {unit: i for i, unit in enumerate(dict.fromkeys(rows["unit"]))}
+
+
+def sort_by_unit(df: pd.DataFrame, column: str, roster: pd.DataFrame, then: tuple = ()) -> pd.DataFrame:
+    """`df` with its units in roster order (units the roster does not name last), then by `then`."""
+    order = unit_order(roster)
+    key = df[column].map(lambda u: order.get(u, len(order)))
+    return (df.assign(_unit_order=key).sort_values(["_unit_order", *then], kind="stable")
+            .drop(columns="_unit_order"))

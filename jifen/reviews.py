@@ -265,7 +265,7 @@ def review_frames(items: pd.DataFrame, standing: dict, roster, rulebook, warning
                 "计分分值": nz.shown(rec.value) if rec.status == checks.COUNTED else None,
             })
         out = pd.DataFrame(rows, columns=LIST_COLUMNS + DECIDED_EXTRA)
-        out = out.sort_values(["单位", "干部编号", "月份", "来源文件"], kind="stable")
+        out = cadres.sort_by_unit(out, "单位", roster, then=("干部编号", "月份", "来源文件"))
         return out.reset_index(drop=True)
 
     pending = frame(part[part["status"] == checks.PENDING], False)[LIST_COLUMNS]

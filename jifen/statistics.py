@@ -20,7 +20,7 @@ def monthly_frames(month: str, roster, items, declarations, scores, base: float)
     by = part.groupby(["cadre_id", "status"]).size().unstack(fill_value=0) if not part.empty else pd.DataFrame()
     declared = part[part["source"] == "申报"].groupby("cadre_id").size()
     s = scores[scores["period"] == month].set_index("cadre_id")
-    on = on.sort_values(["unit", "cadre_id"], kind="stable")
+    on = cadres.sort_by_unit(on, "unit", roster, then=("cadre_id",))
     ids = on["cadre_id"]
 
     def count(status):
@@ -43,7 +43,7 @@ def monthly_frames(month: str, roster, items, declarations, scores, base: float)
         "月度积分": figure("score", base)}, columns=PERSON_COLUMNS)
     num = people[["申报事项", "计分事项", "加分", "扣分", "基础扣分", "月度积分"]].astype(float)
     num["单位"], num["已交"] = people["单位"], (people["申报表"] == "已交").astype(int)
-    g = num.groupby("单位", sort=True)
+    g = num.groupby("单位", sort=False)                   # people are already in roster unit order
     sums, size, mean = g.sum(), g.size(), g["月度积分"].mean()
     unit_df = pd.DataFrame({
         "单位": sums.index, "在册人数": size.values, "已交申报表": sums["已交"].astype(int).values,

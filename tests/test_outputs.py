@@ -26,6 +26,7 @@ from pathlib import Path
 import builders as b
 import docx
 import openpyxl
+import pandas as pd
 import pytest
 from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
@@ -433,3 +434,35 @@ def test_monthly_unit_statistics_add_up_the_people(county):
         assert row["平均月度积分"] == round(sum(p["月度积分"] for p in mine) / len(mine), 2)
     # by hand: 城关镇 has K0003 (+2 → 102) and K0004 (100)
     assert (units["城关镇"]["加分合计"], units["城关镇"]["平均月度积分"]) == (2, 101)
+
+
+# --- units in roster order (县财政局, 城关镇, 县教育局), not by character code ---------------------
+
+ROSTER_UNITS = ["县财政局", "城关镇", "县教育局"]
+
+
+def in_order(values) -> list:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def test_units_listed_in_roster_order_everywhere(county):
+    out = county["out"]
+    assert sorted(ROSTER_UNITS) != ROSTER_UNITS                     # the test would see character order
+    month = out / "月度统计" / "2026-03月度积分统计.xlsx"
+    assert in_order(r["单位"] for r in b.table(month, "人员统计")) == ROSTER_UNITS
+    assert in_order(r["单位"] for r in b.table(month, "单位统计", key="单位")) == ROSTER_UNITS
+    assert in_order(r["单位"] for r in b.table(month, "未交申报表名单")) == ROSTER_UNITS
+    annual = out / "年度排名" / "2026年度积分排名.xlsx"
+    assert in_order(r["单位"] for r in b.table(annual, "单位统计", key="单位")) == ROSTER_UNITS
+    review = out / "待审核" / "2026年积分事项待审核清单.xlsx"
+    decided = in_order(r["单位"] for r in b.table(review, "已审核事项"))
+    assert decided == [u for u in ROSTER_UNITS if u in decided] and len(decided) == 3
+
+
+def test_unit_order_helper_follows_first_appearance():
+    from jifen import cadres
+    roster = pd.DataFrame({"unit": ["乙局", "甲镇", "乙局", "丙办"], "file": ["b.xlsx", "a.xlsx", "a.xlsx", "a.xlsx"],
+                           "row": [2, 5, 3, 9]})
+    assert cadres.unit_order(roster) == {"乙局": 0, "甲镇": 1, "丙办": 2}    # a.xlsx rows 3, 5, 9, then b.xlsx
+    df = pd.DataFrame({"单位": ["丙办", "未知单位", "乙局", "甲镇"], "n": [1, 2, 3, 4]})
+    assert list(cadres.sort_by_unit(df, "单位", roster)["单位"]) == ["乙局", "甲镇", "丙办", "未知单位"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jifen import __version__, ranking, reviews
+from jifen import __version__, cadres, ranking, reviews
 from jifen.outputs import common
 from jifen.outputs.xlsx import Book, fit_row, write_table
 from jifen.rules_default import PARAMETERS
@@ -71,10 +71,11 @@ def quarter_summary(ranks: pd.DataFrame, period) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def unit_stats(ranks: pd.DataFrame, period) -> pd.DataFrame:
-    year = ranks[(ranks["period"] == period.key) & ranks["ranked"]]
+def unit_stats(ranks: pd.DataFrame, period, roster: pd.DataFrame) -> pd.DataFrame:
+    """One row per unit with ranked cadres, units in roster order."""
+    year = cadres.sort_by_unit(ranks[(ranks["period"] == period.key) & ranks["ranked"]], "unit", roster)
     rows = []
-    for unit, g in year.groupby("unit", sort=True):
+    for unit, g in year.groupby("unit", sort=False):
         rows.append({"单位": unit, "参加排名人数": len(g), "平均积分": common.num(round(g["score"].mean(), 2)),
                      "最高分": common.num(g["score"].max()), "最低分": common.num(g["score"].min()),
                      "先进人数": int((g["band"] == ranking.TOP).sum()),
@@ -213,7 +214,7 @@ def write_annual(res, log, period) -> None:
     write_table(book, book.sheet("结果运用"), props[["干部编号", "姓名", "结果", "依据"]],
                 title=f"{period.title}积分结果运用建议（供县委组织部研究）", subtitle=sub,
                 widths={"结果": 16, "依据": 70}, wrap={"依据"})
-    write_table(book, book.sheet("单位统计"), unit_stats(res.ranks, period), title=f"{period.title}各单位积分统计",
+    write_table(book, book.sheet("单位统计"), unit_stats(res.ranks, period, res.roster), title=f"{period.title}各单位积分统计",
                 subtitle=sub, widths={"单位": 22})
     _charts(book, book.sheet("分布图"), res.ranks, period, float(res.rulebook.base_score))
     write_notes(book, book.sheet("说明", landscape=False), res, period)

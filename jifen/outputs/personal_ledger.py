@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jifen import checks
+from jifen import cadres, checks
 from jifen.files import safe_filename
 from jifen.outputs import common
 from jifen.outputs.book_pattern import BookPattern, PatternError
@@ -194,8 +194,6 @@ def _detail(s: dict) -> str:
 
 def _latest(res, year: int) -> pd.DataFrame:
     """The roster row of each cadre on the roster in `year` (the last one), by 干部编号."""
-    from jifen import cadres
-
     first, last = pd.Timestamp(f"{year}-01-01").date(), pd.Timestamp(f"{year}-12-31").date()
     in_year = res.roster[(res.roster["start_d"] <= last) & (res.roster["end_d"] >= first)]
     return cadres.latest_rows(in_year, last).sort_index()
@@ -254,7 +252,8 @@ def ledger_jobs(res, year: int, rows: pd.DataFrame, size: int = 60) -> list[tupl
     for cid, unit in zip(latest.index, latest["unit"]):
         per_unit.setdefault(unit or "未填单位", []).append(cid)
     jobs, batch, n = [], [], 0
-    for unit, ids in sorted(per_unit.items()):
+    order = cadres.unit_order(res.roster)
+    for unit, ids in sorted(per_unit.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])):
         batch.append(unit)
         n += len(ids)
         if n >= size:
