@@ -21,7 +21,8 @@ STATUSES = [COUNTED, PENDING, REJECTED_BY_REVIEW, INVALID]
 
 ITEM_COLUMNS = ["item_id", "fingerprint", "source", "cadre_id", "name", "month", "seq", "code",
                 "desc", "matter", "date_raw", "qty_raw", "declared_raw", "evidence", "note",
-                "basis", "registrar", "reg_id", "file", "sheet", "row", "cols", "decl", "head_cells"]
+                "basis", "registrar", "reg_id", "file", "sheet", "row", "cols", "decl", "head_cells", "part",
+                "pictures"]
 
 
 def fingerprint(code, qty, desc, matter, date) -> str:
@@ -36,7 +37,8 @@ def prepare_items(records: list[dict], rulebook) -> pd.DataFrame:
     df = pd.DataFrame.from_records(records, columns=ITEM_COLUMNS)
     if df.empty:
         df = pd.DataFrame(columns=ITEM_COLUMNS + ["qty", "date", "declared", "kind", "points",
-                                                  "status", "reason", "year", "quarter"])
+                                                  "status", "reason", "year", "quarter",
+                                                  "attachments"])
         return df
     text_cols = ["item_id", "fingerprint", "source", "cadre_id", "name", "month", "code", "desc", "matter",
                  "evidence", "note", "basis", "registrar", "reg_id", "file", "sheet", "decl"]
@@ -54,9 +56,13 @@ def prepare_items(records: list[dict], rulebook) -> pd.DataFrame:
     df["quarter"] = df["month"].map(lambda m: nz.quarter_of(m) if m else 0)
     df["fingerprint"] = [fingerprint(c, q, d, m, t) for c, q, d, m, t in
                          zip(df["code"], df["qty_dec"], df["desc"], df["matter"], df["date"])]
+    df["part"] = df["part"].fillna(0).astype(int)
+    df["pictures"] = [p if isinstance(p, list) else [] for p in df["pictures"]]
     df["item_id"] = [
-        reg if src == "登记" else f"{cid or '未知'}-{m or '未知'}-{seq}"
-        for src, reg, cid, m, seq in zip(df["source"], df["reg_id"], df["cadre_id"], df["month"], df["seq"])]
+        reg if src == "登记" else f"{cid or '未知'}-{m or '未知'}-" + (f"续{part}-" if part else "") + str(seq)
+        for src, reg, cid, m, seq, part in zip(df["source"], df["reg_id"], df["cadre_id"], df["month"], df["seq"],
+                                              df["part"])]
+    df["attachments"] = [[] for _ in range(len(df))]
     df["status"] = ""
     df["reason"] = ""
     df = df.drop(columns=["qty_dec"])
@@ -265,12 +271,35 @@ def check_declared_value(items, ctx):
 
 
 def check_evidence(items, ctx):
+    """需佐证 items with neither a file nor a picture (evidence.py attached them), and file
+    names in the 佐证材料 text that were not handed in."""
+    from jifen import evidence
+
     rulebook = ctx["rulebook"]
     v = _valid(items)
+    v = v[v["source"] == "申报"]
     needs = v["code"].map(rulebook.items["needs_evidence"]).fillna(False).astype(bool)
-    v = v[(v["source"] == "申报") & needs & (v["evidence"] == "")]
-    return [pb.warning("missing-evidence", f"项目“{rec.code}”需要佐证材料，但未填写",
-                       "请干部补交佐证材料；审核时请核实。", **_where(rec, "佐证材料")) for rec in v.itertuples()]
+    problems = []
+    hint = ("请干部把佐证材料（扫描件、照片等）与申报表一起交回：放在以申报表文件名命名的文件夹中，"
+            "或文件名以申报表文件名开头，或直接粘贴在“佐证材料”单元格中；审核时请核实。")
+    for rec in v[needs & (v["attachments"].map(len) == 0)].itertuples():
+        if rec.evidence == "":
+            problems.append(pb.warning("missing-evidence", f"项目“{rec.code}”需要佐证材料，但未填写，也没有随表提交文件或图片",
+                                       hint, **_where(rec, "佐证材料")))
+        else:
+            problems.append(pb.warning("evidence-not-attached",
+                                       f"项目“{rec.code}”的佐证材料只写了“{rec.evidence[:40]}”，没有随表提交文件或图片",
+                                       hint, **_where(rec, "佐证材料")))
+    for rec in v[v["evidence"] != ""].itertuples():
+        have = {a["name"].lower() for a in rec.attachments if a["kind"] == evidence.FILE}
+        missing = [n for n in evidence.named_files(rec.evidence)
+                   if not any(h == n.lower() or h.endswith(n.lower()) for h in have)]
+        if missing:
+            problems.append(pb.warning("evidence-file-not-found",
+                                       f"佐证材料中写的文件“{'、'.join(missing)}”没有随表提交（input 中找不到）",
+                                       "请干部补交该文件，放在申报表旁（文件名以申报表文件名开头）或以申报表文件名命名的文件夹中。",
+                                       **_where(rec, "佐证材料")))
+    return problems
 
 
 def check_duplicate_item_ids(items, ctx):
@@ -377,8 +406,10 @@ def check_duplicate_declarations(decls: list[dict]) -> tuple[set, list[pb.Proble
     groups: dict[tuple, list[dict]] = {}
     for d in decls:
         if d["cadre_id"] and d["month"]:
-            groups.setdefault((d["cadre_id"], d["month"]), []).append(d)
-    for (cid, month), group in sorted(groups.items()):
+            # a continuation (续表) adds to the month's declaration: only continuations with
+            # the same number can conflict
+            groups.setdefault((d["cadre_id"], d["month"], d.get("continuation", 0)), []).append(d)
+    for (cid, month, part), group in sorted(groups.items()):
         if len(group) < 2:
             continue
         group = sorted(group, key=lambda d: d["key"])
@@ -403,7 +434,9 @@ def check_duplicate_declarations(decls: list[dict]) -> tuple[set, list[pb.Proble
                 kept = other
             else:
                 drop.update({kept["key"], other["key"]})
+                what = f"续表{part}" if part else "申报表"
                 problems.append(pb.error("duplicate-declaration-conflict",
-                                         f"{cid} 的 {month} 申报表有两份且内容不同（另一份：{kept['file']}），两份都暂不计分",
-                                         "请确认哪一份有效，把另一份移出 input 文件夹后重新运行。", **where))
+                                         f"{cid} 的 {month} {what}有两份且内容不同（另一份：{kept['file']}），两份都暂不计分",
+                                         "请确认哪一份有效，把另一份移出 input 文件夹后重新运行；如两份都要申报，"
+                                         "请在后交的一份的“续表”栏填写“是”（再有一份填 2、3…）。", **where))
     return drop, problems

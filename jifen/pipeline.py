@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from jifen import cadres, checks, filechecks, ranking, reviews, scoring
+from jifen import cadres, checks, evidence, filechecks, ranking, reviews, scoring
 from jifen import periods as per
 from jifen import problems as pb
 from jifen.files import OutputLog, safe_filename
@@ -42,6 +42,9 @@ class Result:
     rulebook: Rulebook | None = None
     files: list = field(default_factory=list)      # FileInfo of every workbook read or not
     skipped: list = field(default_factory=list)
+    evidence: list = field(default_factory=list)   # FileInfo of the files attached as 佐证材料
+    evidence_owner: dict = field(default_factory=dict)  # evidence path → its declaration file
+    suspicious: pd.DataFrame | None = None         # 可疑申报 hints for the reviewer
     roster: pd.DataFrame | None = None
     declarations: list = field(default_factory=list)
     items: pd.DataFrame | None = None
@@ -76,9 +79,9 @@ class Result:
         counts = {s: int((items["status"] == s).sum()) for s in checks.STATUSES}
         unread = sum(1 for f in self.files if f.status in ("无法读取", "未识别"))
         return {"items_read": len(items), **counts,
-                "files_total": len(self.files) + len(self.skipped),
+                "files_total": len(self.files) + len(self.skipped) + len(self.evidence),
                 "files_read": len(self.files) - unread, "files_rejected": unread,
-                "files_skipped": len(self.skipped)}
+                "files_skipped": len(self.skipped), "files_evidence": len(self.evidence)}
 
     @property
     def exit_code(self) -> int:
@@ -249,6 +252,7 @@ def _run(opts: Options) -> Result:
         res.problems += p.problems
     res.problems += filechecks.check_lock_files([f.path for f in res.skipped], [f.path for f in res.files])
     compute(res, parsed, rulebook)                           # pure from here on
+    settle_evidence(res)
     if not res.roster.empty:
         from jifen import publish
         with timed(res, "已发布期间与结果运用"):
@@ -278,6 +282,34 @@ def remember_run(res: Result) -> None:
     outputs = sorted(set(res.log.hashes) - {f for f, _ in res.log.failed})
     state.save_run(res.options.output_dir, {"key": res.run_key, "exit_code": res.exit_code,
                                             "summary": lines, "outputs": outputs})
+
+
+def settle_evidence(res: Result) -> None:
+    """Attached evidence files become 佐证材料 (not skipped), hashed for the integrity hints;
+    then the 可疑申报 hints are computed (pure)."""
+    from jifen import suspicious
+
+    attached = res.evidence_owner
+    keep = []
+    for f in res.skipped:
+        if f.path in attached:
+            f.status = "佐证材料"
+            f.note = f"佐证材料，对应申报表 {attached[f.path]}"
+            f.sha256 = rd.path_sha256(res.options.input_dir / f.path)
+            res.evidence.append(f)
+        else:
+            if f.note == rd.NOT_WORKBOOK:
+                f.note = rd.UNATTACHED
+            keep.append(f)
+    res.skipped = keep
+    digests = {f.path: f.sha256 for f in res.evidence}
+    if res.items is not None and "attachments" in res.items:
+        for atts in res.items["attachments"]:
+            for a in atts:
+                if a["kind"] == "文件":
+                    a["sha256"] = digests.get(a["path"], "")
+    if res.items is not None and not res.roster.empty:
+        res.suspicious = suspicious.find(res.items, res.roster, res.rulebook)
 
 
 def settle_consequences(res: Result, archived: list, history: list) -> None:
@@ -321,6 +353,7 @@ def compute(res: Result, parsed: list, rulebook: Rulebook, problems: bool = True
     dropped, more = checks.check_duplicate_declarations([d for d in res.declarations if d["key"] not in misfiled])
     found += more
     items = checks.prepare_items(records, rulebook)
+    found += link_evidence(res, items)
     for keys, reason in ((dropped, "同一干部同一月份有多份申报表"),
                          (misfiled, "申报月份与文件名、文件夹或申报模板中的月份不一致")):
         if keys:
@@ -332,6 +365,8 @@ def compute(res: Result, parsed: list, rulebook: Rulebook, problems: bool = True
     else:
         items.loc[items["status"] == "", ["status", "reason"]] = [checks.INVALID, "没有干部名册"]
     checks.settle_valid(items, rulebook.params["申报需审核"])
+    if not items.empty:
+        evidence.place_pictures(items, safe_filename)
     bar.update()
     decisions, more = reviews.match_decisions([d for p in parsed for d in p.reviews], items)
     found += more
@@ -370,6 +405,18 @@ def compute(res: Result, parsed: list, rulebook: Rulebook, problems: bool = True
         res.timings.update({"校验与审核结论": t1 - t0, "计分": t2 - t1, "排名": t3 - t2})
         res.peaks.update({"排名": peak_rss_mb()})
     return res
+
+
+def link_evidence(res: Result, items: pd.DataFrame) -> list:
+    """Handed-in files and pasted pictures → each item's attachments (pure: paths only)."""
+    candidates = [f.path for f in res.skipped if f.note in (rd.NOT_WORKBOOK, rd.UNATTACHED)]
+    decls = res.declarations
+    files, res.evidence_owner, problems = evidence.declaration_files(decls, candidates)
+    if not items.empty:
+        items["attachments"], more = evidence.assign(
+            items, files, {d["key"]: d.get("pictures", []) for d in decls}, {d["key"]: d["file"] for d in decls})
+        problems += more
+    return problems
 
 
 def make_templates(opts: Options, month: str) -> Result:

@@ -9,6 +9,7 @@ the 序号 moved, the 指纹 finds the item among the same cadre's items of that
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 
@@ -19,6 +20,8 @@ CONCLUSIONS = ("通过", "不通过", "调整")
 REJECT_REASONS = ("佐证不足", "不符合加分条件", "重复申报", "弄虚作假", "其他")
 TYPES = ("初审", "申辩复核")
 FRAUD = "弄虚作假"
+
+_ID_PREFIX = re.compile(r"^(.+?)-(\d{4}-\d{2})-")
 
 AUDIT_COLUMNS = ["item_id", "matched_id", "cadre_id", "conclusion", "value", "reject_reason", "opinion",
                  "first_opinion", "reviewer", "date", "type", "file", "sheet", "row", "outcome"]
@@ -76,8 +79,8 @@ def match_decisions(decisions: list[dict], items: pd.DataFrame) -> tuple[list[di
         if fp_now is not None and (not d["fingerprint"] or fp_now == d["fingerprint"]):
             d["matched_id"] = d["item_id"]
         else:
-            prefix = d["item_id"].rsplit("-", 1)[0]       # 干部编号-YYYY-MM
-            cid, _, month = prefix.partition("-")
+            m = _ID_PREFIX.match(d["item_id"])            # 干部编号-YYYY-MM[-续n]-序号
+            cid, month = (m.group(1), m.group(2)) if m else ("", "")
             moved = by_print.get((cid, month, d["fingerprint"]), []) if d["fingerprint"] else []
             if len(moved) == 1:
                 d["matched_id"] = moved[0]
@@ -213,7 +216,7 @@ def audit_frame(audit: list[dict]) -> pd.DataFrame:
 
 
 LIST_COLUMNS = ["单位", "事项ID", "指纹", "干部编号", "姓名", "月份", "序号", "项目代码", "项目名称", "事项说明",
-                "同一事项标识", "发生日期", "数量", "规则分值", "佐证材料", "校验提示", "来源文件", "初评意见", "审核结论",
+                "同一事项标识", "发生日期", "数量", "规则分值", "佐证材料", "校验提示", "可疑提示", "来源文件", "初评意见", "审核结论",
                 "审核分值", "不通过原因", "审核意见", "审核人", "审核日期", "类型"]
 DECIDED_EXTRA = ["当前状态", "计分分值"]
 
@@ -228,11 +231,14 @@ def item_warnings(problems) -> dict:
 
 
 def review_frames(items: pd.DataFrame, standing: dict, roster, rulebook, warnings: dict,
-                  year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The review list's two sheets for one year: awaiting a decision, and decided/registered."""
-    from jifen import cadres
+                  year: int, hints: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The review list's two sheets for one year: awaiting a decision, and decided/registered.
+    `hints`: 事项ID → 可疑提示 text (suspicious.hints_by_item)."""
+    from jifen import cadres, evidence
     from jifen import normalize as nz
 
+    hints = hints or {}
+    needs = rulebook.items["needs_evidence"]
     part = items[(items["year"] == year) & (items["status"] != checks.INVALID)].copy()
     if part.empty:
         empty = pd.DataFrame(columns=LIST_COLUMNS)
@@ -253,8 +259,10 @@ def review_frames(items: pd.DataFrame, standing: dict, roster, rulebook, warning
                 "序号": rec.seq if rec.source == "申报" else None, "项目代码": rec.code,
                 "项目名称": names.get(rec.code, ""), "事项说明": rec.desc, "同一事项标识": rec.matter,
                 "发生日期": rec.date, "数量": nz.shown(rec.qty), "规则分值": nz.shown(rec.rule_value),
-                "佐证材料": rec.evidence or rec.basis,
+                "佐证材料": evidence.summary(rec.evidence or rec.basis, rec.attachments,
+                                             rec.source == "申报" and bool(needs.get(rec.code, False))),
                 "校验提示": "；".join(warnings.get((rec.file, rec.row), [])),
+                "可疑提示": hints.get(rec.item_id, ""),
                 "来源文件": f"{rec.file} 第{rec.row}行",
                 "初评意见": d["first_opinion"] if d else "", "审核结论": d["conclusion"] if d else "",
                 "审核分值": nz.shown(d["value"]) if d and d["value"] is not None else None,

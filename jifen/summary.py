@@ -20,7 +20,7 @@ def print_summary(res, out=print, verdict: bool = True) -> None:
     b = res.balance()
     if res.items is not None:
         out(f"文件：共 {b['files_total']} 个，读取 {b['files_read']}，无法读取或未识别 {b['files_rejected']}，"
-            f"跳过 {b['files_skipped']}")
+            f"佐证材料 {b['files_evidence']}，跳过 {b['files_skipped']}")
         ok = b["items_read"] == b["计分"] + b["待审核"] + b["不通过"] + b["无效"]
         out(f"事项：读到 {b['items_read']} = 计分 {b['计分']} + 待审核 {b['待审核']} + 不通过 {b['不通过']} "
             f"+ 无效 {b['无效']}（{'相符' if ok else '不相符，请报告程序问题'}）")

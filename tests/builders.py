@@ -33,8 +33,9 @@ def roster(path: Path, rows: list[tuple], title: str | None = None) -> Path:
 
 
 def declaration(path: Path, cadre_id, name, month, items: list[dict], unit="县财政局",
-                layout: str = "cells") -> Path:
-    """items: dicts with keys code, qty and optional desc, matter, date, declared, evidence, seq."""
+                layout: str = "cells", continuation: str | None = None) -> Path:
+    """items: dicts with keys code, qty and optional desc, matter, date, declared, evidence, seq.
+    `continuation`: the 续表 field's value (layout "cells"), absent when None."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "积分申报表"
@@ -42,7 +43,7 @@ def declaration(path: Path, cadre_id, name, month, items: list[dict], unit="县�
     ws.merge_cells("A1:J1")
     if layout == "cells":
         ws.append(["干部编号", cadre_id, "姓名", name, "单位", unit])
-        ws.append(["申报月份", month])
+        ws.append(["申报月份", month] + (["续表", continuation] if continuation is not None else []))
     elif layout == "colon":
         ws.append([f"干部编号：{cadre_id}", None, f"姓名：{name}", None, f"单位：{unit}"])
         ws.append([f"申报月份：{month}"])

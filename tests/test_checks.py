@@ -52,7 +52,8 @@ def assert_balanced(res):
     assert bal["items_read"] == len(res.items) == bal["计分"] + bal["待审核"] + bal["不通过"] + bal["无效"]
     assert set(res.items["status"]) <= set(checks.STATUSES)
     assert (res.items.loc[res.items["status"] == INVALID, "reason"] != "").all()
-    assert bal["files_total"] == bal["files_read"] + bal["files_rejected"] + bal["files_skipped"]
+    assert bal["files_total"] == (bal["files_read"] + bal["files_rejected"] + bal["files_skipped"]
+                                  + bal["files_evidence"])
 
 
 def found(res, code):
@@ -100,8 +101,10 @@ def assert_no_other_errors(res, *allowed):
 
 def test_clean_folder_has_no_problems(inp):
     declare(inp, "d.xlsx", [{"code": "J1-4", "date": "2026-03-05"}, {"code": "K4", "qty": 1}])
+    (inp / "d_佐证文件.pdf").write_bytes(b"%PDF-1.4\n")      # the file the item's 佐证材料 names
     reg(inp, "r.xlsx", [r("DJ1", "K0002", "李华", "2026-03", "J1-3"), r("DJ2", "K0003", "王伟", "2026-03", "A1", 2)])
     res = go(inp)
+    assert [f.path for f in res.evidence] == ["d_佐证文件.pdf"]
     assert [p.code for p in res.problems if not p.code.startswith("rulebook")] == []
     assert [status(res, "d.xlsx", 6), status(res, "d.xlsx", 7)] == [PENDING, PENDING]
     assert [status(res, "r.xlsx", 3), status(res, "r.xlsx", 4)] == [COUNTED, COUNTED]
@@ -286,6 +289,8 @@ def test_missing_evidence_is_a_warning(inp):
     res = go(inp)
     p = one(res, "missing-evidence")
     assert at(p) == (WARN, "d.xlsx", DS, "I6") and p.cadre_id == "K0001"
+    p = one(res, "evidence-not-attached")                 # “照片” written, none handed in
+    assert at(p) == (WARN, "d.xlsx", DS, "I8")
     assert [status(res, "d.xlsx", n) for n in (6, 7, 8)] == [PENDING] * 3
 
 

@@ -75,6 +75,20 @@ def test_fields_are_prefilled_and_locked(made):
     assert ws[f"H{FIRST}"].value.endswith(f"*G{FIRST},\"\"))")      # 申报分值 = points × 数量
 
 
+def test_rows_can_be_inserted_and_a_continuation_marked(made):
+    """More than 15 items: rows may be inserted in the protected sheet, or a second workbook
+    marked 续表 handed in; the note says both."""
+    path = made["folder"] / "K0001_张明_2026-03.xlsx"
+    ws = openpyxl.load_workbook(path)["积分申报表"]
+    assert ws.protection.insertRows is False and ws.protection.deleteRows is False   # False = allowed
+    assert ws.protection.formatCells is True                                       # still protected
+    assert (ws["H3"].value, ws["I3"].value) == ("续表", "否")
+    assert ws["H3"].protection.locked is True and ws["I3"].protection.locked is False
+    by_range = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    assert by_range["I3"].formula1 == '"否,是,2,3"'
+    assert "插入行" in ws["A4"].value and "续表" in ws["A4"].value
+
+
 def test_data_validations(made):
     ws = openpyxl.load_workbook(made["folder"] / "K0001_张明_2026-03.xlsx")["积分申报表"]
     by_range = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
@@ -136,6 +150,9 @@ def filled(made, tmp_path_factory) -> tuple:
         {"B": "J1-4", "D": "获县级先进个人", "F": dt.datetime(2026, 3, 5), "G": 1, "I": "县委〔2026〕3号"},
         {"B": "J6", "D": "参加志愿服务两次", "F": dt.datetime(2026, 3, 12), "G": 2, "I": "活动照片"},
     ])
+    # the evidence handed in beside it, named by 序号 as the template's note says
+    (base / "input" / "申报" / "K0001_1.pdf").write_bytes(b"%PDF-1.4\n")
+    (base / "input" / "申报" / "K0001_2.jpg").write_bytes(b"\xff\xd8\xff\xe0")
     fill(made["old_folder"] / "K0002_李华_2026-03.xlsx", base / "input" / "申报" / "K0002.xlsx", [
         {"B": "J6", "D": "结对帮扶困难家庭", "F": dt.datetime(2026, 3, 20), "G": 2, "I": "帮扶记录"},
     ])
@@ -153,14 +170,15 @@ def test_filled_template_items_await_review(filled):
     pending = b.table(out / "待审核" / "2026年积分事项待审核清单.xlsx", "待审核清单", key="事项ID")
     first = next(r for r in pending if r["事项ID"] == "K0001-2026-03-1")
     assert (first["姓名"], first["单位"], first["发生日期"], first["佐证材料"], first["校验提示"]) == (
-        "张明", "县财政局", dt.datetime(2026, 3, 5), "县委〔2026〕3号", None)   # nothing to say: an empty cell
+        "张明", "县财政局", dt.datetime(2026, 3, 5), "县委〔2026〕3号；文件：K0001_1.pdf", None)   # nothing to say
 
 
 def test_filled_template_reads_back_cleanly(filled):
     out, proc = filled
     report = b.problem_codes(out)
     assert [(p["单元格/行"], p["问题代码"]) for p in report if p["文件"] == "申报/K0001.xlsx"] == []
-    assert b.table(out / "校验报告.xlsx", "数量核对", key="项目")[5]["数量"] == 3      # 读到的事项行
+    balance = {r["项目"]: r["数量"] for r in b.table(out / "校验报告.xlsx", "数量核对", key="项目")}
+    assert balance["读到的事项行"] == 3
     assert proc.returncode == 0, proc.stdout
 
 

@@ -47,6 +47,7 @@ def jobs_for(res, recorded: dict, log) -> list[tuple]:
     from jifen.outputs import (
         annual,
         appeal_replies,
+        evidence_pictures,
         manifest,
         master_ledger,
         monthly,
@@ -80,6 +81,7 @@ def jobs_for(res, recorded: dict, log) -> list[tuple]:
         if period.kind in ("quarter", "year"):
             jobs.append(("写出：通报（Word）", notice.write_notice, (period, _correction_lines(res, period))))
     jobs.append(("写出：申辩答复", appeal_replies.write_appeal_replies, ()))
+    jobs.append(("写出：佐证图片", evidence_pictures.write_pictures, ()))
     # built with the others; written again at the end only if some output could not be written
     jobs.append(("写出：校验报告", report.write_report, ()))
     # the heaviest first, so the workers finish together

@@ -22,7 +22,10 @@ HEADER = ["序号", "项目代码", "项目名称", "事项说明", "同一事�
 WIDTHS = [9, 9, 22, 26, 11, 11, 6, 8, 14, 10]
 NOTE = ("填表说明：项目代码从下拉列表选择，项目名称和申报分值自动显示（仅供参考，以积分规则为准）；数量填次数或篇数；"
         "发生日期不能晚于申报月份。同一事项标识：同一件事多次获得表彰或处理时，各行填写相同的简称（如“防汛2025”），"
-        "该事项全年只按最高分值计一次；不同的事项不要填写相同的标识。佐证材料请写明文件名称或文号，并随表报送。")
+        "该事项全年只按最高分值计一次；不同的事项不要填写相同的标识。佐证材料请写明文件名称或文号，并随表报送："
+        "可直接把照片粘贴在“佐证材料”单元格中，或把文件放在与本表同名的文件夹中、文件名以序号开头（如 1_获奖证书.pdf）。"
+        "事项超过 15 行时，可在表格中间插入行（右键→插入），或另交一份申报表并在“续表”栏选“是”。")
+CONTINUATION_CHOICES = ["否", "是", "2", "3"]
 
 
 def template_bytes(cadre: dict, month: str, rulebook, county: str) -> bytes:
@@ -60,9 +63,16 @@ def template_bytes(cadre: dict, month: str, rulebook, county: str) -> bytes:
     ws.write_string(2, 0, "申报月份", fmt["label"])
     ws.merge_range(2, 1, 2, 2, f"{year}年{mon}月", fmt["fixed"])
     ws.write_string(2, 3, "职务", fmt["label"])
-    ws.merge_range(2, 4, 2, 9, safe_text(cadre["post"]), fmt["fixed"])
+    ws.merge_range(2, 4, 2, 6, safe_text(cadre["post"]), fmt["fixed"])
+    # 续表: a second workbook for the same month adds to the first instead of conflicting
+    ws.write_string(2, 7, "续表", fmt["label"])
+    ws.merge_range(2, 8, 2, 9, "否", fmt["input"])
+    ws.data_validation(2, 8, 2, 8, {
+        "validate": "list", "source": CONTINUATION_CHOICES, "error_type": "stop", "error_title": "续表",
+        "error_message": "本月第一份申报表选“否”；同月另交的申报表选“是”（再有一份选 2、3）。",
+        "input_title": "续表", "input_message": "同月另交的第二份申报表选“是”"})
     ws.merge_range(3, 0, 3, 9, NOTE, fmt["note"])
-    ws.set_row(3, 54)
+    ws.set_row(3, 80)
     for c, name in enumerate(HEADER):
         ws.write_string(4, c, name, fmt["head"])
 
@@ -126,8 +136,9 @@ def template_bytes(cadre: dict, month: str, rulebook, county: str) -> bytes:
     ws.write_string(r + 2, 7, "日期：", fmt["sign"])
     ws.merge_range(r + 2, 8, r + 2, 9, "", fmt["sign_in"])
     ws.set_row(r + 2, 26)
+    # rows may be inserted (and removed) inside the item table; the filled-in header stays locked
     ws.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True,
-                    "select_unlocked_cells": True})
+                    "select_unlocked_cells": True, "insert_rows": True, "delete_rows": True})
     ws.set_paper(9)
     ws.set_portrait()
     ws.fit_to_pages(1, 1)

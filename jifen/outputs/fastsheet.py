@@ -149,6 +149,26 @@ class FastSheet(Worksheet):
                     row[c] = f'<c r="{_COLS[c]}{r + 1}" s="{s}"/>'
         self.merge.append([r1, c1, r2, c2])
 
+    def link(self, r: int, c: int, target: str, text: str, tip: str = "") -> None:
+        """A hyperlink on a cell put here: `target` is a sheet location (`'表'!A5`, internal) or
+        a path relative to the workbook (forward slashes; written as a relative URI, which
+        Excel, WPS and LibreOffice all follow)."""
+        from urllib.parse import quote
+
+        from xlsxwriter.url import Url
+
+        if target.startswith("internal:"):
+            url = Url(target)
+        else:
+            url = Url("external:placeholder")
+            url._link = url._relationship_link = quote(target, safe="/._-~()!$'*+,;=@")
+            url._anchor = ""
+        url._text = clean(text)[:255] or "链接"
+        if tip:
+            url.tip = clean(tip)[:255]
+        self.hlink_count += 1
+        self.hyperlinks[r][c] = url
+
     def row_height(self, r: int, points: float) -> None:
         self._heights[r] = points
         self._raw.setdefault(r, {})

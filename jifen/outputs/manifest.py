@@ -16,6 +16,8 @@ def manifest_frame(res) -> pd.DataFrame:
              "SHA-256": f.sha256} for f in res.files]
     rows += [{"文件": f.path, "类型": "", "状态": "跳过", "大小（字节）": f.size, "SHA-256": ""}
              for f in res.skipped]
+    rows += [{"文件": f.path, "类型": "佐证材料", "状态": f.status, "大小（字节）": f.size, "SHA-256": f.sha256}
+             for f in res.evidence]
     return pd.DataFrame(rows, columns=["文件", "类型", "状态", "大小（字节）", "SHA-256"]).sort_values(
         "文件", kind="stable")
 
@@ -25,7 +27,7 @@ def info_frame(res) -> pd.DataFrame:
         ("程序版本", __version__),
         ("规则文件", Path(res.rulebook.path).name if res.rulebook else ""),
         ("规则文件 SHA-256", res.rulebook.sha256 if res.rulebook else ""),
-        ("输入文件数", len(res.files) + len(res.skipped)),
+        ("输入文件数", len(res.files) + len(res.skipped) + len(res.evidence)),
     ], columns=["项目", "内容"])
 
 

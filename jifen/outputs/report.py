@@ -6,6 +6,7 @@ import dataclasses
 
 import pandas as pd
 
+from jifen import suspicious
 from jifen.outputs import common
 from jifen.outputs.xlsx import Book, write_table
 
@@ -50,12 +51,13 @@ def problem_frame(problems) -> pd.DataFrame:
 def balance_frame(res) -> pd.DataFrame:
     b = res.balance()
     ok_items = b["items_read"] == b["计分"] + b["待审核"] + b["不通过"] + b["无效"]
-    ok_files = b["files_total"] == b["files_read"] + b["files_rejected"] + b["files_skipped"]
+    ok_files = b["files_total"] == b["files_read"] + b["files_rejected"] + b["files_skipped"] + b["files_evidence"]
     rows = [
         ("文件", "input 中的文件总数", b["files_total"]),
         ("文件", "已读取", b["files_read"]),
         ("文件", "无法读取或未识别（见问题清单）", b["files_rejected"]),
-        ("文件", "跳过（锁定文件、非工作簿）", b["files_skipped"]),
+        ("文件", "佐证材料（随申报表交回的文件，见“佐证材料”表）", b["files_evidence"]),
+        ("文件", "跳过（锁定文件、不属于任何申报表的非工作簿文件）", b["files_skipped"]),
         ("文件", "核对", "相符" if ok_files else "不相符"),
         ("事项", "读到的事项行", b["items_read"]),
         ("事项", "计分", b["计分"]),
@@ -107,6 +109,19 @@ def write_report(res, log) -> None:
     skipped = pd.DataFrame([{"文件": f.path, "大小（字节）": f.size, "原因": f.note} for f in res.skipped],
                            columns=["文件", "大小（字节）", "原因"])
     write_table(book, ws, skipped, title="跳过的文件（未作为数据读取）", widths={"文件": 50, "原因": 60})
+    ws = book.sheet("佐证材料")
+    evidence = pd.DataFrame([{"文件": f.path, "大小（字节）": f.size, "说明": f.note, "SHA-256": f.sha256}
+                             for f in res.evidence], columns=["文件", "大小（字节）", "说明", "SHA-256"])
+    write_table(book, ws, evidence, title="随申报表交回的佐证材料文件",
+                subtitle="放在以申报表文件名命名的文件夹中、文件名以申报表文件名开头、或放在以干部编号命名的文件夹中的文件。"
+                         "粘贴在申报表中的图片见待审核清单的“佐证材料清单”表。",
+                widths={"文件": 50, "说明": 50, "SHA-256": 66})
+    ws = book.sheet("可疑申报")
+    table = res.suspicious if res.suspicious is not None else pd.DataFrame(columns=suspicious.COLUMNS)
+    write_table(book, ws, table, title="可疑申报提示（供审核人核实，不影响计分）",
+                subtitle="同一佐证、同一文号、重复申报、超期申报、申报过多；参数见规则文件“参数”表。"
+                         "同一提示也写在待审核清单的“可疑提示”列。",
+                widths={"规则": 9, "事项ID": 22, "提示": 70, "来源文件": 40}, wrap={"提示", "来源文件"})
     ws = book.sheet("数量核对")
     write_table(book, ws, balance_frame(res), title="数量核对（不遗漏、不重复）", autofilter=False,
                 widths={"类别": 8, "项目": 50, "数量": 12})

@@ -48,6 +48,7 @@ class Book:
             "bad": f({**base, "bg_color": "#FCE4D6"}),
             "good_num": f({**base, "bg_color": "#E2EFDA", "num_format": "0.##;-0.##;0"}),
             "bad_num": f({**base, "bg_color": "#FCE4D6", "num_format": "0.##;-0.##;0"}),
+            "link": f({**base, "text_wrap": True, "font_color": "#0563C1", "underline": 1}),
             "plain": f({"font_name": "宋体", "font_size": 10}),
             "bold": f({"font_name": "宋体", "font_size": 10, "bold": True}),
         }

@@ -55,6 +55,7 @@ def read_book(data: bytes, display_name: str, verdict: gate.Verdict) -> tuple[Bo
                 rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False, nrows=MAX_ROWS)
             grid = [[None if v == "" else v for v in row[:MAX_COLS]] for row in rows]
             _show_faults(grid, facts.faults)
+            _clear_pictures(grid, facts.picture_cells())
             problems += _hidden_rows(grid, facts.hidden_rows, display_name, meta.name)
             sheets.append(Sheet(meta.name, visible, grid))
     except BaseException as exc:  # noqa: BLE001 - a native panic is a BaseException, still a bad file
@@ -80,6 +81,14 @@ def _show_faults(grid: list[list], faults: dict) -> None:
                 row.extend([None] * (c + 1 - len(row)))
             if row[c] is None:
                 row[c] = text
+
+
+def _clear_pictures(grid: list[list], cells: set) -> None:
+    """A cell holding a picture (`=DISPIMG(…)`, an in-cell picture's #VALUE!) has no text of its
+    own: the picture is attached to the item instead (readers/pictures.py)."""
+    for r, c in cells:
+        if r < len(grid) and c < len(grid[r]):
+            grid[r][c] = None
 
 
 def _hidden_rows(grid, hidden, file, sheet) -> list[pb.Problem]:

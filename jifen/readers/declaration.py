@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import re
+
 from jifen import normalize as nz
 from jifen import problems as pb
 from jifen.readers import locate
 
 FIELDS = {"干部编号": ["干部编号", "编号"], "姓名": ["姓名"], "单位": ["单位", "工作单位"],
-          "月份": ["申报月份", "月份", "所属月份"]}
+          "月份": ["申报月份", "月份", "所属月份"], "续表": ["续表", "是否续表"]}
 ITEM_FIELDS = ["序号", "项目代码", "项目名称", "事项说明", "同一事项标识", "发生日期", "数量", "申报分值",
                "佐证材料", "备注"]
 _FOOTER_WORDS = ("承诺", "签字", "签名", "审核人", "日期：", "日期:")
 _ALL_LABELS = [n for names in FIELDS.values() for n in names]
+
+
+def continuation_number(value) -> int:
+    """The 续表 field: 0 for the month's main declaration; 1 for 是 / 续表; n for a number n
+    (a second continuation of the same month says 2)."""
+    text = nz.text(value)
+    if not text or text in ("否", "不是", "无", "0"):
+        return 0
+    digits = re.search(r"\d+", text)
+    if digits and 0 < int(digits.group()) < 100:
+        return int(digits.group())
+    return 1 if text.startswith(("是", "续")) or text.lower() in ("y", "yes") else 0
 
 
 def _is_footer(row) -> bool:
@@ -44,7 +58,10 @@ def read_declaration_sheet(rows, hr, cols, file, sheet):
         "file": file, "sheet": sheet, "cadre_id": cid,
         "name": nz.text(head["姓名"]).replace(" ", ""), "unit": nz.clean(head["单位"]),
         "month": month, "month_raw": nz.clean(head["月份"]), "cells": head["cells"],
+        "continuation": continuation_number(head["续表"]),
     }
+    if not head["cells"].get("续表"):
+        head["cells"].pop("续表", None)     # an optional field: only where the form has it
     where = {"file": file, "sheet": sheet}
     if not cid:
         problems.append(pb.error("missing-cadre-id", "申报表没有填写干部编号，本表所有事项不予计分",
@@ -88,7 +105,7 @@ def read_declaration_sheet(rows, hr, cols, file, sheet):
             "date_raw": get(row, "发生日期"), "qty_raw": qty_raw,
             "declared_raw": get(row, "申报分值"), "evidence": nz.clean(get(row, "佐证材料")),
             "note": nz.clean(get(row, "备注")), "basis": "", "registrar": "", "reg_id": "",
-            "file": file, "sheet": sheet, "row": r + 1,
+            "file": file, "sheet": sheet, "row": r + 1, "part": decl["continuation"],
             "cols": letters,
             "head_cells": head["cells"],
         })

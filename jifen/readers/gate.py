@@ -19,7 +19,7 @@ import zlib
 from dataclasses import dataclass, field
 
 from jifen import problems as pb
-from jifen.readers import zipdir
+from jifen.readers import pictures, zipdir
 
 MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024     # a county register is a few MB
 MAX_RATIO = 200                                  # deflate of real sheets stays well below
@@ -37,6 +37,7 @@ _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"')
 _WIDE_COL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{2,3})\d')
 _DEEP_ROW = re.compile(rb'<(?:row|c)\b[^>]*?\br="[A-Z]*(\d{5,7})"')
+_VM = re.compile(rb'\bvm="(\d+)"')
 _DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]*)(\d*):?([A-Z]*)(\d*)"')
 
 
@@ -47,6 +48,11 @@ class SheetFacts:
     bounded: bool = False                          # read with the bounded streaming reader
     faults: dict = field(default_factory=dict)     # (row0, col0) → text to show in place of the value
     hidden_rows: list = field(default_factory=list)
+    picture_ids: dict = field(default_factory=dict)   # (row0, col0) → WPS DISPIMG picture ID
+    rich_cells: dict = field(default_factory=dict)    # (row0, col0) → vm (Excel in-cell picture)
+
+    def picture_cells(self) -> set:
+        return set(self.picture_ids) | set(self.rich_cells)
 
 
 @dataclass
@@ -55,6 +61,7 @@ class Verdict:
     problems: list = field(default_factory=list)
     sheets: dict = field(default_factory=dict)     # sheet name → SheetFacts
     kind: str = "xlsx"
+    pictures: list = field(default_factory=list)   # see readers/pictures.py
 
 
 def col_index(letters: bytes) -> int:
@@ -143,6 +150,9 @@ def _inspect_zip(data: bytes, rel: str) -> Verdict:
                                    "请联系报送人用 Excel 重新保存该文件。", rel, "dtd")
         for name, part in _sheet_parts(parts):
             verdict.sheets[name] = _scan_sheet(parts, name, part)
+        if pictures.present(names):        # only files that hold pictures pay for this
+            verdict.pictures, more = pictures.locate(parts, verdict.sheets, rel)
+            verdict.problems += more
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, RuntimeError) as exc:
         return _reject("damaged-zip", f"文件内容损坏，无法读取（{type(exc).__name__}）", "请用 Excel 打开修复后另存为 .xlsx。", rel,
                        "damaged")
@@ -288,6 +298,15 @@ def _scan_sheet(parts: _Parts, name: str, part: str) -> SheetFacts:
             continue
         row0, col0 = int(ref.group(2)) - 1, col_index(ref.group(1))
         if row0 >= GRID_ROWS or col0 >= GRID_COLS:
+            continue
+        if b"DISPIMG" in body:                      # a WPS cell picture, not a missing result
+            pid = pictures.dispimg_id(body)
+            if pid:
+                facts.picture_ids[(row0, col0)] = pid
+                continue
+        vm = _VM.search(attrs)
+        if vm:                                      # an Excel in-cell picture (#VALUE! to old readers)
+            facts.rich_cells[(row0, col0)] = int(vm.group(1))
             continue
         t = _TYPE.search(attrs)
         if t and t.group(1) == b"e":

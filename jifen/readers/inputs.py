@@ -24,6 +24,9 @@ from jifen.readers.register import read_register_sheet
 from jifen.readers.review import read_review_sheet
 from jifen.readers.roster import read_roster_sheet
 
+NOT_WORKBOOK = "不是 Excel 工作簿（如佐证材料、说明文档），不作为数据读取"
+UNATTACHED = ("不是 Excel 工作簿，也没有对应的申报表，未作为佐证材料（佐证材料请放在以申报表文件名命名的文件夹中，"
+              "或文件名以申报表文件名开头，或放在以干部编号命名的文件夹中）")
 TEMPLATE_SHEET = "_模板信息"   # the program's own hidden sheet in the declaration template
 OFFER_KEY = "可申报项目摘要"   # its digest of the items the template offers
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".et", ".ods"}
@@ -80,8 +83,7 @@ def scan_inputs(input_dir: Path) -> tuple[list[Path], list[FileInfo]]:
             skipped.append(FileInfo(rel, size=os.path.getsize(path), status="跳过",
                                     note="Excel/WPS 打开文件时产生的临时锁定文件，不是数据"))
         elif os.path.splitext(name)[1].lower() not in WORKBOOK_SUFFIXES:
-            skipped.append(FileInfo(rel, size=os.path.getsize(path), status="跳过",
-                                    note="不是 Excel 工作簿（如佐证材料、说明文档），不作为数据读取"))
+            skipped.append(FileInfo(rel, size=os.path.getsize(path), status="跳过", note=NOT_WORKBOOK))
         else:
             paths.append(Path(path))
     return paths, skipped
@@ -89,6 +91,15 @@ def scan_inputs(input_dir: Path) -> tuple[list[Path], list[FileInfo]]:
 
 def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def path_sha256(path: Path) -> str:
+    """A file's SHA-256 read in pieces (evidence scans and photos can be large)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def parse_file(path: Path, rel: str) -> Parsed:
@@ -158,6 +169,8 @@ def _parse(path: Path, rel: str) -> Parsed:
             recs, probs = read_history_sheet(sheet.rows, hr, cols, rel, sheet.name)
             out.history += recs
         out.problems += probs
+    if verdict.pictures:
+        attach_pictures(out, verdict.pictures, rel)
     info.n_items = len(out.items)
     if not info.kinds:
         info.status = "未识别"
@@ -167,6 +180,20 @@ def _parse(path: Path, rel: str) -> Parsed:
     else:
         info.status = "已读取"
     return out
+
+
+def attach_pictures(out: Parsed, found: list[dict], rel: str) -> None:
+    """Each picture goes to the item on its row; the others on a declaration sheet belong to
+    the declaration as a whole (shown with each of its items)."""
+    rows = {(rec["sheet"], rec["row"]): rec for rec in out.items}
+    decls = {d["sheet"]: d for d in out.declarations}
+    for pic in found:
+        pic = {**pic, "file": rel}
+        rec = rows.get((pic["sheet"], pic["row"]))
+        if rec is not None:
+            rec.setdefault("pictures", []).append(pic)
+        elif pic["sheet"] in decls:
+            decls[pic["sheet"]].setdefault("pictures", []).append(pic)
 
 
 def read_template_info(book) -> dict:

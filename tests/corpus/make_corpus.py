@@ -50,6 +50,7 @@ ROSTER = [  # 干部编号, 姓名, 单位, 职务, 干部类别, 在册起始�
 NAMES = {r[0]: r[1] for r in ROSTER}
 ROSTER_FILE = "干部名册.xlsx"
 GOOD_DECLARATION = "申报/K0001_张明_2026-03.xlsx"          # one J1-4 item, pending review
+GOOD_EVIDENCE = "申报/K0001_张明_2026-03_佐证文件.pdf"      # handed in beside it, named by the item
 GOOD = ("K0001", "2026-03")
 
 DECL_HEADER = ["序号", "项目代码", "项目名称", "事项说明", "同一事项标识", "发生日期", "数量", "申报分值",
@@ -616,12 +617,13 @@ def _cases():
 
 
 def write_baseline(folder: Path) -> list[Path]:
-    """The valid roster and one valid declaration (K0001, 2026-03, one J1-4 item)."""
+    """The valid roster and one valid declaration (K0001, 2026-03, one J1-4 item) with its evidence."""
     folder = Path(folder)
     roster = [list(r) + [None] for r in ROSTER]
     files = {ROSTER_FILE: _save(_workbook({"干部名册": roster_rows(roster)})),
              GOOD_DECLARATION: declaration("K0001", "2026-03", [
-                 {"code": "J1-4", "desc": "在市级刊物发表信息", "date": "2026-03-10"}])}
+                 {"code": "J1-4", "desc": "在市级刊物发表信息", "date": "2026-03-10"}]),
+             GOOD_EVIDENCE: b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n"}
     out = []
     for rel, data in files.items():
         p = folder / rel

@@ -1,0 +1,38 @@
+"""output/佐证材料/<事项ID>/图片N.ext: the pictures cadres pasted into their declarations.
+
+Each workbook holding pictures is read once more and its picture parts taken out through
+the gate's checks (declared size, CRC, per-picture limit); a part whose content no longer
+matches what was read (the file changed during the run) is left out.
+"""
+
+from __future__ import annotations
+
+from jifen.evidence import PICTURE
+from jifen.readers import pictures
+
+
+def picture_plan(items, year: int | None) -> dict:
+    """source workbook → [(part, SHA-256, output path)] for the items shown in the review lists."""
+    plan: dict[str, list] = {}
+    if items is None or items.empty or "attachments" not in items:
+        return plan
+    for atts, status, y in zip(items["attachments"], items["status"], items["year"]):
+        if status == "无效" or (year is not None and y != year):
+            continue
+        for a in atts:
+            if a["kind"] == PICTURE and a.get("out"):
+                plan.setdefault(a["path"], []).append((a["part"], a["sha256"], a["out"]))
+    return plan
+
+
+def write_pictures(res, log) -> None:
+    out_dir, in_dir = res.options.output_dir, res.options.input_dir
+    for rel, wanted in sorted(picture_plan(res.items, res.options.year).items()):
+        try:
+            data = (in_dir / rel).read_bytes()
+        except OSError:
+            continue
+        got = pictures.extract(data, {part: sha for part, sha, _ in wanted})
+        for part, _, out in dict.fromkeys(wanted):
+            if part in got:
+                log.write(out_dir / out, got[part])
