@@ -302,12 +302,12 @@ def settle_evidence(res: Result) -> None:
                 f.note = rd.UNATTACHED
             keep.append(f)
     res.skipped = keep
-    digests = {f.path: f.sha256 for f in res.evidence}
+    known = {f.path: f for f in res.evidence}
     if res.items is not None and "attachments" in res.items:
         for atts in res.items["attachments"]:
             for a in atts:
-                if a["kind"] == "文件":
-                    a["sha256"] = digests.get(a["path"], "")
+                if a["kind"] == evidence.FILE and a["path"] in known:
+                    a["sha256"], a["size"] = known[a["path"]].sha256, known[a["path"]].size
     if res.items is not None and not res.roster.empty:
         res.suspicious = suspicious.find(res.items, res.roster, res.rulebook)
 

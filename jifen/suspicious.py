@@ -29,11 +29,15 @@ SAME_FILE, SAME_DOC, REPEATED, LATE, MANY = "同一佐证", "同一文号", "重
 _DOC_NO = re.compile(r"([\u4e00-\u9fffA-Za-z]{1,12})\s*[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*第?\s*(\d{1,5})\s*号")
 
 
+_LEAD = re.compile(r"^(?:详见|参见|依据|根据|按照|见|附|文号|文件|依)+")
+
+
 def doc_numbers(*texts) -> set[str]:
     """The 文号 written in an item's texts, in one spelling (`云委发〔2026〕3号`)."""
     out = set()
     for t in texts:
         for prefix, year, num in _DOC_NO.findall(nz.text(t)):
+            prefix = _LEAD.sub("", prefix) or prefix       # “见县委〔2026〕3号” is 县委〔2026〕3号
             out.add(f"{prefix}〔{year}〕{int(num)}号")
     return out
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import posixpath
 from pathlib import Path
 
 import openpyxl
@@ -95,7 +96,8 @@ def _evidence_frame(df_list, atts_by_id) -> tuple[pd.DataFrame, list]:
             seen.add(iid)
             for a in atts_by_id.get(iid, []):
                 picture = a["kind"] == evidence.PICTURE
-                rows.append({"事项ID": iid, "干部编号": cid, "姓名": name, "月份": month, "材料": a["name"],
+                shown = posixpath.basename(a["out"]) if picture and a.get("out") else a["name"]
+                rows.append({"事项ID": iid, "干部编号": cid, "姓名": name, "月份": month, "材料": shown,
                              "类型": f"{a['kind']}（{a['kind_detail']}）" if picture else a["kind"],
                              "随表材料": "是" if a["shared"] else "",
                              "来源": f"{a['path']} {a['sheet']}!{a['cell']}" if picture else a["path"],

@@ -215,7 +215,13 @@ def _locate(parts, sheets: dict, rel: str) -> tuple[list[dict], list[pb.Problem]
                 f"请压缩图片（每张不超过 {MAX_PICTURE_BYTES >> 20} MB）后重新粘贴，或作为单独的文件随表报送。",
                 file=rel, sheet=name, cell=cell, row=r + 1))
             continue
-        data = parts.read(media)
+        try:
+            data = parts.read(media)
+        except zipfile.BadZipFile:       # inflates to another size or CRC than declared
+            problems.append(pb.warning(
+                "picture-damaged", f"{cell} 的图片数据已损坏（与声明的大小或校验码不符），未提取",
+                "请重新粘贴该图片后保存，或把图片作为单独的文件随表报送。", file=rel, sheet=name, cell=cell, row=r + 1))
+            continue
         out.append({"sheet": name, "row": r + 1, "col": c, "cell": cell, "part": media, "kind": kind,
                     "size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "ext": _ext(media)})
     return out, problems

@@ -332,6 +332,45 @@ def _ole2(extra: bytes = b"") -> bytes:
     return header + extra + bytes(4096 - len(extra))
 
 
+def _png() -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+
+
+CELL_IMAGES = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<etc:cellImages '
+               b'xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
+               b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+               b'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+               b'xmlns:etc="http://www.wps.cn/officeDocument/2017/etCustomData"><etc:cellImage><xdr:pic><xdr:nvPicPr>'
+               b'<xdr:cNvPr id="2" name="ID_1" descr=""/><xdr:cNvPicPr/></xdr:nvPicPr><xdr:blipFill>'
+               b'<a:blip r:embed="rId1"/></xdr:blipFill></xdr:pic></etc:cellImage></etc:cellImages>')
+
+
+def _wps_picture(cell_images: bytes | None, lying: bool = False) -> bytes:
+    """A declaration (K0002, one J6 item) whose 佐证材料 cell is a WPS cell picture; the
+    cellimages part given (None: a correct one), the picture's size declared falsely if `lying`."""
+    base = declaration("K0002", "2026-03", [{"code": "J6", "desc": "志愿服务", "date": "2026-03-05",
+                                             "evidence": '=_xlfn.DISPIMG("ID_1",1)'}])
+    rels = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
+            b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+            b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" '
+            b'Target="media/image1.png"/></Relationships>')
+    wb_rel = (b'<Relationship Id="rIdWps" Type="http://www.wps.cn/officeDocument/2020/cellImage" '
+              b'Target="cellimages.xml"/></Relationships>')
+    src = zipfile.ZipFile(io.BytesIO(_rezip(base, replace={
+        "xl/_rels/workbook.xml.rels": lambda b: b.replace(b"</Relationships>", wb_rel)})))
+    parts = [(i.filename, src.read(i)) for i in src.infolist()]
+    parts += [("xl/cellimages.xml", cell_images or CELL_IMAGES), ("xl/_rels/cellimages.xml.rels", rels)]
+    image = _png()
+    if not lying:
+        return _zip(parts + [("xl/media/image1.png", image)])
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    stream = deflate.compress(image) + deflate.flush()
+    return _zip_with_raw_entry(parts, "xl/media/image1.png", stream, zlib.crc32(image), len(image), declared=10)
+
+
 # --- the cases -------------------------------------------------------------------------------
 
 
@@ -607,6 +646,13 @@ def _cases():
          statuses=(INVALID,))
     case("63-表头缺失.xlsx", ["header-not-found"], ERR, "工作表名是“积分申报表”，但没有事项表头", UNRECOGNISED,
          lambda: _save(_workbook({"积分申报表": [["干部编号", "K0004"], ["申报月份", "2026-04"], ["发表信息 1 篇"]]})))
+
+    # 7. pictures pasted as evidence (WPS cell pictures) -------------------------------------
+    case("70-图片部件损坏.xlsx", ["pictures-unreadable"], WARN, "WPS 单元格图片，cellimages.xml 不完整", READ,
+         lambda: _wps_picture(b"<etc:cellImages xmlns:etc=\"http://www.wps.cn/officeDocument/2017/etCustomData\">"
+                              b"<etc:cellImage>"), statuses=(PENDING,))
+    case("71-图片大小不实.xlsx", ["picture-damaged"], WARN, "WPS 单元格图片，图片部件声明的大小与内容不符", READ,
+         lambda: _wps_picture(None, lying=True), statuses=(PENDING,))
 
     # 6. files that are not data --------------------------------------------------------------
     case("~$锁定文件.xlsx", [], "", "Excel 打开文件时产生的锁定文件", SKIPPED,
