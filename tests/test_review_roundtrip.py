@@ -477,7 +477,7 @@ def bad_decisions(ran) -> Path:
 def test_adjust_without_opinion_is_not_applied(bad_decisions):
     report = [p for p in b.problem_codes(bad_decisions) if p["问题代码"] == "review-adjust-opinion"]
     assert len(report) == 1 and report[0]["干部编号"] == "K0001"
-    assert report[0]["文件"] == "审核结论/审核.xlsx" and report[0]["单元格/行"] == "V5"
+    assert report[0]["文件"] == "审核结论/审核.xlsx" and report[0]["单元格/行"] == "W5"
     assert ledger(bad_decisions)["K0001-2026-01-2"]["状态"] == "待审核"
     outcome = {r["事项ID"]: r["处理结果"] for r in audit(bad_decisions)}
     assert outcome["K0001-2026-01-2"].startswith("未采用：结论为“调整”但没有填写审核意见")
@@ -485,7 +485,7 @@ def test_adjust_without_opinion_is_not_applied(bad_decisions):
 
 def test_reject_without_reason_is_not_applied(bad_decisions):
     report = [p for p in b.problem_codes(bad_decisions) if p["问题代码"] == "review-reject-reason"]
-    assert len(report) == 1 and report[0]["单元格/行"] == "U6"
+    assert len(report) == 1 and report[0]["单元格/行"] == "V6"
     assert ledger(bad_decisions)["K0002-2026-02-1"]["状态"] == "待审核"
     assert set(pending_ids(bad_decisions)) == {"K0001-2026-01-1", "K0001-2026-01-2",
                                                "K0002-2026-02-1", "K0003-2026-03-1"}
