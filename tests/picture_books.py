@@ -17,9 +17,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
-import xlsxwriter
-
 import builders as b
+import xlsxwriter
 
 CT_PNG = '<Default Extension="png" ContentType="image/png"/>'
 

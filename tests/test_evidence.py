@@ -11,11 +11,10 @@ import os
 import zipfile
 from pathlib import Path
 
-import openpyxl
-import pytest
-
 import builders as b
+import openpyxl
 import picture_books as pbk
+import pytest
 
 MONTH = "2026-03"
 ROSTER = [(f"K000{i}", n, "县财政局", "科员", "科级领导干部", "2020-01-01")

@@ -20,8 +20,8 @@ import hashlib
 import io
 import posixpath
 import re
-import zipfile
 import xml.etree.ElementTree as ET
+import zipfile
 
 from jifen import problems as pb
 
