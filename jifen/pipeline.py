@@ -182,7 +182,10 @@ def run_key(opts: Options, rulebook: Rulebook, entries) -> str:
     listed, skipped = entries
     code = hashlib.sha256(b"".join(f.read_bytes() for f in sorted(Path(__file__).parent.rglob("*.py"))))
     parts = [__version__, code.hexdigest(), rulebook.sha256, str(opts.year), str(opts.archive_dir)]
-    parts += [f"{rel}:{sha}" for _, rel, sha in listed] + [f"skip:{f.path}:{f.size}" for f in skipped]
+    # files not read as data may be evidence (hashed when attached): a changed one must not
+    # look like an unchanged run, so its modification time counts too
+    parts += [f"{rel}:{sha}" for _, rel, sha in listed] + [
+        f"skip:{f.path}:{f.size}:{_mtime(opts.input_dir / f.path)}" for f in skipped]
     for t in sorted(TEMPLATES.glob("*.docx")):
         parts.append(f"tpl:{t.name}:{hashlib.sha256(t.read_bytes()).hexdigest()}")
     if opts.archive_dir.is_dir():
@@ -190,6 +193,13 @@ def run_key(opts: Options, rulebook: Rulebook, entries) -> str:
             parts.append(f"arch:{snap.relative_to(opts.archive_dir).as_posix()}:{snap.stat().st_size}")
     h.update("\n".join(parts).encode("utf-8"))
     return h.hexdigest()
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 def run(opts: Options) -> Result:

@@ -348,10 +348,10 @@ CELL_IMAGES = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<etc:c
                b'<a:blip r:embed="rId1"/></xdr:blipFill></xdr:pic></etc:cellImage></etc:cellImages>')
 
 
-def _wps_picture(cell_images: bytes | None, lying: bool = False) -> bytes:
-    """A declaration (K0002, one J6 item) whose 佐证材料 cell is a WPS cell picture; the
+def _wps_picture(month: str, cell_images: bytes | None, lying: bool = False) -> bytes:
+    """A declaration (H0001, one J6 item) whose 佐证材料 cell is a WPS cell picture; the
     cellimages part given (None: a correct one), the picture's size declared falsely if `lying`."""
-    base = declaration("K0002", "2026-03", [{"code": "J6", "desc": "志愿服务", "date": "2026-03-05",
+    base = declaration("H0001", month, [{"code": "J6", "desc": "志愿服务", "date": f"{month}-05",
                                              "evidence": '=_xlfn.DISPIMG("ID_1",1)'}])
     rels = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
             b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
@@ -649,10 +649,10 @@ def _cases():
 
     # 7. pictures pasted as evidence (WPS cell pictures) -------------------------------------
     case("70-图片部件损坏.xlsx", ["pictures-unreadable"], WARN, "WPS 单元格图片，cellimages.xml 不完整", READ,
-         lambda: _wps_picture(b"<etc:cellImages xmlns:etc=\"http://www.wps.cn/officeDocument/2017/etCustomData\">"
+         lambda: _wps_picture("2026-11", b"<etc:cellImages xmlns:etc=\"http://www.wps.cn/officeDocument/2017/etCustomData\">"
                               b"<etc:cellImage>"), statuses=(PENDING,))
     case("71-图片大小不实.xlsx", ["picture-damaged"], WARN, "WPS 单元格图片，图片部件声明的大小与内容不符", READ,
-         lambda: _wps_picture(None, lying=True), statuses=(PENDING,))
+         lambda: _wps_picture("2026-12", None, lying=True), statuses=(PENDING,))
 
     # 6. files that are not data --------------------------------------------------------------
     case("~$锁定文件.xlsx", [], "", "Excel 打开文件时产生的锁定文件", SKIPPED,
