@@ -17,7 +17,6 @@ not extracted. `extract` gives the bytes back at write time, through the same ch
 from __future__ import annotations
 
 import hashlib
-import io
 import posixpath
 import re
 import xml.etree.ElementTree as ET
@@ -225,26 +224,3 @@ def _locate(parts, sheets: dict, rel: str) -> tuple[list[dict], list[pb.Problem]
         out.append({"sheet": name, "row": r + 1, "col": c, "cell": cell, "part": media, "kind": kind,
                     "size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "ext": _ext(media)})
     return out, problems
-
-
-def extract(data: bytes, wanted: dict) -> dict:
-    """part → bytes for the parts in `wanted` (part → expected SHA-256) that still match:
-    the workbook is read again at write time, through the same size and CRC checks."""
-    from jifen.readers import gate, zipdir
-
-    if not wanted:
-        return {}
-    try:
-        zf = zipdir.read_directory(data) or zipfile.ZipFile(io.BytesIO(data))
-        parts = gate._Parts(zf, data)
-        out = {}
-        for part, sha in wanted.items():
-            info = zf.getinfo(part)
-            if info.file_size > MAX_PICTURE_BYTES:
-                continue
-            body = parts.read(part)
-            if hashlib.sha256(body).hexdigest() == sha:
-                out[part] = body
-        return out
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError):
-        return {}
