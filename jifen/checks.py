@@ -364,7 +364,7 @@ def validate_items(items: pd.DataFrame, rulebook, roster) -> list[pb.Problem]:
     return problems
 
 
-def settle_valid(items: pd.DataFrame, review_required: bool) -> None:
+def mark_valid(items: pd.DataFrame, review_required: bool) -> None:
     """Valid register rows count; valid declared rows await review unless the rulebook says not."""
     valid = items["status"] == ""
     declared = items["source"] == "申报"

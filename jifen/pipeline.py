@@ -262,13 +262,13 @@ def _run(opts: Options) -> Result:
         res.problems += p.problems
     res.problems += filechecks.check_lock_files([f.path for f in res.skipped], [f.path for f in res.files])
     compute(res, parsed, rulebook)                           # pure from here on
-    settle_evidence(res)
+    attach_evidence(res)
     if not res.roster.empty:
         from jifen import publish
         with timed(res, "已发布期间与结果运用"):
-            publish.settle_published(res, lambda rb: compute(Result(opts, rulebook=rb), parsed, rb,
+            publish.recompute_published(res, lambda rb: compute(Result(opts, rulebook=rb), parsed, rb,
                                                              problems=False))  # archived rules, 更正说明
-            settle_consequences(res, publish.archived_snapshots(opts.archive_dir),
+            derive_consequences(res, publish.archived_snapshots(opts.archive_dir),
                                 [h for p in parsed for h in p.history])
     if opts.write:
         from jifen.outputs import write_all
@@ -294,7 +294,7 @@ def remember_run(res: Result) -> None:
                                             "summary": lines, "outputs": outputs})
 
 
-def settle_evidence(res: Result) -> None:
+def attach_evidence(res: Result) -> None:
     """Attached evidence files become 佐证材料 (not skipped), hashed for the integrity hints;
     then the 可疑申报 hints are computed (pure)."""
     from jifen import suspicious
@@ -322,7 +322,7 @@ def settle_evidence(res: Result) -> None:
         res.suspicious = suspicious.find(res.items, res.roster, res.rulebook)
 
 
-def settle_consequences(res: Result, archived: list, history: list) -> None:
+def derive_consequences(res: Result, archived: list, history: list) -> None:
     """结果运用 for every year computed, from computed, archived and historical bands."""
     from jifen import consequences
 
@@ -374,13 +374,13 @@ def compute(res: Result, parsed: list, rulebook: Rulebook, problems: bool = True
         found += checks.validate_items(items, rulebook, res.roster)
     else:
         items.loc[items["status"] == "", ["status", "reason"]] = [checks.INVALID, "没有干部名册"]
-    checks.settle_valid(items, rulebook.params["申报需审核"])
+    checks.mark_valid(items, rulebook.params["申报需审核"])
     if not items.empty:
         evidence.place_pictures(items, safe_filename)
     bar.update()
     decisions, more = reviews.match_decisions([d for p in parsed for d in p.reviews], items)
     found += more
-    res.standing, audit, more = reviews.settle_decisions(decisions)
+    res.standing, audit, more = reviews.resolve_decisions(decisions)
     found += more
     found += reviews.apply_decisions(items, res.standing, rulebook.params["申报需审核"])
     res.audit = reviews.audit_frame(audit)

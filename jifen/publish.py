@@ -49,7 +49,7 @@ def archived_snapshots(archive_dir: Path) -> list[dict]:
     return out
 
 
-def settle_published(res, recompute) -> None:
+def recompute_published(res, recompute) -> None:
     """Recompute published periods with their archived rulebook; collect 更正说明.
 
     `recompute(rulebook)` gives the run's results under another rulebook (the pipeline's own

@@ -98,7 +98,7 @@ def match_decisions(decisions: list[dict], items: pd.DataFrame) -> tuple[list[di
     return matched, problems
 
 
-def settle_decisions(decisions: list[dict]) -> tuple[dict, list[dict], list[pb.Problem]]:
+def resolve_decisions(decisions: list[dict]) -> tuple[dict, list[dict], list[pb.Problem]]:
     """→ (item id → standing decision, every decision with its outcome, problems)."""
     problems, audit = [], []
     groups: dict[str, list[dict]] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builders as b
 
-from jifen import ledger
+from jifen import ledger_rows
 
 
 def test_ledger_rows_add_up_to_the_annual_base_deduction(tmp_path):
@@ -23,7 +23,7 @@ def test_ledger_rows_add_up_to_the_annual_base_deduction(tmp_path):
     assert scores.loc[("2026Q1", "K0001"), "deduction"] == 10
     assert scores.loc[("2026Q2", "K0001"), "deduction"] == 10
     assert scores.loc[("2026", "K0001"), "deduction"] == 10
-    rows = ledger.ledger_frame(res.items, res.scored, res.roster, res.rulebook, 2026)
+    rows = ledger_rows.ledger_frame(res.items, res.scored, res.roster, res.rulebook, 2026)
     base = rows[rows["项目代码"] == "A2"].set_index("事项ID")
     assert base.loc["R1", "计分分值"] == 10 and base.loc["R2", "计分分值"] == 0
     assert base.loc["R2", "差异说明"] == "子项 A2 本年度扣分已达上限 10 分"

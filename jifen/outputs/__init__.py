@@ -12,7 +12,7 @@ import os
 import sys
 import time
 
-from jifen import consequences, ledger
+from jifen import consequences, ledger_rows
 from jifen import problems as pb
 from jifen.files import OutputLog
 from jifen.timing import timed
@@ -68,7 +68,7 @@ def jobs_for(res, recorded: dict, log) -> list[tuple]:
             else:
                 jobs.append(("写出：待审核清单", review_list.write_review_list, (period.year,)))
             t = time.perf_counter()
-            rows = ledger.ledger_frame(res.items, res.scored, res.roster, res.rulebook, period.year)
+            rows = ledger_rows.ledger_frame(res.items, res.scored, res.roster, res.rulebook, period.year)
             res.timings["台账数据"] = res.timings.get("台账数据", 0.0) + time.perf_counter() - t
             jobs.append(("写出：积分总台账", master_ledger.write_master_ledger, (period.year, rows)))
             jobs += [("写出：个人和单位台账", f, a) for f, a in personal_ledger.ledger_jobs(res, period.year, rows)]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from jifen import statistics
+from jifen import monthly_figures
 from jifen.outputs import common
 from jifen.outputs.xlsx import Book, write_table
 
 
 def write_monthly(res, log, period) -> None:
-    people, units, missing = statistics.monthly_frames(
+    people, units, missing = monthly_figures.monthly_frames(
         period.key, res.roster, res.items, res.declarations, res.scores, float(res.rulebook.base_score))
     county = res.rulebook.params["县名"]
     title = f"{county}县{period.title}日常积分统计"
