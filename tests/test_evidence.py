@@ -191,3 +191,32 @@ def test_twenty_items_in_a_month_with_a_continuation(county):
     assert not [p for p in res.problems if p.code.startswith("duplicate-declaration")]
     rows, _ = review_rows(root)
     assert len([i for i in rows if i.startswith("K0007-")]) == 20
+
+
+@pytest.mark.parametrize("parser", ["calamine", "openpyxl"])
+def test_pictures_found_whichever_parser_reads_the_cells(tmp_path, monkeypatch, parser):
+    """Pictures are found from the zip's parts by the gate, so the openpyxl fallback (when
+    python-calamine cannot load) attaches them the same way and shows no formula text."""
+    from jifen.readers import book, inputs
+
+    if parser == "openpyxl":
+        if not hasattr(book, "_OpenpyxlBook"):
+            pytest.skip("this version has no openpyxl fallback reader")
+        monkeypatch.setattr(book, "CalamineWorkbook", None)
+    items = [{"code": "J6", "date": "2026-03-05"}, {"code": "J7", "date": "2026-03-06", "evidence": "照片"}]
+    books = {
+        "wps.xlsx": lambda p: pbk.wps_declaration(p, "K0001", "张明", MONTH, items, {0: [pbk.png(1)]}),
+        "wps-cached.xlsx": lambda p: pbk.wps_declaration(p, "K0001", "张明", MONTH, items, {0: [pbk.png(1)]},
+                                                         cached=True),
+        "incell.xlsx": lambda p: pbk.incell_declaration(p, "K0001", "张明", MONTH, items, {0: pbk.png(1)}),
+        "floating.xlsx": lambda p: pbk.floating_declaration(p, "K0001", "张明", MONTH, items, {1: [pbk.png(1)]}),
+    }
+    for name, make in books.items():
+        parsed = inputs.parse_file(make(tmp_path / name), name)
+        assert parsed.problems == [] and parsed.info.status == "已读取", name
+        first, second = parsed.items
+        pics = first.get("pictures", []) + second.get("pictures", [])
+        assert [(p["cell"], p["size"]) for p in pics] == [("I6" if name != "floating.xlsx" else "I7",
+                                                          len(pbk.png(1)))], name
+        assert "DISPIMG" not in str(first["evidence"]) and "#VALUE" not in str(first["evidence"]), name
+        assert second["evidence"] == "照片", name
