@@ -298,14 +298,17 @@ def attach_evidence(res: Result) -> None:
     """Attached evidence files become 佐证材料 (not skipped), hashed for the integrity hints;
     then the 可疑申报 hints are computed (pure)."""
     from jifen import suspicious
+    from jifen.readers import cache
 
     attached = res.evidence_owner
+    digests = cache.evidence_digests(res.options.input_dir, sorted(attached),
+                                     res.options.output_dir / ".cache" if res.options.write else None)
     keep = []
     for f in res.skipped:
         if f.path in attached:
             f.status = "佐证材料"
             f.note = f"佐证材料，对应申报表 {attached[f.path]}"
-            f.sha256 = rd.path_sha256(res.options.input_dir / f.path)
+            f.sha256 = digests.get(f.path, "")
             res.evidence.append(f)
         else:
             if f.note == rd.NOT_WORKBOOK:

@@ -220,3 +220,25 @@ def test_pictures_found_whichever_parser_reads_the_cells(tmp_path, monkeypatch, 
                                                           len(pbk.png(1)))], name
         assert "DISPIMG" not in str(first["evidence"]) and "#VALUE" not in str(first["evidence"]), name
         assert second["evidence"] == "照片", name
+
+
+def test_evidence_digests_reused_while_files_are_unchanged(tmp_path):
+    import hashlib
+    import json
+
+    from jifen.readers import cache
+
+    inp, store = tmp_path / "input", tmp_path / ".cache"
+    (inp / "a").mkdir(parents=True)
+    (inp / "a" / "证书.pdf").write_bytes(PDF)
+    first = cache.evidence_digests(inp, ["a/证书.pdf"], store)
+    assert first == {"a/证书.pdf": hashlib.sha256(PDF).hexdigest()}
+    saved = json.loads((store / cache.DIGESTS_NAME).read_text(encoding="utf-8"))
+    saved["a/证书.pdf"][2] = "recorded"                   # what the last run recorded is used as is
+    (store / cache.DIGESTS_NAME).write_text(json.dumps(saved), encoding="utf-8")
+    assert cache.evidence_digests(inp, ["a/证书.pdf"], store) == {"a/证书.pdf": "recorded"}
+    (inp / "a" / "证书.pdf").write_bytes(PDF + b"edited")  # another size: hashed again
+    assert cache.evidence_digests(inp, ["a/证书.pdf"], store) == {
+        "a/证书.pdf": hashlib.sha256(PDF + b"edited").hexdigest()}
+    assert cache.evidence_digests(inp, ["a/证书.pdf", "gone.pdf"], None) == {
+        "a/证书.pdf": hashlib.sha256(PDF + b"edited").hexdigest()}

@@ -102,3 +102,49 @@ def wait() -> None:
             os.waitpid(pid, 0)
         except ChildProcessError:
             pass
+
+
+DIGESTS_NAME = "evidence_sha256.json"
+
+
+def path_sha256(path: Path) -> str:
+    """A file's SHA-256 read in pieces (evidence scans and photos can be large)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def evidence_digests(input_dir: Path, rels: list[str], folder: Path | None) -> dict:
+    """relative path → SHA-256 of the evidence files, reusing last run's digest while a
+    file's size and modification time are unchanged (scans and photos can be many GB a
+    year: hashing them all again on every run would dominate it)."""
+    import json
+
+    old: dict = {}
+    store = folder / DIGESTS_NAME if folder else None
+    if store is not None:
+        try:
+            old = json.loads(store.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            old = {}
+    new: dict = {}
+    for rel in rels:
+        path = input_dir / rel
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        hit = old.get(rel)
+        if isinstance(hit, list) and hit[:2] == [st.st_size, st.st_mtime_ns]:
+            new[rel] = hit
+        else:
+            new[rel] = [st.st_size, st.st_mtime_ns, path_sha256(path)]
+    if store is not None and new != old:
+        try:
+            store.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(store, json.dumps(new, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        except OSError:
+            pass          # a cache only: the next run hashes again
+    return {rel: v[2] for rel, v in new.items()}

@@ -93,15 +93,6 @@ def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def path_sha256(path: Path) -> str:
-    """A file's SHA-256 read in pieces (evidence scans and photos can be large)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def parse_file(path: Path, rel: str) -> Parsed:
     """Parse one workbook into records + problems; never raises for a bad file."""
     start = time.process_time()
