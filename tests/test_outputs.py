@@ -155,7 +155,7 @@ def test_ledgers_freeze_their_item_header(county):
     for path in xlsx_files(out):
         if rel(path, out).startswith(LEDGERS):
             for ws in openpyxl.load_workbook(path).worksheets:
-                assert ws.freeze_panes == "A7", f"{rel(path, out)}!{ws.title}"
+                assert ws.freeze_panes == "A8", f"{rel(path, out)}!{ws.title}"
 
 
 def test_no_formula_in_any_output_and_injected_text_stays_text(county):
@@ -199,13 +199,14 @@ def test_personal_ledger_for_every_cadre(county):
 
 def test_personal_ledger_subtotals(county):
     ws, rows = ledger_rows(county["out"] / "台账" / "2026" / "个人" / "县财政局" / "K0001_张明.xlsx")
-    assert (ws["B2"].value, ws["E2"].value, ws["B3"].value, ws["E3"].value, ws["G3"].value) == (
-        "K0001", "张明", "县财政局", "局长", 103)
+    assert (ws["B2"].value, ws["E2"].value, ws["B3"].value, ws["E3"].value, ws["B4"].value, ws["E4"].value) == (
+        "K0001", "张明", "县财政局", "局长", "科级领导干部", "103（截至4月）")
     got = subtotals(rows)
     assert {k: v[0] for k, v in got.items()} == {
         "1月小计": 102, "2月小计": 99, "3月小计": 100, "第1季度积分": 101, "4月小计": 102, "第2季度积分": 102}
     assert got["1月小计"][1] == "加2" and got["2月小计"][1] == "扣1"
     assert got["第1季度积分"][1] == "加2，扣1，组内第 2 名"
+    assert got["第2季度积分"][1] == "加2，组内第 1 名，先进（暂定）"      # Q2 has data up to April only
     order = [r[0] for r in rows if r[0] in got]
     assert order == ["1月小计", "2月小计", "3月小计", "第1季度积分", "4月小计", "第2季度积分"]
     items = [(r[0], r[1], r[5], r[6]) for r in rows if r[0] in ("2026-01", "2026-02", "2026-04")]
@@ -214,11 +215,34 @@ def test_personal_ledger_subtotals(county):
     periods = {r[0]: r[1:5] for r in rows if r[0] in ("第1季度", "第2季度", "全年")}
     assert periods["第1季度"] == [100, 2, 1, 101]               # 基础分, 加分, 扣分, 积分
     assert periods["全年"] == [100, 4, 1, 103]
+    bands = {r[0]: r[6] for r in rows if r[0] in ("第1季度", "第2季度", "全年")}
+    assert bands["第1季度"] in (None, "") and bands["第2季度"] == "先进（暂定）"
+    assert bands["全年"] in (None, "") or bands["全年"].endswith("（暂定）")
+
+
+def test_personal_ledger_labels_and_values_fit_their_cells(county):
+    from jifen.outputs.xlsx import lines_needed, text_width
+    for path in (county["out"] / "台账" / "2026" / "个人").rglob("*.xlsx"):
+        ws, _ = ledger_rows(path)
+        width = {c: ws.column_dimensions[c].width for c in "ABCDEFGH"}
+        merged = {str(m).split(":")[0]: str(m) for m in ws.merged_cells.ranges}
+        for r in (2, 3, 4):
+            for label, value in (("A", "B"), ("D", "E")):
+                assert text_width(ws[f"{label}{r}"].value) <= int(width[label]) - 1, (path.name, label, r)
+                first, last = merged[f"{value}{r}"].split(":")
+                span = sum(int(width[chr(c)]) for c in range(ord(first[0]), ord(last[0]) + 1))
+                height = ws.row_dimensions[r].height or 15
+                assert 15 * lines_needed(ws[f"{value}{r}"].value, span) <= height + 0.5, (path.name, value, r)
+        for row in ws.iter_rows():
+            band = row[6]
+            if row[0].value in ("第1季度", "第2季度", "第3季度", "第4季度", "全年") and band.value:   # 分期积分 等次
+                lines = lines_needed(band.value, int(width["G"]))
+                assert band.alignment.wrap_text and (ws.row_dimensions[band.row].height or 15) >= 13.5 * lines
 
 
 def test_ledger_of_a_cadre_without_items(county):
     ws, rows = ledger_rows(county["out"] / "台账" / "2026" / "个人" / "城关镇" / "K0004_陈静.xlsx")
-    assert ws["G3"].value == 100
+    assert ws["E4"].value == "100（截至4月）"
     assert {k: v[0] for k, v in subtotals(rows).items()} == {
         "1月小计": 100, "2月小计": 100, "3月小计": 100, "第1季度积分": 100, "4月小计": 100, "第2季度积分": 100}
     ws, rows = ledger_rows(county["out"] / "台账" / "2026" / "个人" / "县财政局" / "K0002_李华.xlsx")
@@ -232,7 +256,7 @@ def test_unit_ledger_has_one_sheet_per_cadre(county):
     assert sorted(p.name for p in folder.iterdir()) == ["县教育局.xlsx", "县财政局.xlsx", "城关镇.xlsx"]
     wb = openpyxl.load_workbook(folder / "城关镇.xlsx")
     assert wb.sheetnames == ["K0003王伟", "K0004陈静"]
-    assert wb["K0004陈静"]["G3"].value == 100 and wb["K0003王伟"]["G3"].value == 102
+    assert wb["K0004陈静"]["E4"].value == "100（截至4月）" and wb["K0003王伟"]["E4"].value == "102（截至4月）"
     assert all(ws.page_setup.orientation == "portrait" for ws in wb.worksheets)
 
 

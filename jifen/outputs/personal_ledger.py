@@ -17,7 +17,11 @@ from jifen.outputs.fastsheet import FastSheet
 from jifen.outputs.xlsx import Book, fit_row, page_header
 
 ITEM_HEAD = ["月份", "项目代码", "项目名称", "事项说明", "数量", "计分分值", "状态", "说明"]
-WIDTHS = [8, 7, 24, 24, 5, 7, 7, 18]
+WIDTHS = [9, 7, 24, 22, 5, 7, 8, 18]
+# the particulars: two label/value pairs a row, labels in A and D, values in B:C and E:H (wide
+# enough for a unit's full name and a long post)
+PARTICULAR_CELLS = ((0, 1, 2), (3, 4, 7))
+PROVISIONAL = "（暂定）"
 PERIOD_HEAD = ["期间", "基础分", "加分", "扣分", "积分", "组内名次", "等次", "备注"]
 
 
@@ -62,16 +66,16 @@ def write_sheet(book: Book, ws, person: dict, county: str, year: int) -> tuple[i
     ws.merge_cells(0, 0, 0, 7, f"{county}县科级领导干部及后备干部日常积分台账（{year}年度）", lf["title"])
     ws.row_height(0, 28)
     p = person
-    pairs = [("干部编号", p["cadre_id"], "姓名", p["name"], "干部类别", p["category"]),
-             ("单位", p["unit"], "职务", p["post"], "年度积分", common.num(p["year_score"]))]
-    for i, row in enumerate(pairs, start=1):
-        ws.put(i, 0, row[0], lf["label"])
-        ws.merge_cells(i, 1, i, 2, row[1], lf["value"])
-        ws.put(i, 3, row[2], lf["label"])
-        ws.put(i, 4, row[3], lf["value"])
-        ws.put(i, 5, row[4], lf["label"])
-        ws.merge_cells(i, 6, i, 7, row[5], lf["value"])
-    r = 4
+    rows = [(("干部编号", p["cadre_id"]), ("姓名", p["name"])), (("单位", p["unit"]), ("职务", p["post"])),
+            (("干部类别", p["category"]), ("年度积分", p.get("year_score_shown", common.num(p["year_score"]))))]
+    for i, pairs in enumerate(rows, start=1):
+        values = []
+        for (label, value), (lc, v1, v2) in zip(pairs, PARTICULAR_CELLS):
+            ws.put(i, lc, label, lf["label"])
+            ws.merge_cells(i, v1, i, v2, value, lf["value"])
+            values.append(value)
+        fit_row(ws, i, values, [sum(WIDTHS[1:3]), sum(WIDTHS[4:8])], [0, 1], line_height=15)
+    r = len(rows) + 2
     ws.put(r, 0, "一、积分事项", lf["section"])
     r += 1
     head_row = r
@@ -100,10 +104,10 @@ def write_sheet(book: Book, ws, person: dict, county: str, year: int) -> tuple[i
     r += 1
     ws.put_row(r, PERIOD_HEAD, heads, fm["head"], fm["head"])
     r += 1
-    period_fmts = [fm["text"]] * len(PERIOD_HEAD)
+    period_fmts = [fm["text"]] * 6 + [fm["wrap"]] * 2          # 等次 (with 暂定) and 备注 wrap
     for row in p["periods"]:
         values = [row[k] for k in PERIOD_HEAD]
-        fit_row(ws, r, values, WIDTHS, [7])
+        fit_row(ws, r, values, WIDTHS, [6, 7])
         ws.put_row(r, values, period_fmts, fm["num"], fm["date"])
         r += 1
     r += 1
@@ -131,11 +135,17 @@ def page_setup(ws, head_row: int, last_row: int) -> None:
     ws.print_area(0, 0, last_row, 7)
 
 
+def band_shown(band: str, provisional: bool) -> str:
+    """A band as the ledger shows it: 暂定 beside it while its period is incomplete."""
+    return f"{band}{PROVISIONAL}" if band and provisional else (band or "")
+
+
 def person_data(cadre_id: str, info: dict, rows: list[dict], ranks: dict, year: int, periods: dict,
-                base: float) -> dict:
+                base: float, incomplete: frozenset = frozenset()) -> dict:
     """A cadre's ledger content (pure): `rows` are the cadre's master-ledger rows, `ranks`
     period key → rank record, `periods` the cadre's month and quarter scores, `base` the
-    rulebook's base score."""
+    rulebook's base score, `incomplete` the keys of the periods not yet complete (their bands
+    are 暂定)."""
     months = []
     by_month: dict[str, list] = {}
     for x in rows:
@@ -154,7 +164,8 @@ def person_data(cadre_id: str, info: dict, rows: list[dict], ranks: dict, year: 
                 qs = periods["quarters"].get(q, {})
                 r = ranks.get(f"{year}Q{q}")
                 rank_txt = "" if r is None or pd.isna(r["rank"]) else f"，组内第 {int(r['rank'])} 名"
-                band = "" if r is None or not r["band"] else f"，{r['band']}"
+                band = "" if r is None or not r["band"] else \
+                    f"，{band_shown(r['band'], f'{year}Q{q}' in incomplete)}"
                 block["quarter"] = {"label": f"第{q}季度积分", "score": common.num(qs.get("score", None)),
                                     "detail": _detail(qs) + rank_txt + band}
             months.append(block)
@@ -165,18 +176,30 @@ def person_data(cadre_id: str, info: dict, rows: list[dict], ranks: dict, year: 
             continue
         period_rows.append({"期间": label, "基础分": common.num(r["base"]), "加分": common.num(r["bonus"]),
                             "扣分": common.num(r["penalty"]), "积分": common.num(r["score"]),
-                            "组内名次": None if pd.isna(r["rank"]) else int(r["rank"]), "等次": r["band"],
+                            "组内名次": None if pd.isna(r["rank"]) else int(r["rank"]),
+                            "等次": band_shown(r["band"], key in incomplete),
                             "备注": r["note"]})
     year_row = ranks.get(str(year))
     return {
         "cadre_id": cadre_id, "name": info["display_name"], "unit": info["unit"], "post": info["post"],
         "category": info["category"],
         "year_score": None if year_row is None else year_row["score"],
+        "year_score_shown": _year_score(year_row, year, all_months, incomplete),
         "months": months, "periods": period_rows,
         "footnote": f"说明：积分 = 基础分（{common.num(base)}分，扣减基础积分子项，每子项每期不超过其分值上限；"
                     "“计分分值”是计入全年的分值，季度、月度小计按各期的上限计算）+ 奖励加分 − 惩戒扣分；"
                     "“待审核”“不通过”“无效”事项不计分。本台账由日常积分管理程序生成。",
     }
+
+
+def _year_score(year_row, year: int, months: list, incomplete: frozenset):
+    """The annual score in the particulars, 截至N月 while the year is incomplete."""
+    if year_row is None:
+        return None
+    shown = common.num(year_row["score"])
+    if str(year) in incomplete and months:
+        return f"{shown}（截至{int(months[-1][5:7])}月）"
+    return shown
 
 
 def _detail(s: dict) -> str:
@@ -227,12 +250,14 @@ def people(res, year: int, data: dict, only: set | None = None) -> list[dict]:
     base = float(res.rulebook.base_score)
     month_keys = [p.key for p in res.periods if p.kind == "month" and p.year == year]
     quarters = [p.quarter for p in res.periods if p.kind == "quarter" and p.year == year]
+    incomplete = frozenset(p.key for p in res.periods if p.year == year and not p.complete)
     out = []
     for cid, info in zip(latest.index, _records(latest)):
         mine = scores_by.get(cid, {})
         periods = {"months": {m: mine.get(m) or {"score": base} for m in month_keys},
                    "quarters": {q: mine.get(f"{year}Q{q}") or {"score": base} for q in quarters}}
-        out.append(person_data(cid, info, rows_by.get(cid, []), ranks_by.get(cid, {}), year, periods, base))
+        out.append(person_data(cid, info, rows_by.get(cid, []), ranks_by.get(cid, {}), year, periods, base,
+                               incomplete))
     return out
 
 
