@@ -74,6 +74,9 @@ if not "%STATUS%"=="0" goto :finish
 if "%MODE%"=="test" goto :run_tests
 "%VPY%" process.py %*
 set "STATUS=%ERRORLEVEL%"
+rem --- A plain run, double-click with no arguments: show the overview page when a
+rem     person is watching; bootstrap.py decides, never under CI, always exits 0.
+if "%~1"=="" "%VPY%" tools\bootstrap.py --open-overview
 goto :finish
 
 :run_tests

@@ -13,6 +13,8 @@ cd "$here" || { echo "无法进入程序所在的文件夹：$here"; exit 2; }
 # run.sh does the work; it must not wait itself, this script waits once at the end.
 JIFEN_NO_PAUSE=1 /bin/bash ./run.sh "$@"
 status=$?
+# run.sh did not open the overview (JIFEN_NO_PAUSE above): a plain double-click run does it here.
+if [ $# -eq 0 ] && [ -x .venv/bin/python ]; then .venv/bin/python tools/bootstrap.py --open-overview; fi
 
 if [ -t 0 ] && [ -z "${JIFEN_NO_PAUSE:-}" ]; then
   printf '\n按回车键关闭窗口……'

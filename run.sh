@@ -105,5 +105,9 @@ if [ "$mode" = "test" ]; then
 else
   "$boot" tools/bootstrap.py || finish $?
   "$venv_py" process.py "$@"
+  status=$?
+  # A plain run (double-click, no arguments): show the overview page when a person is watching.
+  if [ $# -eq 0 ]; then "$venv_py" tools/bootstrap.py --open-overview; fi
+  finish $status
 fi
 finish $?

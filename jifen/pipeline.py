@@ -186,7 +186,7 @@ def run_key(opts: Options, rulebook: Rulebook, entries) -> str:
     # look like an unchanged run, so its modification time counts too
     parts += [f"{rel}:{sha}" for _, rel, sha in listed] + [
         f"skip:{f.path}:{f.size}:{_mtime(opts.input_dir / f.path)}" for f in skipped]
-    for t in sorted(TEMPLATES.glob("*.docx")):
+    for t in sorted(p for p in TEMPLATES.iterdir() if p.is_file()):    # Word and the overview page
         parts.append(f"tpl:{t.name}:{hashlib.sha256(t.read_bytes()).hexdigest()}")
     if opts.archive_dir.is_dir():
         for snap in sorted(opts.archive_dir.glob("*/*/snapshot.json")):

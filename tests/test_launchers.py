@@ -264,3 +264,34 @@ def test_run_bat_waits_only_when_explorer_started_it():
     assert not boot.should_pause({"JIFEN_NO_PAUSE": "1", "JIFEN_CMDLINE": explorer,
                                   "JIFEN_SELF": script})
     assert not boot.should_pause({"JIFEN_CMDLINE": "cmd /c run.bat", "JIFEN_SELF": script})
+
+
+def test_overview_opens_only_for_a_person_after_a_plain_run(tmp_path, monkeypatch):
+    boot = load_tool("bootstrap")
+    monkeypatch.setattr(boot, "stdin_is_console", lambda: True)      # a person at the screen
+    assert boot.should_open({})
+    for env in ({"CI": "true"}, {"JIFEN_NO_OPEN": "1"}, {"JIFEN_NO_PAUSE": "1"}):
+        assert not boot.should_open(env), env
+    monkeypatch.setattr(boot, "stdin_is_console", lambda: False)     # tests, CI, a pipe
+    assert not boot.should_open({})
+    # the page is shown only when it belongs to the last run
+    out = tmp_path / "output"
+    out.mkdir()
+    assert boot.fresh_overview(tmp_path) is None
+    page, report = out / "总览.html", out / "校验报告.xlsx"
+    report.write_bytes(b"x")
+    page.write_text("<html></html>", encoding="utf-8")
+    os.utime(report, (1_000_000, 1_000_000))
+    assert boot.fresh_overview(tmp_path) == page
+    os.utime(report, (page.stat().st_mtime + 5,) * 2)              # a later run wrote only the report
+    assert boot.fresh_overview(tmp_path) is None
+    opened = []
+    monkeypatch.setattr(boot, "fresh_overview", lambda root=None: page)
+    import webbrowser
+    monkeypatch.setattr(webbrowser, "open", opened.append)
+    assert boot.open_overview(tmp_path, {"CI": "true"}) == 0 and opened == []
+    # every launcher asks for it only after a plain run (no arguments), never in test mode
+    for name in ("run.sh", "run.command", "run.bat"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        assert "--open-overview" in text, name
+    assert 'if "%~1"=="" "%VPY%" tools\\bootstrap.py --open-overview' in (ROOT / "run.bat").read_text("ascii")

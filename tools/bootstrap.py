@@ -9,6 +9,10 @@ system one); clerks never run it by hand:
                                          exit 0 when run.bat should wait for a key at the end:
                                          started by double-click (JIFEN_CMDLINE, JIFEN_SELF set
                                          by run.bat) and standard input is the console; else 1
+    python tools/bootstrap.py --open-overview
+                                         after a double-click run: open output/总览.html in the
+                                         browser when a person is watching (as --should-pause)
+                                         and neither CI nor JIFEN_NO_PAUSE nor JIFEN_NO_OPEN is set
 
 Exit status 0 when .venv is ready, 2 when it could not be prepared (the reason is printed in
 Chinese, in plain words). Everything here uses only the standard library.
@@ -256,6 +260,41 @@ def should_pause(environ=os.environ) -> bool:
     return stdin_is_console()
 
 
+def should_open(environ=os.environ) -> bool:
+    """Open the overview only for a person at the screen: never under CI or tests."""
+    if environ.get("CI") or environ.get("JIFEN_NO_OPEN"):
+        return False
+    return should_pause(environ)
+
+
+def fresh_overview(root: Path = ROOT) -> Path | None:
+    """output/总览.html when it belongs to the last run: a run stopped by a broken rulebook
+    writes only 校验报告.xlsx, and an older page must not be shown as if it were this run's."""
+    page, report = root / "output" / "总览.html", root / "output" / "校验报告.xlsx"
+    if not page.is_file():
+        return None
+    if report.is_file() and report.stat().st_mtime > page.stat().st_mtime:
+        return None
+    return page
+
+
+def open_overview(root: Path = ROOT, environ=os.environ) -> int:
+    """Always 0: not opening the page never fails the run."""
+    page = fresh_overview(root)
+    if page is None or not should_open(environ):
+        return 0
+    try:
+        if os.name == "nt":
+            os.startfile(str(page))       # the default browser, like a double-click on the file
+        else:
+            import webbrowser
+
+            webbrowser.open(page.as_uri())
+    except Exception:   # no browser configured: the console already said where the outputs are
+        pass
+    return 0
+
+
 def prepare(root: Path = ROOT, test: bool = False) -> int:
     venv = root / VENV_DIR
     python = venv_python(venv)
@@ -298,6 +337,8 @@ def main(argv: list[str]) -> int:
             pass
     if "--should-pause" in argv:
         return 0 if should_pause() else 1
+    if "--open-overview" in argv:
+        return open_overview()
     return prepare(ROOT, test="--test" in argv)
 
 

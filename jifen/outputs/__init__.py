@@ -174,6 +174,11 @@ def write_all(res) -> OutputLog:
     if log.failed or res.rulebook is None:
         with timed(res, "写出：校验报告"):
             report.write_report(res, log)       # again, last: it lists what could not be written
+    if res.rulebook is not None:
+        from jifen.outputs import overview
+
+        with timed(res, "写出：总览"):
+            overview.write_overview(res, log)   # last: it links to the outputs now in place
     state.save(res.options.output_dir, {**recorded, **log.hashes})
     return log
 

@@ -1,0 +1,249 @@
+"""总览.html: numbers equal 校验报告's, links resolve, changes since the previous run; and the same
+page in a real browser (headless Chromium through selenium; skipped where it is absent)."""
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pandas as pd
+import pytest
+
+import builders as b
+from jifen import overview
+from jifen.outputs.overview import href
+
+ROSTER = [
+    ("K0001", "张明", "县财政局", "局长", "科级领导干部", "2020-01-01"),
+    ("K0002", "李华", "县财政局", "副局长", "科级领导干部", "2020-01-01"),
+    ("K0003", "王伟", "城关镇", "镇长", "科级领导干部", "2020-01-01"),
+    ("H0001", "赵六", "县教育局", "股长", "后备干部", "2020-01-01"),
+]
+ODD = "申报 表#1%/"        # a folder name with a space, '#' and '%': all must be encoded in links
+MONTHS = ("2026-01", "2026-02", "2026-03")
+
+
+def _declare_k0001(inp: Path, bad: bool) -> None:
+    for m in MONTHS:
+        code = "ZZ9" if bad and m == "2026-02" else "J1-4"
+        b.declaration(inp / f"{ODD}{m}/K0001_张明.xlsx", "K0001", "张明", m,
+                      [{"code": code, "qty": 1, "date": f"{m}-05"}])
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory):
+    """Two runs: the first with a bad code in K0001's February form and K0003 missing two
+    forms; the second with the form fixed and K0002's registered award doubled."""
+    base = tmp_path_factory.mktemp("overview")
+    inp = base / "input"
+    b.roster(inp / "名册.xlsx", ROSTER, title="干部名册")
+    _declare_k0001(inp, bad=True)
+    b.declaration(inp / f"申报/2026-01/K0003.xlsx", "K0003", "王伟", "2026-01", [], unit="城关镇")
+    rows = [{"id": "DJ1", "cadre_id": "K0002", "name": "李华", "month": "2026-02", "code": "J1-3"},
+            {"id": "DJ2", "cadre_id": "K0003", "name": "王伟", "month": "2026-03", "code": "A1", "qty": 2},
+            {"id": "DJ3", "cadre_id": "H0001", "name": "赵六", "month": "2026-01", "code": "J1-4"}]
+    b.register(inp / "登记.xlsx", rows)
+    first = b.run_process(base)
+    assert first.returncode == 1, first.stdout + first.stderr
+    page1 = (base / "output" / "总览.html").read_text("utf-8")
+    _declare_k0001(inp, bad=False)
+    rows[0]["qty"] = 2
+    b.register(inp / "登记.xlsx", rows)
+    second = b.run_process(base)
+    assert second.returncode == 0, second.stdout + second.stderr
+    return {"base": base, "out": base / "output", "page1": page1,
+            "page2": (base / "output" / "总览.html").read_text("utf-8")}
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs, self.tags = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        for k, v in attrs:
+            if k in ("href", "src"):
+                self.hrefs.append(v)
+
+
+def _parse(page: str) -> _Links:
+    p = _Links()
+    p.feed(page)
+    return p
+
+
+def _numbers(page: str) -> dict:
+    return {k: int(v) for k, v in re.findall(r'data-k="([^"]+)"[^>]*>(\d+)<', page)}
+
+
+def _report_numbers(out: Path) -> dict:
+    """The same figures as 校验报告.xlsx states them."""
+    balance = {r["项目"]: r["数量"] for r in b.table(out / "校验报告.xlsx", "数量核对", key="项目")}
+    problems = b.problem_codes(out)
+    names = {"files_total": "input 中的文件总数", "files_read": "已读取",
+             "files_rejected": "无法读取或未识别（见问题清单）", "files_skipped": "跳过（锁定文件、非工作簿）",
+             "items_read": "读到的事项行", "计分": "计分", "待审核": "待审核", "不通过": "审核不通过",
+             "无效": "无效（校验未通过，见问题清单）"}
+    got = {k: int(balance[v]) for k, v in names.items()}
+    got["errors"] = sum(1 for r in problems if r["级别"] == "错误")
+    got["warnings"] = sum(1 for r in problems if r["级别"] == "警告")
+    return got
+
+
+# --- the page as written ---------------------------------------------------------------------
+
+
+def test_page_is_self_contained_and_internal(county):
+    page = county["page2"]
+    parsed = _parse(page)
+    assert "script" not in parsed.tags and "link" not in parsed.tags and "img" not in parsed.tags
+    assert not [h for h in parsed.hrefs if re.match(r"(?i)(https?:|//)", h)]
+    assert "内部资料" in page[:3000] and "<svg" in page
+    assert len(page.encode("utf-8")) < 200_000
+
+
+def test_numbers_equal_the_report(county):
+    got = _numbers(county["page2"])
+    want = _report_numbers(county["out"])
+    assert {k: got[k] for k in want} == want
+    assert want["items_read"] == want["计分"] + want["待审核"] + want["不通过"] + want["无效"]
+
+
+def test_every_link_resolves_and_the_bad_file_is_linked(county):
+    out = county["out"]
+    hrefs = [h for h in _parse(county["page1"]).hrefs if not h.startswith("#")]
+    assert hrefs
+    for h in hrefs:
+        assert "%" in h or h.isascii(), h          # non-ASCII names are percent-encoded
+        target = (out / unquote(h)).resolve()
+        assert target.is_file(), h
+    bad = next(h for h in hrefs if "2026-02" in unquote(h) and "K0001" in unquote(h))
+    assert "%23" in bad and "%20" in bad and "%25" in bad       # '#', ' ' and '%' in the folder name
+    assert "校验报告.xlsx" in map(unquote, hrefs)
+
+
+def test_submission_matrix_counts_missing_forms(county):
+    page = county["page2"]
+    row = re.search(r"<tr><td>城关镇</td>(.*?)</tr>", page, re.S).group(1)
+    cells = re.findall(r'<td class="n cell-(\w+)">([^<]*)</td>', row)
+    assert cells == [("ok", "1/1"), ("bad", "0/1"), ("bad", "0/1")]
+    assert re.search(r'<td class="n bad">2</td>', row)           # two forms missing in the year
+
+
+def test_changes_since_the_previous_run(county):
+    first, second = county["page1"], county["page2"]
+    assert "这是第一次运行" in first
+    nums = _numbers(second)
+    assert nums["fixed"] >= 1                                     # the unknown code is gone
+    changed = second[second.index('id="changes"'):]
+    moved = re.findall(r"<tr><td>(\w+)</td><td>[^<]*</td><td>[^<]*</td><td class=\"n\">([^<]*)</td>"
+                       r"<td class=\"n\">([^<]*)</td>", changed)
+    # only K0002's award changed (1 → 2 points): in the quarter and in the year, nobody else
+    assert sorted(moved) == [("K0002", "102", "104"), ("K0002", "102", "104")]
+    assert "已改正的问题" in changed and "ZZ9" in changed
+
+
+# --- the pure parts ----------------------------------------------------------------------------
+
+
+def test_href_is_relative_and_percent_encoded(tmp_path):
+    out = tmp_path / "output"
+    target = tmp_path / "input" / "申报 表#1" / "a%b.xlsx"
+    assert href(target, out) == "../input/%E7%94%B3%E6%8A%A5%20%E8%A1%A8%231/a%25b.xlsx"
+    assert href(out / "校验报告.xlsx", out) == "%E6%A0%A1%E9%AA%8C%E6%8A%A5%E5%91%8A.xlsx"
+
+
+def test_changes_list_exactly_the_moved_cadres():
+    before = {"version": overview.RECORD_VERSION, "titles": {}, "problems": {"a|f|s|B2|": ["错误", "f", "坏"]},
+              "ranks": {"2026Q1": {"A": ["甲", "u", 101.0, 1, "先进"], "B": ["乙", "u", 100.0, 2, ""],
+                                   "C": ["丙", "u", 99.0, 3, "末位"]}}}
+    after = {"version": overview.RECORD_VERSION, "titles": {"2026Q1": "2026年第一季度"},
+             "problems": {"b|g|s|C3|": ["警告", "g", "新"]},
+             "ranks": {"2026Q1": {"A": ["甲", "u", 101.0, 1, "先进"], "B": ["乙", "u", 98.0, 3, "末位"],
+                                  "C": ["丙", "u", 99.0, 2, ""]},
+                       "2026Q2": {"A": ["甲", "u", 100.0, None, ""]}}}
+    ch = overview.changes(before, after)
+    q1 = next(p for p in ch["periods"] if p["key"] == "2026Q1")
+    assert [r["cadre_id"] for r in q1["rows"]] == ["B", "C"] and q1["band_moved"] == 2
+    b_row = q1["rows"][0]
+    assert (b_row["old_score"], b_row["score"], b_row["old_rank"], b_row["rank"]) == ("100", "98", 2, 3)
+    assert next(p for p in ch["periods"] if p["key"] == "2026Q2")["new"]
+    assert (ch["n_fixed"], ch["n_new"]) == (1, 1) and ch["fixed"][0]["message"] == "坏"
+    assert overview.changes(None, after) == {"first": True}
+
+
+def test_histogram_splits_bins_by_band():
+    scores = pd.Series([93.0, 94.0, 100.0, 100.0, 101.0, 112.0])
+    bands = pd.Series(["末位", "末位", "", "", "", "先进"])
+    h = overview.histogram(scores, bands)
+    assert sum(x["top"] + x["bottom"] + x["other"] for x in h["bins"]) == 6
+    assert h["width"] == "1" and h["bins"][0]["from"] == "93" and h["bins"][0]["bottom"] == 1
+    assert h["bins"][-1] == {"from": "112", "to": "113", "top": 1, "bottom": 0, "other": 0}
+    assert h["max"] == 2
+
+
+# --- in a real browser ----------------------------------------------------------------------------
+
+
+def _chrome():
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed (test extras)")
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    driver_path = shutil.which("chromedriver")
+    if not browser or not driver_path:
+        pytest.skip("Chromium or chromedriver not installed (apt-get install chromium chromium-driver)")
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = browser
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1366,768", "--allow-file-access-from-files"):
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    try:
+        return webdriver.Chrome(options=opts, service=Service(driver_path))
+    except Exception as exc:       # a browser that cannot start here (no display libraries …)
+        pytest.skip(f"Chromium did not start: {exc}")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    driver = _chrome()
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def test_page_in_chromium(county, browser):
+    from selenium.webdriver.common.by import By
+
+    out = county["out"]
+    browser.set_window_size(1366, 768)
+    browser.get((out / "总览.html").as_uri())
+    assert "运行总览" in browser.title
+    errors = [e for e in browser.get_log("browser") if e.get("level") == "SEVERE"]
+    assert errors == []
+    # every link, as the browser resolves it, is a file that exists
+    links = [a.get_attribute("href") for a in browser.find_elements(By.TAG_NAME, "a")]
+    assert len(links) > 10
+    for link in links:
+        url = urlparse(link)
+        assert url.scheme == "file", link
+        assert Path(unquote(url.path)).is_file(), link
+    # the numbers the browser shows are 校验报告's
+    shown = {el.get_attribute("data-k"): int(el.text) for el in browser.find_elements(By.CSS_SELECTOR, "[data-k]")
+             if el.text.strip().isdigit()}
+    want = _report_numbers(out)
+    assert {k: shown[k] for k in want} == want
+    # a 1366×768 screenshot that is not blank: many colours, most of it the white page
+    import io
+
+    from PIL import Image
+
+    shot = Image.open(io.BytesIO(browser.get_screenshot_as_png())).convert("RGB")
+    assert shot.size[0] >= 1300
+    colours = shot.getcolors(maxcolors=1 << 20)
+    assert colours is not None and len(colours) > 50
+    assert max(colours)[0] < shot.size[0] * shot.size[1] * 0.97      # not one colour nearly everywhere
