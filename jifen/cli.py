@@ -69,6 +69,7 @@ COMMANDS = [
     ("check", "校验", "只校验，只写校验报告"),
     ("template", "模板", "为某月在册的每名干部生成申报表"),
     ("publish", "发布", "发布（归档）一个完整的季度或年度"),
+    ("compare", "对比", "规则调整影响测算：按现行规则和拟调整规则分别计算，写出 规则调整影响.xlsx"),
     ("bench", "测速", "性能测试：生成模拟县并测量各阶段用时和内存"),
 ]
 NAMES = {n for name, alias, _ in COMMANDS for n in (name, alias)}
@@ -80,13 +81,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}", help="显示程序版本")
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=ChineseParser)
     parents = {"run": [_folders(), _processing()], "check": [_folders(), _processing()],
-               "template": [_folders()], "publish": [_folders(), _processing()], "bench": [_folders()]}
+               "template": [_folders()], "publish": [_folders(), _processing()], "bench": [_folders()],
+               "compare": [_folders()]}
     cmds = {name: sub.add_parser(name, aliases=[alias], help=text, description=text, parents=parents[name])
             for name, alias, text in COMMANDS}
     cmds["template"].add_argument("--month", default=None, help="申报月份，如 2026-03")
     cmds["template"].add_argument("month_arg", nargs="?", default=None, metavar="月份", help=argparse.SUPPRESS)
     cmds["publish"].add_argument("period", nargs="?", default=None, metavar="期间",
                                  help="季度写作 2026Q1，年度写作 2026")
+    cmds["compare"].add_argument("proposed", nargs="?", default=None, metavar="拟调整规则",
+                                 help="拟调整的规则文件；也可写作 --rulebook 新规则.xlsx（现行规则为程序目录的 rulebook.xlsx）")
     bench = cmds["bench"]
     bench.add_argument("--cadres", type=int, default=1500, help="模拟县的干部人数")
     bench.add_argument("--months", type=int, default=12, help="模拟的月数")
@@ -169,8 +173,23 @@ def cmd_template(ns, opts) -> int:
     return res.exit_code
 
 
+def cmd_compare(ns, opts) -> int:
+    """`compare --rulebook 新规则.xlsx`: --rulebook names the proposal and the current rules are the
+    program's rulebook.xlsx; `compare 新规则.xlsx` also works (then --rulebook, if given, is current)."""
+    from jifen import summary
+    if ns.proposed:
+        proposed = Path(ns.proposed).resolve()
+    elif ns.rulebook:
+        proposed, opts.rulebook = Path(ns.rulebook).resolve(), HERE / "rulebook.xlsx"
+    else:
+        ns.usage_error("请指定拟调整的规则文件，如：compare --rulebook 新规则.xlsx")
+    wi = pipeline.what_if(opts, proposed)
+    summary.print_comparison(wi)
+    return 2 if wi.fatal or (wi.log and wi.log.failed) else 0
+
+
 HANDLERS = {"run": cmd_run, "check": cmd_run, "bench": cmd_bench, "publish": cmd_publish,
-            "template": cmd_template}
+            "template": cmd_template, "compare": cmd_compare}
 
 
 def main(argv: list[str]) -> int:

@@ -110,9 +110,10 @@ def _sha256s(paths: list[Path]) -> list[str]:
 
 
 def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | None = None,
-                stats: dict | None = None, entries=None,
-                background_save: bool = False) -> tuple[list[rd.Parsed], list[rd.FileInfo]]:
-    """Every workbook under input/, through the gate, parsed once per content (cache)."""
+                stats: dict | None = None, entries=None, background_save: bool = False,
+                save_cache: bool = True) -> tuple[list[rd.Parsed], list[rd.FileInfo]]:
+    """Every workbook under input/, through the gate, parsed once per content (cache; with
+    `save_cache=False` the cache is only read, as `compare` leaves output/ alone)."""
     from jifen.progress import Progress
     from jifen.readers.cache import ParseCache
 
@@ -141,7 +142,8 @@ def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | N
             found[rel] = parsed
             cache.put(rel, parsed.info.sha256, parsed)
             bar.update()
-    cache.save({(rel, parsed.info.sha256) for rel, parsed in found.items()}, background=background_save)
+    if save_cache:
+        cache.save({(rel, parsed.info.sha256) for rel, parsed in found.items()}, background=background_save)
     if stats is not None:
         fresh = [found[rel] for _, rel, _ in todo_all]
         stats.update({"files": len(paths), "parsed": n_parsed, "from_cache": len(paths) - n_parsed,
@@ -430,6 +432,56 @@ def link_evidence(res: Result, items: pd.DataFrame) -> list:
             items, files, {d["key"]: d.get("pictures", []) for d in decls}, {d["key"]: d["file"] for d in decls})
         problems += more
     return problems
+
+
+@dataclass
+class WhatIf:
+    """`compare`: the same inputs computed under the current (`old`) and a proposed (`new`) rulebook."""
+    old: Result
+    new: Result | None = None
+    fingerprint: str = ""
+    problems: list = field(default_factory=list)    # why a rulebook could not be used
+    fatal: list = field(default_factory=list)
+    log: OutputLog | None = None
+    counts: dict = field(default_factory=dict)
+
+
+def what_if(opts: Options, proposed_path: Path) -> WhatIf:
+    """Read the inputs once, compute everything under both rulebooks with the run's own
+    functions, write output/规则调整影响.xlsx and nothing else (the parse cache is only read)."""
+    from jifen import comparison, publish
+    from jifen.outputs import comparison as writer
+
+    wi = WhatIf(Result(opts))
+    books = []
+    for label, path in (("现行规则", opts.rulebook), ("拟调整规则", proposed_path)):
+        try:
+            books.append(read_rulebook(path))
+        except pb.RulebookError as exc:
+            wi.problems += exc.problems
+            wi.fatal.append(f"{label} {Path(path).name} 有错误，未进行对比")
+    if wi.fatal:
+        return wi
+    if not opts.input_dir.is_dir():
+        wi.fatal.append(f"找不到输入文件夹 {opts.input_dir}")
+        return wi
+    parsed, skipped = read_inputs(opts.input_dir, opts.output_dir / ".cache", opts.workers, save_cache=False)
+    archived = publish.archived_snapshots(opts.archive_dir)
+    history = [h for p in parsed for h in p.history]
+    sides = []
+    for book in books:
+        side = Result(opts, rulebook=book, files=[p.info for p in parsed], skipped=skipped)
+        compute(side, parsed, book, problems=False)
+        if side.roster.empty:
+            wi.fatal.append("没有读到干部名册，无法对比")
+            return wi
+        settle_consequences(side, archived, history)
+        sides.append(side)
+    wi.old, wi.new = sides
+    wi.fingerprint = comparison.input_fingerprint(wi.old.files, wi.old.rulebook.sha256)
+    wi.log = OutputLog(opts.output_dir)
+    wi.counts = writer.write_comparison(wi, wi.log)
+    return wi
 
 
 def make_templates(opts: Options, month: str) -> Result:

@@ -44,6 +44,33 @@ def print_template_summary(res, month, out=print) -> None:
         _notes_and_failures(res, out)
 
 
+def print_comparison(wi, out=print) -> None:
+    """`compare`: where the workbook is and who would enter or leave each band and 结果运用."""
+    for reason in wi.fatal:
+        out(f"未能对比：{reason}")
+    for p in wi.problems:
+        where = "，".join(x for x in (p.file, p.sheet, p.cell) if x)
+        out(f"  [{p.level}] {where}：{p.message}")
+    if wi.log is None:
+        return
+    for path, msg in wi.log.failed:
+        out(f"  [未能写入] {path}：{msg}")
+    if wi.log.failed:
+        return
+    out(f"规则调整影响：{wi.old.options.output_dir / '规则调整影响.xlsx'}")
+    out(f"  积分有变化：{wi.counts['changed']} 人次（每人每个季度、年度算一次）")
+    moved = wi.counts["items"]
+    moved = moved[moved["变动"].fillna(0) != 0]
+    for rec in moved.to_dict("records"):
+        out(f"  {rec['年度']}年 {rec['项目代码']} {rec['项目名称'][:16]}：{rec['原合计']} → {rec['新合计']} 分，"
+            f"涉及 {rec['涉及人数']} 人")
+    for rec in wi.counts["summary"].to_dict("records"):
+        out(f"  {rec['期间']} {rec['类别']}：进入 {rec['进入人数']} 人，离开 {rec['离开人数']} 人")
+    if wi.counts["summary"].empty:
+        out("  先进、末位和结果运用名单都没有变化。")
+    out("其他输出文件未改变；下次运行后，总览.html 中列出这次对比的汇总。")
+
+
 def _notes_and_failures(res, out) -> None:
     for note in res.notes:
         if note:
