@@ -46,7 +46,7 @@ def _results(props_by_year: dict) -> dict:
 
 
 def _num(v):
-    return None if v is None or (isinstance(v, float) and v != v) else nz.shown(v)
+    return None if _blank(v) else nz.shown(v)
 
 
 def cadre_frame(old, new) -> pd.DataFrame:
@@ -126,7 +126,7 @@ def _field(item, name):
     if item is None:
         return "（无此项目）"
     v = item[name]
-    return None if v is None or (isinstance(v, float) and v != v) else nz.shown(v)
+    return None if _blank(v) else nz.shown(v)
 
 
 def _code_order(*books):
@@ -199,15 +199,16 @@ def rule_differences(current, proposed) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["项目或参数", "内容", "现行", "拟调整"])
 
 
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v)
+
+
 def _same(x, y) -> bool:
-    nan = (lambda v: v is None or (isinstance(v, float) and v != v))
-    if nan(x) and nan(y):
-        return True
-    return x == y
+    return (_blank(x) and _blank(y)) or x == y
 
 
 def _show(v) -> str:
-    if v is None or (isinstance(v, float) and v != v):
+    if _blank(v):
         return "（空）"
     if isinstance(v, bool):
         return "是" if v else "否"

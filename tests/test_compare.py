@@ -4,9 +4,8 @@ the cadres holding that item; nothing else in output/ or archive/ changes; the o
 import hashlib
 from pathlib import Path
 
-import pytest
-
 import builders as b
+import pytest
 
 MONTHS = [f"2026-{m:02d}" for m in range(1, 7)]
 # C01 one county award (J1-4, 1 point) in Q1, C05 two in Q2, C07 a city award (J1-3, 2 points) in

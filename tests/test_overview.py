@@ -7,10 +7,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import builders as b
 import pandas as pd
 import pytest
 
-import builders as b
 from jifen import overview
 from jifen.outputs.overview import href
 
@@ -39,7 +39,7 @@ def county(tmp_path_factory):
     inp = base / "input"
     b.roster(inp / "名册.xlsx", ROSTER, title="干部名册")
     _declare_k0001(inp, bad=True)
-    b.declaration(inp / f"申报/2026-01/K0003.xlsx", "K0003", "王伟", "2026-01", [], unit="城关镇")
+    b.declaration(inp / "申报/2026-01/K0003.xlsx", "K0003", "王伟", "2026-01", [], unit="城关镇")
     rows = [{"id": "DJ1", "cadre_id": "K0002", "name": "李华", "month": "2026-02", "code": "J1-3"},
             {"id": "DJ2", "cadre_id": "K0003", "name": "王伟", "month": "2026-03", "code": "A1", "qty": 2},
             {"id": "DJ3", "cadre_id": "H0001", "name": "赵六", "month": "2026-01", "code": "J1-4"}]
