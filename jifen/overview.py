@@ -251,15 +251,19 @@ def proposals(res, year: int) -> dict:
             "rows": props.head(MAX_BAND_ROWS).to_dict("records"), "more": max(0, len(props) - MAX_BAND_ROWS)}
 
 
-def early_warnings(res) -> list[dict] | None:
-    """预警 rows when the pipeline computed them (`res.alerts`, a DataFrame or list of dicts);
-    None when this version computes no 预警 (the page then leaves the section out)."""
-    alerts = getattr(res, "alerts", None)
-    if alerts is None:
+def early_warnings(res, year: int) -> dict | None:
+    """预警 of the year's latest complete quarter, when the pipeline computes them (`res.warnings`:
+    quarter key → DataFrame); None when this version computes no 预警 (the section is left out)."""
+    by_quarter = getattr(res, "warnings", None)
+    if not isinstance(by_quarter, dict):
         return None
-    if isinstance(alerts, pd.DataFrame):
-        return alerts.head(MAX_BAND_ROWS).to_dict("records")
-    return list(alerts)[:MAX_BAND_ROWS]
+    keys = sorted(k for k in by_quarter if str(k).startswith(f"{year}Q"))
+    if not keys:
+        return {"title": "", "rows": [], "more": 0}
+    frame = by_quarter[keys[-1]]
+    title = next((p.title for p in res.periods if p.key == keys[-1]), keys[-1])
+    return {"title": title, "rows": frame.head(MAX_BAND_ROWS).to_dict("records"),
+            "more": max(0, len(frame) - MAX_BAND_ROWS)}
 
 
 # --- what changed since the previous run --------------------------------------------------------
@@ -350,7 +354,7 @@ def context(res, link, previous: dict | None, current: dict, comparison: dict | 
         "matrix": submission_matrix(res, year, lambda m: link(out / "月度统计" / f"{m}月度积分统计.xlsx"))
         if year is not None else {"months": [], "rows": []},
         "periods": periods,
-        "alerts": early_warnings(res),
+        "alerts": early_warnings(res, year) if year is not None else None,
         "proposals": proposals(res, year) if year is not None else None,
         "changes": changes(previous, current),
         "comparison": comparison,

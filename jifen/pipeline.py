@@ -193,6 +193,10 @@ def run_key(opts: Options, rulebook: Rulebook, entries) -> str:
     if opts.archive_dir.is_dir():
         for snap in sorted(opts.archive_dir.glob("*/*/snapshot.json")):
             parts.append(f"arch:{snap.relative_to(opts.archive_dir).as_posix()}:{snap.stat().st_size}")
+    from jifen.outputs.comparison import FILE_NAME
+    compared = opts.output_dir / FILE_NAME      # a new comparison: the overview must show it
+    if compared.is_file():
+        parts.append(f"compare:{hashlib.sha256(compared.read_bytes()).hexdigest()}")
     h.update("\n".join(parts).encode("utf-8"))
     return h.hexdigest()
 

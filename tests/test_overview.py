@@ -247,3 +247,17 @@ def test_page_in_chromium(county, browser):
     colours = shot.getcolors(maxcolors=1 << 20)
     assert colours is not None and len(colours) > 50
     assert max(colours)[0] < shot.size[0] * shot.size[1] * 0.97      # not one colour nearly everywhere
+
+
+def test_early_warnings_of_the_latest_complete_quarter():
+    from types import SimpleNamespace
+
+    from jifen.periods import Period
+
+    frame = pd.DataFrame([{"干部编号": "K1", "姓名": "甲", "预警": "连续两个季度末位", "期间": "2026Q2"}])
+    periods = [Period("2026Q2", "quarter", 2026, ("2026-04", "2026-05", "2026-06"), True, "2026-06")]
+    res = SimpleNamespace(warnings={"2026Q1": frame.head(0), "2026Q2": frame}, periods=periods)
+    got = overview.early_warnings(res, 2026)
+    assert got["title"] == "2026年第二季度" and got["rows"][0]["姓名"] == "甲"
+    assert overview.early_warnings(res, 2025) == {"title": "", "rows": [], "more": 0}
+    assert overview.early_warnings(SimpleNamespace(periods=periods), 2026) is None   # no 预警 computed
