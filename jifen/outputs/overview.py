@@ -15,8 +15,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from jifen import overview
+from jifen.files import write_atomic
 from jifen.outputs import common
-from jifen.outputs.atomic import write_atomic
 from jifen.pipeline_paths import TEMPLATES
 
 OVERVIEW_NAME = "总览.html"
