@@ -12,6 +12,7 @@ page can say what changed since the previous run.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -126,7 +127,7 @@ def submission_matrix(res, year: int, link_month) -> dict:
     months = sorted({d["month"] for d in res.declarations if d["month"] and d["month"].startswith(f"{year}-")}
                     | {p.key for p in res.periods if p.kind == "month" and p.year == year})
     if not months or res.roster is None or res.roster.empty:
-        return {"months": [], "rows": []}
+        return {"months": [], "rows": [], "complete": []}
     handed = {(d["cadre_id"], d["month"]) for d in res.declarations if d["month"] in months}
     cells: dict[str, dict] = {}
     totals = []
@@ -139,15 +140,23 @@ def submission_matrix(res, year: int, link_month) -> dict:
             cells.setdefault(unit, {})[m] = (int(sums[unit]), int(size[unit]))
         totals.append({"declared": int(done.sum()), "due": len(on), "missing": int(len(on) - done.sum())})
     rows = []
-    for unit in sorted(cells):
+    for unit in sorted(cells, key=natural):
         row = []
         for m in months:
             declared, due = cells[unit].get(m, (0, 0))
             row.append({"declared": declared, "due": due, "missing": due - declared,
                         "cls": "" if due == 0 else ("ok" if declared == due else ("bad" if declared == 0 else "warn"))})
         rows.append({"unit": unit, "cells": row, "missing": sum(c["missing"] for c in row)})
+    # units with forms missing first (most missing on top); the complete ones folded below
+    rows.sort(key=lambda r: -r["missing"])
     return {"months": [{"key": m, "label": f"{int(m[5:7])}月", "href": link_month(m)} for m in months],
-            "rows": rows, "totals": totals}
+            "rows": [r for r in rows if r["missing"]], "complete": [r for r in rows if not r["missing"]],
+            "totals": totals}
+
+
+def natural(text: str) -> tuple:
+    """第2单位 before 第10单位: digit runs compare as numbers."""
+    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", str(text)))
 
 
 # --- distributions and bands ------------------------------------------------------------------
@@ -352,7 +361,7 @@ def context(res, link, previous: dict | None, current: dict, comparison: dict | 
         "outputs": [{"label": label, "href": h} for label, path in outputs if (h := link(path))],
         "problems": problems_by_unit(res, lambda f: next(filter(None, map(link, _sources(res, f))), None)),
         "matrix": submission_matrix(res, year, lambda m: link(out / "月度统计" / f"{m}月度积分统计.xlsx"))
-        if year is not None else {"months": [], "rows": []},
+        if year is not None else {"months": [], "rows": [], "complete": []},
         "periods": periods,
         "alerts": early_warnings(res, year) if year is not None else None,
         "proposals": proposals(res, year) if year is not None else None,
