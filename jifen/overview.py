@@ -12,7 +12,6 @@ page can say what changed since the previous run.
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -140,7 +139,8 @@ def submission_matrix(res, year: int, link_month) -> dict:
             cells.setdefault(unit, {})[m] = (int(sums[unit]), int(size[unit]))
         totals.append({"declared": int(done.sum()), "due": len(on), "missing": int(len(on) - done.sum())})
     rows = []
-    for unit in sorted(cells, key=natural):
+    order = cadres.unit_order(res.roster)       # the department's own order of its units
+    for unit in sorted(cells, key=lambda u: (order.get(u, len(order)), u)):
         row = []
         for m in months:
             declared, due = cells[unit].get(m, (0, 0))
@@ -153,10 +153,6 @@ def submission_matrix(res, year: int, link_month) -> dict:
             "rows": [r for r in rows if r["missing"]], "complete": [r for r in rows if not r["missing"]],
             "totals": totals}
 
-
-def natural(text: str) -> tuple:
-    """第2单位 before 第10单位: digit runs compare as numbers."""
-    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", str(text)))
 
 
 # --- distributions and bands ------------------------------------------------------------------
