@@ -26,6 +26,9 @@ MAX_BAND_ROWS = 400      # 先进 / 末位 names per group and period
 RECORD_VERSION = 1
 
 STATUS_TEXT = {0: ("完成", "ok"), 1: ("完成，但有错误需要处理", "warn"), 2: ("未能全部完成", "bad")}
+# the file counts of Result.balance(), as 校验报告's 数量核对 names them (the parts add up to the total)
+FILE_COUNTS = [("files_total", "文件总数"), ("files_read", "已读取"), ("files_rejected", "无法读取或未识别"),
+               ("files_evidence", "佐证材料"), ("files_skipped", "跳过")]
 
 
 def _n(v) -> str:
@@ -46,10 +49,10 @@ def status(res) -> dict:
     return {
         "code": res.exit_code, "text": text, "cls": cls, "fatal": list(res.fatal),
         "errors": n_err, "warnings": len(res.problems) - n_err,
-        "files": {k: b[k] for k in ("files_total", "files_read", "files_rejected", "files_skipped")},
+        "files": [{"key": k, "label": label, "n": b[k]} for k, label in FILE_COUNTS if k in b],
         "counts": {"items_read": b["items_read"], **{s: b[s] for s in checks.STATUSES}},
         "items_ok": b["items_read"] == sum(b[s] for s in checks.STATUSES),
-        "files_ok": b["files_total"] == b["files_read"] + b["files_rejected"] + b["files_skipped"],
+        "files_ok": b["files_total"] == sum(b[k] for k, _ in FILE_COUNTS[1:] if k in b),
         "failed": [{"path": p, "message": m} for p, m in (res.log.failed if res.log else [])],
         "notes": [n for n in res.notes if n],
     }
