@@ -1,7 +1,7 @@
 """规则调整影响 (pure): the same inputs under the current and a proposed rulebook, side by side.
 
 Both sides are computed by the pipeline's own functions (`pipeline.compute` and
-`pipeline.settle_consequences`), so there is one scoring implementation; this module only lines
+`pipeline.derive_consequences`), so there is one scoring implementation; this module only lines
 the two results up: per cadre and period, per rule item, and who enters or leaves each band and
 each 结果运用.
 """

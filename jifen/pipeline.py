@@ -479,7 +479,7 @@ def what_if(opts: Options, proposed_path: Path) -> WhatIf:
         if side.roster.empty:
             wi.fatal.append("没有读到干部名册，无法对比")
             return wi
-        settle_consequences(side, archived, history)
+        derive_consequences(side, archived, history)
         sides.append(side)
     wi.old, wi.new = sides
     wi.fingerprint = comparison.input_fingerprint(wi.old.files, wi.old.rulebook.sha256)
