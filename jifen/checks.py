@@ -290,7 +290,7 @@ def check_evidence(items, ctx):
             problems.append(pb.warning("evidence-not-attached",
                                        f"项目“{rec.code}”的佐证材料只写了“{rec.evidence[:40]}”，没有随表提交文件或图片",
                                        hint, **_where(rec, "佐证材料")))
-    for rec in v[v["evidence"] != ""].itertuples():
+    for rec in v[v["evidence"].str.contains("[.．]")].itertuples():        # a file name has an extension
         have = {a["name"].lower() for a in rec.attachments if a["kind"] == evidence.FILE}
         missing = [n for n in evidence.named_files(rec.evidence)
                    if not any(h == n.lower() or h.endswith(n.lower()) for h in have)]

@@ -16,6 +16,7 @@ reviewer can check:
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pandas as pd
@@ -34,12 +35,25 @@ _LEAD = re.compile(r"^(?:详见|参见|依据|根据|按照|见|附|文号|文�
 
 def doc_numbers(*texts) -> set[str]:
     """The 文号 written in an item's texts, in one spelling (`云委发〔2026〕3号`)."""
-    out = set()
+    out: set[str] = set()
     for t in texts:
-        for prefix, year, num in _DOC_NO.findall(nz.text(t)):
-            prefix = _LEAD.sub("", prefix) or prefix       # “见县委〔2026〕3号” is 县委〔2026〕3号
-            out.add(f"{prefix}〔{year}〕{int(num)}号")
+        if isinstance(t, str) and "号" in t:          # most texts hold none: skip the normalising
+            out |= _doc_numbers(t)
     return out
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _doc_numbers(text: str) -> frozenset:
+    out = set()
+    for prefix, year, num in _DOC_NO.findall(nz.text(text)):
+        prefix = _LEAD.sub("", prefix) or prefix       # “见县委〔2026〕3号” is 县委〔2026〕3号
+        out.add(f"{prefix}〔{year}〕{int(num)}号")
+    return frozenset(out)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", nz.text(text))
 
 
 def _row(rec, rule: str, reason: str) -> dict:
@@ -57,14 +71,12 @@ def shared_evidence(items: pd.DataFrame, personal: list[str]) -> list[dict]:
     live = _live(items)
     by_hash: dict[str, set] = {}
     by_doc: dict[str, set] = {}
-    names: dict[str, dict] = {}
-    for rec in live.itertuples():
-        for a in rec.attachments:
+    for cid, atts, desc, text in zip(live["cadre_id"], live["attachments"], live["desc"], live["evidence"]):
+        for a in atts:
             if a.get("sha256"):
-                by_hash.setdefault(a["sha256"], set()).add(rec.cadre_id)
-                names.setdefault(a["sha256"], {}).setdefault(rec.cadre_id, a["name"])
-        for doc in doc_numbers(rec.desc, rec.evidence):
-            by_doc.setdefault(doc, set()).add(rec.cadre_id)
+                by_hash.setdefault(a["sha256"], set()).add(cid)
+        for doc in doc_numbers(desc, text):
+            by_doc.setdefault(doc, set()).add(cid)
     out = []
     mine = live[(live["source"] == "申报") & live["code"].isin(personal)]
     for rec in mine.itertuples():
@@ -84,16 +96,34 @@ def shared_evidence(items: pd.DataFrame, personal: list[str]) -> list[dict]:
     return out
 
 
+_REC_COLUMNS = ["item_id", "cadre_id", "name", "month", "seq", "code", "rule_value", "desc", "matter", "evidence",
+                "date", "source", "file", "row"]
+
+
 def repeated(items: pd.DataFrame) -> list[dict]:
     """A declared item matching an earlier month's item of the same cadre: same code and value,
-    the same 同一事项标识, 文号 or 事项说明, and not a different 发生日期."""
+    the same 同一事项标识, 文号 or 事项说明, and not a different 发生日期.
+
+    Candidates are found column-wise (one row per item and key, grouped); only the few items
+    sharing a key with another month's item are compared one by one."""
     live = _live(items)
     live = live[live["month"] != ""]
+    rows = [(i, cid, code, value, month, key)
+            for i, cid, code, value, month, desc, matter, text in zip(
+                live.index, live["cadre_id"], live["code"], live["rule_value"], live["month"], live["desc"],
+                live["matter"], live["evidence"])
+            for key in _keys(desc, matter, text)]
+    if not rows:
+        return []
+    keyed = pd.DataFrame(rows, columns=["i", "cadre_id", "code", "value", "month", "key"])
+    again = keyed.groupby(["cadre_id", "code", "value", "key"])["month"].transform("nunique") > 1
+    suspects = live.loc[sorted(set(keyed.loc[again, "i"])), _REC_COLUMNS]
+    groups: dict[tuple, list] = {}
+    for rec in suspects.itertuples(index=False):
+        groups.setdefault((rec.cadre_id, rec.code, rec.rule_value), []).append(rec)
     out = []
-    for _, group in live.groupby(["cadre_id", "code", "rule_value"], sort=False):
-        if group["month"].nunique() < 2:
-            continue
-        recs = sorted(group.itertuples(), key=lambda r: (r.month, r.seq))
+    for group in groups.values():
+        recs = sorted(group, key=lambda r: (r.month, r.seq))
         for i, later in enumerate(recs):
             if later.source != "申报":
                 continue
@@ -109,14 +139,18 @@ def repeated(items: pd.DataFrame) -> list[dict]:
     return out
 
 
-def _matter_keys(rec) -> set:
-    keys = {("文号", d) for d in doc_numbers(rec.desc, rec.evidence)}
-    if rec.matter:
-        keys.add(("标识", nz.text(rec.matter)))
-    desc = re.sub(r"\s+", "", nz.text(rec.desc))
-    if len(desc) >= 4:
-        keys.add(("说明", desc))
+def _keys(desc, matter, text) -> set:
+    keys = {("文号", d) for d in doc_numbers(desc, text)}
+    if matter:
+        keys.add(("标识", nz.text(matter)))
+    flat = _flat(desc) if isinstance(desc, str) else ""
+    if len(flat) >= 4:
+        keys.add(("说明", flat))
     return keys
+
+
+def _matter_keys(rec) -> set:
+    return _keys(rec.desc, rec.matter, rec.evidence)
 
 
 def _what(a, b) -> str:
@@ -128,12 +162,11 @@ def late(items: pd.DataFrame, limit_months: int) -> list[dict]:
     """Declared items whose 发生日期 lies more than `limit_months` months before the month."""
     live = _live(items)
     live = live[(live["source"] == "申报") & live["date"].notna() & (live["month"] != "")]
+    gaps = [int(m[:4]) * 12 + int(m[5:7]) - (d.year * 12 + d.month) for m, d in zip(live["month"], live["date"])]
     out = []
-    for rec in live.itertuples():
-        gap = int(rec.month[:4]) * 12 + int(rec.month[5:7]) - (rec.date.year * 12 + rec.date.month)
-        if gap > limit_months:
-            out.append(_row(rec, LATE, f"发生日期 {rec.date:%Y-%m-%d} 早于申报月份 {rec.month} 共 {gap} 个月"
-                                       f"（超过申报时限 {limit_months} 个月），请核实为何没有及时申报"))
+    for rec, gap in zip(live[[g > limit_months for g in gaps]].itertuples(), [g for g in gaps if g > limit_months]):
+        out.append(_row(rec, LATE, f"发生日期 {rec.date:%Y-%m-%d} 早于申报月份 {rec.month} 共 {gap} 个月"
+                                   f"（超过申报时限 {limit_months} 个月），请核实为何没有及时申报"))
     return out
 
 
