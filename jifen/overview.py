@@ -118,6 +118,9 @@ def problems_by_unit(res, link) -> dict:
         u["more"] = max(0, len(u["files"]) - room)
         u["files"] = u["files"][:room]
         shown += len(u["files"])
+        # files with errors first and open; warning-only files folded (evidence notes can be many)
+        u["warned"] = [f for f in u["files"] if not f["errors"]]
+        u["files"] = [f for f in u["files"] if f["errors"]]
     return {"units": ordered, "n_files": total, "n_shown": shown}
 
 
