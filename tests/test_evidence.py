@@ -242,3 +242,22 @@ def test_evidence_digests_reused_while_files_are_unchanged(tmp_path):
         "a/证书.pdf": hashlib.sha256(PDF + b"edited").hexdigest()}
     assert cache.evidence_digests(inp, ["a/证书.pdf", "gone.pdf"], None) == {
         "a/证书.pdf": hashlib.sha256(PDF + b"edited").hexdigest()}
+
+
+def test_picture_limits_are_warnings_and_the_data_is_still_read(tmp_path, monkeypatch):
+    """A picture over the size limit, and pictures beyond the count limit, are not extracted
+    (limits lowered here: real ones are 20 MB and 200 pictures)."""
+    from jifen.readers import inputs, pictures
+
+    items = [{"code": "J6", "date": "2026-03-05"}, {"code": "J7", "date": "2026-03-06"}]
+    path = pbk.floating_declaration(tmp_path / "f.xlsx", "K0001", "张明", MONTH, items,
+                                    {0: [pbk.png(1), pbk.png(2)], 1: [pbk.png(3) + b"\0" * 500]})
+    monkeypatch.setattr(pictures, "MAX_PICTURE_BYTES", 400)
+    parsed = inputs.parse_file(path, "f.xlsx")
+    assert [(p.code, p.level, p.cell) for p in parsed.problems] == [("picture-too-large", "警告", "I7")]
+    assert [len(i.get("pictures", [])) for i in parsed.items] == [2, 0]
+    monkeypatch.setattr(pictures, "MAX_PICTURES", 1)
+    parsed = inputs.parse_file(path, "f.xlsx")
+    assert [(p.code, p.cell) for p in parsed.problems] == [("too-many-pictures", "J6")]
+    assert [len(i.get("pictures", [])) for i in parsed.items] == [1, 0]
+    assert parsed.info.status == "已读取" and len(parsed.items) == 2
