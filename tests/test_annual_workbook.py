@@ -185,7 +185,7 @@ def test_every_sheet_prints_a4_one_page_wide_with_page_numbers(book):
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         assert (ps.fitToWidth or 1) == 1 and int(ps.fitToHeight) == 0, ws.title    # 1 is the default
         assert ws.oddFooter.center.text == "第 &P 页 共 &N 页", ws.title
-        assert ws.oddHeader.left.text == "内部资料", ws.title
+        assert ws.oddHeader.left.text == "内部资料 注意保密", ws.title
         assert ws.oddHeader.center.text == "2026年度积分排名", ws.title
 
 

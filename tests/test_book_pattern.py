@@ -8,6 +8,7 @@ import openpyxl
 from jifen.outputs import personal_ledger as pl
 
 STAMP = "程序版本 t；规则文件 SHA-256 abc…"
+MARK = "内部资料 注意保密"
 
 
 def _person(cid, name, months):
@@ -37,7 +38,7 @@ def _cells(data):
     cells = {(c.coordinate, c.value, c.number_format, c.font.b, c.font.name, c.fill.fgColor.rgb, c.alignment.wrap_text,
               c.border.left.style) for row in ws.iter_rows() for c in row}
     page = (ws.page_setup.paperSize, ws.page_setup.orientation, ws.sheet_properties.pageSetUpPr.fitToPage,
-            ws.print_area, ws.print_title_rows, ws.freeze_panes, ws.oddHeader.right.text, ws.oddFooter.center.text,
+            ws.print_area, ws.print_title_rows, ws.freeze_panes, ws.oddHeader.right.text, ws.oddHeader.left.text, ws.oddFooter.center.text,
             sorted(str(m) for m in ws.merged_cells.ranges),
             {r: d.height for r, d in ws.row_dimensions.items() if d.height},
             {k: d.width for k, d in ws.column_dimensions.items()})
@@ -46,19 +47,21 @@ def _cells(data):
 
 def test_pattern_books_match_books_built_by_xlsxwriter():
     people = [_person("K0001", "张明", ITEMS), _person("K0002", "李&<华>", [])]
-    pattern = pl._pattern(people[0], "云溪", 2026, STAMP)
+    pattern = pl._pattern(people[0], "云溪", 2026, STAMP, MARK)
     assert pattern is not None
     for person in people:
-        fast, content, head, last = pl._personal_book(person, pattern, "云溪", 2026, STAMP)
-        slow, content2, head2, last2 = pl._personal_book(person, None, "云溪", 2026, STAMP)
+        fast, content, head, last = pl._personal_book(person, pattern, "云溪", 2026, STAMP, MARK)
+        slow, content2, head2, last2 = pl._personal_book(person, None, "云溪", 2026, STAMP, MARK)
         assert _cells(fast) == _cells(slow)
         assert _parts(fast) == _parts(slow)      # the same parts, in the same order, byte for byte
         assert (content, head, last) == (content2, head2, last2)
-    assert _cells(pl._personal_book(people[1], pattern, "云溪", 2026, STAMP)[0])[2] == "2026年度积分台账 李&<华>"
+    assert _cells(pl._personal_book(people[1], pattern, "云溪", 2026, STAMP, MARK)[0])[2] == "2026年度积分台账 李&<华>"
+    ws = openpyxl.load_workbook(io.BytesIO(fast)).active
+    assert ws.oddHeader.left.text == MARK and ws["A5"].value == MARK
 
 
 def test_pattern_books_are_reproducible():
     person = _person("K0001", "张明", ITEMS)
-    a = pl._personal_book(person, pl._pattern(person, "云溪", 2026, STAMP), "云溪", 2026, STAMP)[0]
-    b = pl._personal_book(person, pl._pattern(_person("K0009", "王五", []), "云溪", 2026, STAMP), "云溪", 2026, STAMP)[0]
+    a = pl._personal_book(person, pl._pattern(person, "云溪", 2026, STAMP, MARK), "云溪", 2026, STAMP, MARK)[0]
+    b = pl._personal_book(person, pl._pattern(_person("K0009", "王五", []), "云溪", 2026, STAMP, MARK), "云溪", 2026, STAMP, MARK)[0]
     assert a == b          # whichever cadre the model came from

@@ -292,6 +292,8 @@ def notice_template(path: Path) -> None:
 def appeal_reply_template(path: Path) -> None:
     doc = Document()
     setup_document(doc)
+    # GB/T 9704: the classification (密级) sits top left on the first page, 3号 黑体, no indent
+    para(doc, "{{ mark }}", font=HEAD_FONT, indent=False, align=WD_ALIGN_PARAGRAPH.LEFT)
     title(doc, "关于日常积分申辩的答复")
     para(doc, "{{ name }}同志：", indent=False)
     para(doc, "你对{{ month_cn }}积分事项“{{ item_name }}”（事项编号 {{ item_id }}）提出的申辩收悉。"

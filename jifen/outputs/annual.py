@@ -197,11 +197,11 @@ def write_notes(book: Book, ws, res, period) -> None:
 
 
 def write_annual(res, log, period) -> None:
-    book = Book(f"{period.year}年度积分排名", internal=True, stamp=common.stamp(res))
+    book = Book(f"{period.year}年度积分排名", mark=common.mark(res), stamp=common.stamp(res))
     df = annual_frame(res.ranks, period)
     tints = ["good" if b == "先进" else "bad" if b == "末位" else "" for b in df["等次"]]
     county = res.rulebook.params["县名"]
-    sub = "内部资料　计分方法、参数、程序版本和规则文件指纹见“说明”表"
+    sub = "计分方法、参数、程序版本和规则文件指纹见“说明”表"
     write_table(book, book.sheet("年度排名"), df, title=f"{county}县科级领导干部及后备干部{period.title}日常积分排名",
                 subtitle=sub, row_formats=tints, widths=ANNUAL_WIDTHS, wrap={"单位", "职务", "备注"})
     for band, name in ((ranking.TOP, "先进人员"), (ranking.BOTTOM, "末位人员")):

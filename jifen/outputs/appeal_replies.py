@@ -38,6 +38,7 @@ def reply_context(rec: dict, d: dict, rulebook) -> dict:
         if rec["source"] == "登记" else "待审核",
         "decision": decision, "reason": d["opinion"] or "（未填写审核意见）",
         "org": f"中共{rulebook.params['县名']}县委组织部", "date": nz.cn_date(d["date"]),
+        "mark": rulebook.params.get("内部文件标识") or "",
     }
 
 

@@ -16,6 +16,11 @@ def stamp(res) -> str:
     return f"程序版本 {__version__}；规则文件 SHA-256 {sha}…"
 
 
+def mark(res) -> str:
+    """The classification mark internal outputs carry (parameter 内部文件标识)."""
+    return (res.rulebook.params.get("内部文件标识") or "") if res.rulebook else ""
+
+
 def num(value):
     """Whole numbers as int (so 100 shows as 100, not 100.0); text passes through."""
     if isinstance(value, str):

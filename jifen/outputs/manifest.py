@@ -32,7 +32,7 @@ def info_frame(res) -> pd.DataFrame:
 
 
 def write_manifest(res, log) -> None:
-    book = Book("运行清单", internal=False, stamp=common.stamp(res))
+    book = Book("运行清单", stamp=common.stamp(res))
     write_table(book, book.sheet("运行信息"), info_frame(res), title="运行清单", autofilter=False,
                 widths={"项目": 20, "内容": 80})
     write_table(book, book.sheet("输入文件"), manifest_frame(res), title="输入文件清单",

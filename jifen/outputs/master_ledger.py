@@ -26,13 +26,13 @@ def audit_sheet(audit: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def write_master_ledger(res, log, year: int, rows: pd.DataFrame) -> None:
-    book = Book(f"{year}年积分总台账", internal=True, stamp=common.stamp(res))
+    book = Book(f"{year}年积分总台账", mark=common.mark(res), stamp=common.stamp(res))
     county = res.rulebook.params["县名"]
     tints = ["" if s == "计分" else "bad" if s in ("无效", "不通过") else "" for s in rows["状态"]]
     counts = rows["状态"].value_counts()
     summary = "，".join(f"{s} {int(counts.get(s, 0))} 行" for s in ("计分", "待审核", "不通过", "无效"))
     write_table(book, book.sheet("积分明细"), rows,
-                title=f"{county}县{year}年日常积分总台账", subtitle=f"内部资料　共 {len(rows)} 行：{summary}。{common.stamp(res)}",
+                title=f"{county}县{year}年日常积分总台账", subtitle=f"共 {len(rows)} 行：{summary}。{common.stamp(res)}",
                 widths={"项目名称": 24, "事项说明": 26, "差异说明": 36, "审核依据": 30, "来源文件": 30, "单位": 16},
                 wrap={"项目名称", "事项说明", "差异说明", "审核依据", "来源文件"}, row_formats=tints)
     write_table(book, book.sheet("审核记录"), audit_sheet(res.audit, year),

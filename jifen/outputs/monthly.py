@@ -12,9 +12,9 @@ def write_monthly(res, log, period) -> None:
         period.key, res.roster, res.items, res.declarations, res.scores, float(res.rulebook.base_score))
     county = res.rulebook.params["县名"]
     title = f"{county}县{period.title}日常积分统计"
-    book = Book(title, internal=True, stamp=common.stamp(res))
+    book = Book(title, mark=common.mark(res), stamp=common.stamp(res))
     write_table(book, book.sheet("人员统计"), people, title=title,
-                subtitle=f"内部资料　在册 {len(people)} 人，未交申报表 {len(missing)} 人。{common.stamp(res)}",
+                subtitle=f"在册 {len(people)} 人，未交申报表 {len(missing)} 人。{common.stamp(res)}",
                 widths={"单位": 18})
     write_table(book, book.sheet("单位统计"), units, title=f"{title}（按单位）", subtitle=common.stamp(res),
                 widths={"单位": 20})

@@ -39,12 +39,12 @@ def notice_paths(output_dir: Path, period) -> tuple[Path, Path]:
 
 def write_quarter_attachment(res, log, period, extra_sheets=()) -> None:
     _, path = notice_paths(res.options.output_dir, period)
-    book = Book(f"{period.title}积分排名", internal=True, stamp=common.stamp(res))
+    book = Book(f"{period.title}积分排名", mark=common.mark(res), stamp=common.stamp(res))
     df = quarter_frame(res.ranks, period)
     tints = ["good" if b == "先进" else "bad" if b == "末位" else "" for b in df["等次"]]
     county = res.rulebook.params["县名"]
     write_table(book, book.sheet("季度排名"), df, title=f"{county}县{period.title}日常积分排名（通报附件）",
-                subtitle=f"内部资料　{common.stamp(res)}", row_formats=tints,
+                subtitle=common.stamp(res), row_formats=tints,
                 widths={"排名分组": 12, "名次": 6, "干部编号": 10, "姓名": 9, "单位": 22, "职务": 16, "备注": 40},
                 wrap={"备注"})
     for name, frame, title in extra_sheets:

@@ -47,8 +47,8 @@ def ledger_formats(book: Book) -> dict:
     return book.ledger
 
 
-def ledger_book(title: str, stamp: str) -> Book:
-    book = Book(title, internal=True, stamp=stamp)
+def ledger_book(title: str, stamp: str, mark: str) -> Book:
+    book = Book(title, mark=mark, stamp=stamp)
     ledger_formats(book)
     return book
 
@@ -75,6 +75,8 @@ def write_sheet(book: Book, ws, person: dict, county: str, year: int) -> tuple[i
             ws.merge_cells(i, v1, i, v2, value, lf["value"])
             values.append(value)
         fit_row(ws, i, values, [sum(WIDTHS[1:3]), sum(WIDTHS[4:8])], [0, 1], line_height=15)
+    if book.mark:
+        ws.put(len(rows) + 1, 0, book.mark, lf["note"])      # the spacer row above the items: the mark
     r = len(rows) + 2
     ws.put(r, 0, "一、积分事项", lf["section"])
     r += 1
@@ -121,7 +123,7 @@ def write_sheet(book: Book, ws, person: dict, county: str, year: int) -> tuple[i
     return head_row, r
 
 
-def page_setup(ws, head_row: int, last_row: int) -> None:
+def page_setup(ws, head_row: int, last_row: int, mark: str) -> None:
     for c, w in enumerate(WIDTHS):
         ws.set_column(c, c, w)
     ws.set_paper(9)
@@ -130,7 +132,7 @@ def page_setup(ws, head_row: int, last_row: int) -> None:
     ws.set_margins(left=0.6, right=0.5, top=0.8, bottom=0.8)
     ws.repeat_rows(head_row, head_row)
     ws.freeze_panes(head_row + 1, 0)
-    ws.set_header(page_header("", internal=True))
+    ws.set_header(page_header("", mark))
     ws.set_footer("&C第 &P 页 共 &N 页")
     ws.print_area(0, 0, last_row, 7)
 
@@ -296,39 +298,39 @@ def write_ledgers(res, log, year: int, data: dict, unit_names: list, ids: set) -
     for person in people(res, year, data, only=ids):
         per_unit[person["unit"] or "未填单位"].append(person)
     units = list(per_unit.items())
-    county, stamp = res.rulebook.params["县名"], common.stamp(res)
+    county, stamp, mark = res.rulebook.params["县名"], common.stamp(res), common.mark(res)
     root = res.options.output_dir / "台账" / str(year)
     first = next((people_[0] for _, people_ in units if people_), None)
-    pattern = _pattern(first, county, year, stamp) if first else None
+    pattern = _pattern(first, county, year, stamp, mark) if first else None
     for unit, people_ in units:
         sheets = []
         for person in people_:
-            data, content, head_row, last_row = _personal_book(person, pattern, county, year, stamp)
+            data, content, head_row, last_row = _personal_book(person, pattern, county, year, stamp, mark)
             sheets.append((person, content, head_row, last_row))
             log.write(root / "个人" / safe_filename(unit) / safe_filename(f"{person['cadre_id']}_{person['name']}.xlsx"),
                       data)
-        book = ledger_book(f"{year}年度积分台账 {unit}", stamp)
+        book = ledger_book(f"{year}年度积分台账 {unit}", stamp, mark)
         used: set = set()
         for person, content, head_row, last_row in sheets:
             ws = ledger_sheet(book, _sheet_name(f"{person['cadre_id']}{person['name']}", used))
             ws.reuse(content)
-            page_setup(ws, head_row, last_row)
+            page_setup(ws, head_row, last_row, mark)
         log.write(root / "单位" / safe_filename(f"{unit}.xlsx"), book.close())
 
 
-def _pattern(person: dict, county: str, year: int, stamp: str):
+def _pattern(person: dict, county: str, year: int, stamp: str, mark: str):
     """(BookPattern, its formats' Book, header row) from one ledger built by xlsxwriter, or None."""
-    book = ledger_book("样板", stamp)
+    book = ledger_book("样板", stamp, mark)
     ws = ledger_sheet(book, "积分台账")
     head_row, last_row = write_sheet(book, ws, person, county, year)
-    page_setup(ws, head_row, last_row)
+    page_setup(ws, head_row, last_row, mark)
     try:
         return BookPattern(book.close()), book, head_row
     except PatternError:
         return None
 
 
-def _personal_book(person: dict, pattern, county: str, year: int, stamp: str) -> tuple:
+def _personal_book(person: dict, pattern, county: str, year: int, stamp: str, mark: str) -> tuple:
     """→ (workbook bytes, rendered sheet, header row, last row) of one cadre's ledger."""
     title = f"{year}年度积分台账 {person['name']}"
     if pattern is not None:
@@ -339,10 +341,10 @@ def _personal_book(person: dict, pattern, county: str, year: int, stamp: str) ->
         if head_row == model_head:
             content = ws.rendered()
             return model.book(content, title, last_row), content, head_row, last_row
-    book = ledger_book(title, stamp)
+    book = ledger_book(title, stamp, mark)
     ws = ledger_sheet(book, "积分台账")
     head_row, last_row = write_sheet(book, ws, person, county, year)
-    page_setup(ws, head_row, last_row)
+    page_setup(ws, head_row, last_row, mark)
     return book.close(), ws.rendered(), head_row, last_row
 
 

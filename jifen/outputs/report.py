@@ -90,7 +90,7 @@ def file_frame(res) -> pd.DataFrame:
 
 
 def write_report(res, log) -> None:
-    book = Book("校验报告", internal=True, stamp=common.stamp(res))
+    book = Book("校验报告", mark=common.mark(res), stamp=common.stamp(res))
     problems = problem_frame(with_cadre_ids(res.problems, res.items, res.declarations))
     n_err = int((problems["级别"] == "错误").sum())
     n_warn = len(problems) - n_err

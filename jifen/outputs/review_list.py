@@ -133,7 +133,7 @@ def write_review_list(res, log, year: int) -> None:
     warnings = reviews.item_warnings(res.problems)
     pending, decided = reviews.review_frames(res.items, standing, res.roster, res.rulebook, warnings, year,
                                              suspicious.hints_by_item(res.suspicious))
-    book = Book(f"{year}年积分事项待审核清单", internal=True, stamp=common.stamp(res))
+    book = Book(f"{year}年积分事项待审核清单", mark=common.mark(res), stamp=common.stamp(res))
     county = res.rulebook.params["县名"]
     ws_pending = _sheet(book, "待审核清单", pending,
                         f"{county}县{year}年日常积分申报事项待审核清单（共 {len(pending)} 项）", INSTRUCTION)

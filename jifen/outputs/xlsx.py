@@ -22,7 +22,9 @@ FIXED_TIME = dt.datetime(2000, 1, 1)
 class Book:
     """An in-memory xlsxwriter workbook with the project's formats."""
 
-    def __init__(self, title: str = "", internal: bool = False, stamp: str = ""):
+    def __init__(self, title: str = "", mark: str = "", stamp: str = ""):
+        """`mark`: the classification mark (parameter 内部文件标识) of an internal workbook,
+        printed top left on every page and written above each sheet's table."""
         self.buffer = io.BytesIO()
         self.wb = xlsxwriter.Workbook(self.buffer, {
             "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
@@ -30,7 +32,7 @@ class Book:
         self.wb.set_properties({"title": title, "author": "日常积分管理程序", "company": "",
                                 "created": FIXED_TIME, "comments": stamp})
         self.title = title
-        self.internal = internal
+        self.mark = mark
         self.stamp = stamp      # in the document properties; sheets show it where it is read, not on every page
         f = self.wb.add_format
         base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1}
@@ -63,7 +65,7 @@ class Book:
         ws.fit_to_pages(1, 0)
         ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
         ws.set_footer("&C第 &P 页 共 &N 页")
-        ws.set_header(page_header(self.title, self.internal))
+        ws.set_header(page_header(self.title, self.mark))
         return ws
 
     def close(self) -> bytes:
@@ -75,10 +77,11 @@ def clean_header(s: str) -> str:
     return safe_text(s).replace("&", "&&")[:120]
 
 
-def page_header(title: str, internal: bool) -> str:
-    """What every printed page carries at the top: 内部资料 (left) and the document's title; never
-    the program version or a SHA-256 (those are for audit, in the document and its properties)."""
-    return ("&L内部资料" if internal else "") + ("&C" + clean_header(title) if title else "")
+def page_header(title: str, mark: str) -> str:
+    """What every printed page carries at the top: the classification mark of an internal
+    document (left, parameter 内部文件标识) and the document's title; never the program version
+    or a SHA-256 (those are for audit, in the document and its properties)."""
+    return ("&L" + clean_header(mark) if mark else "") + ("&C" + clean_header(title) if title else "")
 
 
 def safe_str(value) -> str:
@@ -120,9 +123,13 @@ def write_table(book: Book, ws, df: pd.DataFrame, title: str = "", subtitle: str
     """Title, subtitle, header and rows; returns the next free row.
 
     `row_formats` optionally gives per row a key prefix ('good'/'bad') to colour the row.
+    In a marked (internal) workbook the subtitle of a table at the top of a sheet starts with
+    the mark, so the first rows say what the page header says.
     """
     fmt = book.fmt
     r = start_row
+    if book.mark and subtitle and start_row == 0 and not subtitle.startswith(book.mark):
+        subtitle = f"{book.mark}　{subtitle}"
     ncols = max(1, len(df.columns))
     if title:
         if ncols > 1:
