@@ -70,8 +70,10 @@ COMMANDS = [
     ("template", "模板", "为某月在册的每名干部生成申报表"),
     ("publish", "发布", "发布（归档）一个完整的季度或年度"),
     ("compare", "对比", "规则调整影响测算：按现行规则和拟调整规则分别计算，写出 规则调整影响.xlsx"),
+    ("verify", "核验", "核验归档：核对每个归档文件的 SHA-256，并用归档的输入和规则重新计算每次发布的结果"),
     ("bench", "测速", "性能测试：生成模拟县并测量各阶段用时和内存"),
 ]
+LOCKED = {"run", "check", "template", "publish"}     # the commands that write into the output folder
 NAMES = {n for name, alias, _ in COMMANDS for n in (name, alias)}
 
 
@@ -82,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=ChineseParser)
     parents = {"run": [_folders(), _processing()], "check": [_folders(), _processing()],
                "template": [_folders()], "publish": [_folders(), _processing()], "bench": [_folders()],
-               "compare": [_folders()]}
+               "compare": [_folders()], "verify": [_folders()]}
     cmds = {name: sub.add_parser(name, aliases=[alias], help=text, description=text, parents=parents[name])
             for name, alias, text in COMMANDS}
     cmds["template"].add_argument("--month", default=None, help="申报月份，如 2026-03")
@@ -91,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="季度写作 2026Q1，年度写作 2026")
     cmds["compare"].add_argument("proposed", nargs="?", default=None, metavar="拟调整规则",
                                  help="拟调整的规则文件；也可写作 --rulebook 新规则.xlsx（现行规则为程序目录的 rulebook.xlsx）")
+    cmds["verify"].add_argument("period", nargs="?", default=None, metavar="期间",
+                                help="只核验该期间（2026Q1 或 2026）；不写则核验全部归档")
+    for name in ("run", "publish"):
+        cmds[name].add_argument("--encrypt", action="store_true",
+                                help="另在 output/外发/ 生成内部工作簿的加密副本（密码在命令窗口输入两次，"
+                                     "或取自环境变量 JIFEN_FILE_PASSWORD；密码不保存）")
     bench = cmds["bench"]
     bench.add_argument("--cadres", type=int, default=1500, help="模拟县的干部人数")
     bench.add_argument("--months", type=int, default=12, help="模拟的月数")
@@ -127,13 +135,25 @@ def options_from(ns) -> pipeline.Options:
 
 
 def cmd_run(ns, opts) -> int:
-    from jifen import summary
+    from jifen import outward, summary
     opts.write = ns.command == "run"
     res = pipeline.run(opts)
     summary.report_run(res)
     if ns.timings:
         summary.save_timings(res, ns.timings)
+    if ns.password is not None and res.exit_code < 2:
+        return _send_copies(outward.run_files(opts.output_dir, opts.year), opts, ns.password, res.exit_code)
+    if opts.write and res.log is not None and res.log.written and outward.clear(opts.output_dir):
+        print(f"  {outward.FOLDER} 文件夹中的加密副本已过时，已删除；需要时加 --encrypt 重新生成。")
     return res.exit_code
+
+
+def _send_copies(paths, opts, password: str, code: int) -> int:
+    from jifen import outward
+
+    written, failed = outward.write_copies(paths, opts.output_dir, password)
+    outward.report(written, failed)
+    return 2 if failed else code
 
 
 def cmd_bench(ns, opts) -> int:
@@ -145,12 +165,7 @@ def cmd_bench(ns, opts) -> int:
 
 
 def cmd_publish(ns, opts) -> int:
-    if not ns.period:
-        ns.usage_error("请指定要发布的期间，如：publish 2026Q1（季度）或 publish 2026（年度）")
-    from jifen.rulebook import period_key
-    if period_key(ns.period) is None:
-        ns.usage_error(f"“{ns.period}”不是可以发布的期间，请写成 2026Q1（季度）或 2026（年度）")
-    from jifen import publish, summary
+    from jifen import outward, publish, summary
     from jifen.rulebook import period_key
     opts.force = True
     opts.publishing = period_key(ns.period) or ""    # its own changes are being published, not pointed out
@@ -158,18 +173,10 @@ def cmd_publish(ns, opts) -> int:
     ok, message = publish.publish(res, ns.period)
     summary.print_summary(res, verdict=ok)
     print(message)
-    return res.exit_code if ok else 2
-
-
-def cmd_template(ns, opts) -> int:
-    from jifen import normalize, summary
-    given = ns.month or ns.month_arg or ""
-    month = normalize.month(given)
-    if month is None:
-        what = f"“{given}”不是月份。" if given else ""
-        ns.usage_error(f"{what}请用 --month 指定月份，如：template --month 2026-03")
-    res = pipeline.make_templates(opts, month)
-    summary.print_template_summary(res, month)
+    if not ok:
+        return 2
+    if ns.password is not None:
+        return _send_copies(outward.period_files(opts.output_dir, ns.period), opts, ns.password, res.exit_code)
     return res.exit_code
 
 
@@ -188,8 +195,71 @@ def cmd_compare(ns, opts) -> int:
     return 2 if wi.fatal or (wi.log and wi.log.failed) else 0
 
 
+def cmd_template(ns, opts) -> int:
+    from jifen import summary
+    res = pipeline.make_templates(opts, ns.month_value)
+    summary.print_template_summary(res, ns.month_value)
+    return res.exit_code
+
+
+def cmd_verify(ns, opts) -> int:
+    from jifen import verify
+    from jifen.rulebook import period_key
+    only = period_key(ns.period) if ns.period else None
+    if ns.period and only is None:
+        ns.usage_error(f"无法识别期间“{ns.period}”，请写成 2026Q1 或 2026")
+    report = verify.verify(opts.archive_dir, only=only)
+    verify.print_report(report, opts.archive_dir)
+    return report.exit_code
+
+
 HANDLERS = {"run": cmd_run, "check": cmd_run, "bench": cmd_bench, "publish": cmd_publish,
-            "template": cmd_template, "compare": cmd_compare}
+            "template": cmd_template, "compare": cmd_compare, "verify": cmd_verify}
+
+
+def check_arguments(ns) -> None:
+    """A missing or wrong argument stops here, before anything is touched (no lock, no folder)."""
+    from jifen import normalize
+    if ns.command == "publish":
+        from jifen.rulebook import period_key
+        if not ns.period:
+            ns.usage_error("请指定要发布的期间，如：publish 2026Q1（季度）或 publish 2026（年度）")
+        if period_key(ns.period) is None:
+            ns.usage_error(f"“{ns.period}”不是可以发布的期间，请写成 2026Q1（季度）或 2026（年度）")
+    if ns.command == "template":
+        given = ns.month or ns.month_arg or ""
+        ns.month_value = normalize.month(given)
+        if ns.month_value is None:
+            what = f"“{given}”不是月份。" if given else ""
+            ns.usage_error(f"{what}请用 --month 指定月份，如：template --month 2026-03")
+
+
+def run_locked(ns, opts) -> int:
+    """Ask the 外发 password first (nobody waits for it mid-run), then hold the output
+    folder's lock for the whole command: a second run on the same folder is refused."""
+    from jifen import outward, runlock
+
+    ns.password = None
+    if getattr(ns, "encrypt", False):
+        try:
+            ns.password = outward.ask_password()
+        except outward.NoPassword as exc:
+            print(f"未运行：{exc}")
+            return 2
+    try:
+        lock = runlock.acquire(opts.output_dir, ns.command)
+    except runlock.Busy as exc:
+        print(f"未运行：{exc}")
+        return 2
+    except OSError as exc:
+        print(f"未运行：无法在输出文件夹 {opts.output_dir} 中建立运行锁（{exc.strerror or exc}），"
+              "请检查该文件夹是否存在、是否有写入权限。")
+        return 2
+    with lock:
+        for warning in lock.warnings:
+            print(f"注意：{warning}")
+        opts.notices = list(lock.warnings)
+        return HANDLERS[ns.command](ns, opts)
 
 
 def main(argv: list[str]) -> int:
@@ -199,7 +269,11 @@ def main(argv: list[str]) -> int:
         except (AttributeError, ValueError):
             pass
     ns = parse(argv)
-    return HANDLERS[ns.command](ns, options_from(ns))
+    opts = options_from(ns)
+    if ns.command not in LOCKED:
+        return HANDLERS[ns.command](ns, opts)
+    check_arguments(ns)
+    return run_locked(ns, opts)
 
 
 def entry() -> None:

@@ -34,6 +34,7 @@ class Options:
     force: bool = False         # regenerate every output even when nothing changed
     pdf: bool = True            # also convert the notices to PDF when LibreOffice is present
     publishing: str = ""        # the period key `publish` is about to archive
+    notices: list = field(default_factory=list)   # warnings from before the run (a lock taken over)
 
 
 @dataclass
@@ -231,6 +232,8 @@ def _run(opts: Options) -> Result:
         return res
     res.rulebook = rulebook
     res.problems += rulebook.warnings
+    res.problems += [pb.warning("stale-lock", text, "无需处理；若对方其实仍在运行，请核对两次运行的结果。",
+                                file=opts.output_dir.name) for text in opts.notices]
     if not opts.input_dir.is_dir():
         res.fatal.append(f"找不到输入文件夹 {opts.input_dir}")
         return res

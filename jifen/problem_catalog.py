@@ -142,6 +142,9 @@ _ALL = [
     *_entries("输出", ERROR, [
         ("output-not-written", "输出文件未写入", "关闭在 Excel/WPS 中打开的该文件后重新运行。"),
     ]),
+    *_entries("输出", WARNING, [
+        ("stale-lock", "接管遗留的运行锁", "上一次运行没有正常结束（窗口被关闭或电脑关机），本次已接管；一般无需处理。"),
+    ]),
 ]
 
 CATALOG: dict[str, Entry] = {e.code: e for e in _ALL}

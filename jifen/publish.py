@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from jifen import corrections, guard
+from jifen import corrections, guard, seal
 from jifen import problems as pb
 from jifen.files import current_umask
 from jifen.rulebook import period_key, read_rulebook
@@ -49,15 +49,17 @@ def archived_snapshots(archive_dir: Path) -> list[dict]:
     return out
 
 
-def recompute_published(res, recompute) -> None:
+def recompute_published(res, recompute, exclude=()) -> None:
     """Recompute published periods with their archived rulebook; collect 更正说明.
+
+    `exclude`: periods left as computed (verify recomputes a publication with its own rulebook).
 
     `recompute(rulebook)` gives the run's results under another rulebook (the pipeline's own
     computation, handed in so that this module does not depend on the pipeline).
     """
     for key, (n, folder) in latest_snapshots(res.options.archive_dir).items():
         period = next((p for p in res.periods if p.key == key), None)
-        if period is None:
+        if period is None or key in exclude:
             continue
         try:
             snap = json.loads((folder / SNAPSHOT).read_text("utf-8"))
@@ -75,6 +77,8 @@ def recompute_published(res, recompute) -> None:
             if archived is not None:
                 basis = recompute(archived)
                 _substitute(res, basis, period)
+                # a new publication of this period archives the rulebook its figures come from
+                res.published[key]["rulebook"] = (folder / "rulebook.xlsx", archived.sha256)
                 res.notes.append(f"{period.title}已发布，按发布时归档的积分规则计算（现行规则不改写已发布期间）。")
         table = corrections.compare(snap, basis, period)
         if len(table):
@@ -160,16 +164,23 @@ def publish(res, target: str) -> tuple[bool, str]:
     taken = [int(x.name) for x in base.iterdir() if re.fullmatch(r"\d+", x.name)]
     n = max(taken, default=0) + 1
     tmp = Path(tempfile.mkdtemp(prefix=".publishing-", dir=base))
+    rulebook, rulebook_sha = res.published.get(key, {}).get("rulebook", (res.options.rulebook, res.rulebook.sha256))
     try:
         for p in needed + [doc.with_suffix(".pdf")]:
             if p.exists():
                 shutil.copy2(p, tmp / p.name)
-        shutil.copy2(res.options.rulebook, tmp / "rulebook.xlsx")
+        shutil.copy2(rulebook, tmp / "rulebook.xlsx")
         data = corrections.snapshot(res, period)
         data["published"] = n
+        data["rulebook_sha256"] = rulebook_sha
         (tmp / SNAPSHOT).write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), "utf-8")
         tmp.chmod(0o777 & ~current_umask())    # mkdtemp makes it private (0700)
+        inputs = seal.store_inputs(res.files, res.options.input_dir, res.options.archive_dir)
+        fingerprint = seal.write_manifest(tmp, key, n, inputs)
         tmp.rename(base / str(n))
+    except seal.InputsChanged as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        return False, f"{exc}未发布。"
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -177,4 +188,5 @@ def publish(res, target: str) -> tuple[bool, str]:
     if n > 1:
         msg += f"（第 {n} 次发布，通报中列出与第 {n - 1} 次发布相比的更正说明）"
     doc_rel = doc.relative_to(res.options.output_dir).as_posix()
-    return True, msg + f"\n请打印 output/{doc_rel}（与归档中的一致）。"
+    return True, (msg + f"\n请打印 output/{doc_rel}（与归档中的一致）。"
+                  f"\n发布指纹（归档清单的 SHA-256，请记在发文稿纸上，日后核验时比对）：{fingerprint}")

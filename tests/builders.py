@@ -152,8 +152,9 @@ def no_soffice_env(tmp_dir: Path) -> dict:
 
 
 def run_process(base: Path, *args, pdf: bool = False, output: Path | None = None,
-                rulebook: Path | None = None):
-    """Run process.py on base/input into base/output (or `output`) with base/archive.
+                rulebook: Path | None = None, env: dict | None = None):
+    """Run process.py on base/input into base/output (or `output`) with base/archive
+    (`env`: extra environment variables; standard input is empty, as in CI).
 
     Without `pdf` LibreOffice is hidden from the run (PATH without soffice): the PDF copy is
     skipped and a run takes about a second. Returns the CompletedProcess (stdout as text)."""
@@ -166,9 +167,13 @@ def run_process(base: Path, *args, pdf: bool = False, output: Path | None = None
            "--archive", str(base / "archive")]
     if rulebook is not None:
         cmd += ["--rulebook", str(rulebook)]
-    env = None if pdf else no_soffice_env(base)
+    import os
+
+    extra = env or {}
+    env = dict(os.environ) if pdf else no_soffice_env(base)
+    env.update(extra)
     return subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", env=env,
-                          timeout=300)
+                          stdin=subprocess.DEVNULL, timeout=300)
 
 
 def table(path: Path, sheet: str, key: str = "干部编号") -> list[dict]:

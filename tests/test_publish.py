@@ -34,6 +34,7 @@ Q1_ATTACHMENT = Path("季度通报") / "2026年第1季度积分排名.xlsx"
 Q2_ATTACHMENT = Path("季度通报") / "2026年第2季度积分排名.xlsx"
 LIST_REL = Path("待审核") / "2026年积分事项待审核清单.xlsx"
 LEDGER_REL = Path("台账") / "积分总台账_2026.xlsx"
+PASSWORD = "云溪-2026-外发"
 
 
 def build_county(base: Path) -> None:
@@ -58,7 +59,7 @@ def runs(tmp_path_factory) -> dict:
     assert first.returncode == 0, first.stdout + first.stderr
     snapshot_1 = {p.relative_to(base / "archive").as_posix() for p in (base / "archive").rglob("*")}
 
-    forks = {name: root / name for name in ("incomplete", "appeal", "rules", "pending")}
+    forks = {name: root / name for name in ("incomplete", "appeal", "rules", "pending", "encrypt", "rules-republish")}
     for path in forks.values():
         shutil.copytree(base, path)
     # a declaration of February still 待审核, and a register row in error (unknown code), both in Q1
@@ -72,13 +73,16 @@ def runs(tmp_path_factory) -> dict:
     b.fill_review(copy, {"DJ2": {"审核结论": "不通过", "不通过原因": "其他", "审核意见": "经核实该项工作已按期推进",
                                  "审核人": "钱进", "审核日期": dt.datetime(2026, 4, 15), "类型": "申辩复核"}},
                   sheet="已审核事项")
-    new_rules = b.rulebook_points(forks["rules"] / "rulebook-2026-05.xlsx", {"J1-3": 3})
-    again, incomplete, appeal, rules, pending = b.run_many([
+    marked = b.rulebook_with(forks["rules"] / "rulebook-marked.xlsx", 内部文件标识="机密★1年")
+    new_rules = b.rulebook_points(forks["rules"] / "rulebook-2026-05.xlsx", {"J1-3": 3}, source=marked)
+    again, incomplete, appeal, rules, pending, encrypt, rules_republish = b.run_many([
         (base, ("publish", "2026Q1"), {}),
         (forks["incomplete"], ("publish", "2026Q2"), {}),
         (forks["appeal"], (), {}),
         (forks["rules"], (), {"rulebook": new_rules}),
         (forks["pending"], ("publish", "2026Q1"), {}),
+        (forks["encrypt"], ("publish", "2026Q1", "--encrypt"), {"env": {"JIFEN_FILE_PASSWORD": PASSWORD}}),
+        (forks["rules-republish"], ("publish", "2026Q1"), {"rulebook": new_rules}),
     ])
     # the clerk re-publishes after the appeal, then runs again as every month
     republished = root / "republished"
@@ -88,7 +92,8 @@ def runs(tmp_path_factory) -> dict:
     return {"base": base, "first": first, "archived_after_first": snapshot_1, "again": again,
             "incomplete": (forks["incomplete"], incomplete), "appeal": (forks["appeal"], appeal),
             "rules": (forks["rules"], rules), "pending": (forks["pending"], pending),
-            "republished": republished, "republish": republish, "after": after}
+            "republished": republished, "republish": republish, "after": after,
+            "encrypt": (forks["encrypt"], encrypt), "rules-republish": (forks["rules-republish"], rules_republish)}
 
 
 def ranks(path: Path) -> dict:
@@ -100,7 +105,7 @@ def test_publish_archives_the_quarter(runs):
     folder = base / "archive" / "2026Q1" / "1"
     assert sorted(p.name for p in folder.iterdir()) == sorted([
         "2026年第1季度积分情况通报.docx", "2026年第1季度积分排名.xlsx", "rulebook.xlsx", "运行清单.xlsx",
-        "snapshot.json"])
+        "snapshot.json", "归档清单.json"])
     assert "已发布 2026年第一季度" in runs["first"].stdout
     assert (folder / "rulebook.xlsx").read_bytes() == b.RULEBOOK.read_bytes()
     notice = (folder / "2026年第1季度积分情况通报.docx").read_bytes()
@@ -257,3 +262,197 @@ def test_archive_folders_get_the_users_normal_permissions(runs):
     folder = runs["base"] / "archive" / "2026Q1" / "1"
     assert folder.stat().st_mode & 0o777 == 0o777 & ~current_umask()
     assert (runs["base"] / "output" / Q1_NOTICE).stat().st_mode & 0o777 == 0o666 & ~current_umask()
+
+
+# --- classification marks (issue 14) ----------------------------------------------------------
+
+INTERNAL = [Q1_ATTACHMENT, LEDGER_REL, Path("年度排名") / "2026年度积分排名.xlsx", Path("校验报告.xlsx"),
+            Path("台账") / "2026" / "个人" / "县财政局" / "K0002_李华.xlsx"]
+
+
+def test_internal_workbooks_carry_the_mark_in_header_and_first_rows(runs):
+    base, _ = runs["appeal"]
+    out = base / "output"
+    for rel in INTERNAL:
+        wb = openpyxl.load_workbook(out / rel)
+        for ws in wb.worksheets:
+            assert ws.oddHeader.left.text == "内部资料 注意保密", (rel, ws.title)
+        first = wb.worksheets[0]
+        top = [str(c.value) for row in first.iter_rows(max_row=4) for c in row if c.value]
+        assert any(v.startswith("内部资料 注意保密") for v in top), (rel, top)
+    # the public notice carries none
+    text = "".join(p.text for p in docx.Document(out / Q1_NOTICE).paragraphs)
+    assert "内部资料" not in text and "注意保密" not in text
+
+
+def test_appeal_reply_carries_the_mark_where_gbt9704_puts_the_classification(runs):
+    base, _ = runs["appeal"]
+    reply = docx.Document(base / "output" / "申辩答复" / "K0002_李华_DJ2.docx")
+    first = reply.paragraphs[0]
+    assert first.text == "内部资料 注意保密"
+    assert first.paragraph_format.first_line_indent in (None, 0)
+    assert first.alignment in (None, 0)                                         # left
+    run = first.runs[0]
+    fonts = run._element.rPr.rFonts
+    assert fonts.get(docx.oxml.ns.qn("w:eastAsia")) == "黑体" and run.font.size.pt == 16   # 3号黑体
+    assert reply.paragraphs[1].text == "关于日常积分申辩的答复"
+
+
+def test_the_mark_comes_from_the_rulebook(runs):
+    base, _ = runs["rules"]
+    out = base / "output"
+    ws = openpyxl.load_workbook(out / Q2_ATTACHMENT)["季度排名"]
+    assert ws.oddHeader.left.text == "机密★1年" and ws["A2"].value.startswith("机密★1年　程序版本")
+
+
+# --- encrypted copies for sending (issue 14) --------------------------------------------------
+
+
+def decrypt(path: Path, password: str) -> openpyxl.Workbook:
+    import io
+
+    import msoffcrypto
+
+    office = msoffcrypto.OfficeFile(io.BytesIO(path.read_bytes()))
+    office.load_key(password=password)
+    plain = io.BytesIO()
+    office.decrypt(plain)
+    return openpyxl.load_workbook(plain)
+
+
+def test_publish_encrypt_writes_encrypted_copies_and_archives_plain_files(runs):
+    import msoffcrypto.exceptions
+
+    base, proc = runs["encrypt"]
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert PASSWORD not in proc.stdout + proc.stderr
+    out = base / "output"
+    sent = sorted(p.name for p in (out / "外发").iterdir())
+    assert sent == sorted([Q1_ATTACHMENT.name, LEDGER_REL.name])
+    assert "已生成加密的外发副本 2 份" in proc.stdout and "其他途径告知收件人" in proc.stdout
+    for name, plain in ((Q1_ATTACHMENT.name, out / Q1_ATTACHMENT), (LEDGER_REL.name, out / LEDGER_REL)):
+        data = (out / "外发" / name).read_bytes()
+        assert data[:8] == bytes.fromhex("d0cf11e0a1b11ae1")          # an encrypted Office container
+        wb = decrypt(out / "外发" / name, PASSWORD)
+        assert wb.sheetnames == openpyxl.load_workbook(plain).sheetnames
+        with pytest.raises(msoffcrypto.exceptions.InvalidKeyError):
+            decrypt(out / "外发" / name, "wrong-password")
+    assert decrypt(out / "外发" / Q1_ATTACHMENT.name, PASSWORD)["季度排名"]["A1"].value.startswith("云溪县")
+    folder = base / "archive" / "2026Q1" / "1"
+    archived = (folder / Q1_ATTACHMENT.name).read_bytes()
+    assert archived == (out / Q1_ATTACHMENT).read_bytes() and archived[:4] == b"PK\x03\x04"
+    # the password is stored nowhere
+    for p in [*out.rglob("*"), *(base / "archive").rglob("*")]:
+        if p.is_file():
+            assert PASSWORD.encode("utf-8") not in p.read_bytes(), p
+
+
+# --- the tamper-evident archive: `verify` (issue 14) ------------------------------------------
+
+
+def tampered_copy(runs, tmp_path) -> Path:
+    archive = tmp_path / "archive"
+    shutil.copytree(runs["base"] / "archive", archive)
+    return archive
+
+
+def test_publishing_records_every_archived_file_and_input(runs):
+    base = runs["base"]
+    folder = base / "archive" / "2026Q1" / "1"
+    manifest = json.loads((folder / "归档清单.json").read_text("utf-8"))
+    assert set(manifest["files"]) == {"2026年第1季度积分情况通报.docx", "2026年第1季度积分排名.xlsx",
+                                      "rulebook.xlsx", "运行清单.xlsx", "snapshot.json"}
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+    assert sorted(i["path"] for i in manifest["inputs"]) == ["干部名册.xlsx", "登记/2026年登记表.xlsx"]
+    for entry in manifest["inputs"]:
+        stored = base / "archive" / entry["stored"]
+        assert hashlib.sha256(stored.read_bytes()).hexdigest() == entry["sha256"]
+        assert stored.read_bytes() == (base / "input" / entry["path"]).read_bytes()
+    fingerprint = hashlib.sha256((folder / "归档清单.json").read_bytes()).hexdigest()
+    assert f"发布指纹（归档清单的 SHA-256，请记在发文稿纸上，日后核验时比对）：{fingerprint}" in runs["first"].stdout
+
+
+def test_verify_passes_on_an_untouched_archive(runs):
+    proc = b.run_process(runs["base"], "verify")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "2026Q1/1：归档文件 5 个、输入材料 2 个；文件哈希相符，复算结果与快照相符" in proc.stdout
+    assert "2026Q1/2" in proc.stdout and "核验通过" in proc.stdout
+
+
+def test_verify_catches_a_single_flipped_byte(runs, tmp_path):
+    from jifen import verify
+
+    archive = tampered_copy(runs, tmp_path)
+    target = archive / "2026Q1" / "1" / "2026年第1季度积分排名.xlsx"
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    target.write_bytes(bytes(data))
+    found = verify.verify(archive).findings
+    assert [(f.where, f.what) for f in found] == [("2026Q1/1", "2026年第1季度积分排名.xlsx")]
+    assert "内容与发布时不同" in found[0].message
+
+
+def test_verify_catches_a_changed_snapshot_even_with_its_hash_rewritten(runs, tmp_path):
+    """李华's 末位 removed from the snapshot and the manifest made to match: the recomputation
+    from the archived inputs and rulebook still disagrees (and the fingerprint changed)."""
+    archive = tampered_copy(runs, tmp_path)
+    folder = archive / "2026Q1" / "2"
+    snap = json.loads((folder / "snapshot.json").read_text("utf-8"))
+    row = next(r for r in snap["ranks"] if r["cadre_id"] == "K0002")
+    row["band"], row["score"] = "", 99.0
+    (folder / "snapshot.json").write_text(json.dumps(snap, ensure_ascii=False), "utf-8")
+    manifest_path = folder / "归档清单.json"
+    before = hashlib.sha256(manifest_path.read_bytes()).hexdigest()
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    manifest["files"]["snapshot.json"] = hashlib.sha256((folder / "snapshot.json").read_bytes()).hexdigest()
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    proc = b.run_process(tmp_path, "verify")
+    assert proc.returncode == 2
+    assert ("[2026Q1/2] 复算：干部 K0002（李华）：积分 快照为 99、复算为 95；等次 快照为 （空）、复算为 末位"
+            in proc.stdout), proc.stdout
+    assert "2026Q1/1：归档文件 5 个、输入材料 2 个；文件哈希相符" in proc.stdout
+    assert before not in proc.stdout and "核验未通过" in proc.stdout
+
+
+def test_verify_names_an_encrypted_file_and_a_changed_input(runs, tmp_path):
+    from jifen import verify
+
+    archive = tampered_copy(runs, tmp_path)
+    sent = runs["encrypt"][0] / "output" / "外发" / "2026年第1季度积分排名.xlsx"
+    shutil.copy2(sent, archive / "2026Q1" / "1" / sent.name)
+    manifest = json.loads((archive / "2026Q1" / "2" / "归档清单.json").read_text("utf-8"))
+    register = next(i for i in manifest["inputs"] if i["path"] == "登记/2026年登记表.xlsx")
+    b.register(archive / register["stored"], [
+        {"id": "DJ1", "cadre_id": "K0001", "name": "张明", "month": "2026-01", "code": "J1-1"}])
+    found = verify.verify(archive).findings
+    by = {(f.where, f.what): f.message for f in found}
+    assert "加了密码的加密文件" in by[("2026Q1/1", "2026年第1季度积分排名.xlsx")]
+    for n in ("1", "2"):
+        assert "内容与发布时不同" in by[(f"2026Q1/{n}", "输入材料 登记/2026年登记表.xlsx")]
+    recomputed = [f.message for f in found if f.what == "复算"]
+    assert any(m.startswith("干部 K0001（张明）：积分 快照为 102、复算为 108") for m in recomputed), recomputed
+
+
+def test_verify_reports_a_publication_without_manifest(runs, tmp_path):
+    from jifen import verify
+
+    archive = tampered_copy(runs, tmp_path)
+    (archive / "2026Q1" / "1" / "归档清单.json").unlink()
+    found = verify.verify(archive).findings
+    assert [(f.where, f.what) for f in found] == [("2026Q1/1", "归档清单.json")]
+    assert "没有归档清单" in found[0].message
+
+
+def test_republishing_after_a_rule_change_archives_the_rules_the_figures_come_from(runs):
+    """2026Q1 published again under a rulebook with J1-3 = 3: its figures stay those of the
+    archived rules (张明 102), so the archived rulebook is that one too, and verify agrees."""
+    base, proc = runs["rules-republish"]
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    first, second = (base / "archive" / "2026Q1" / n for n in ("1", "2"))
+    assert (second / "rulebook.xlsx").read_bytes() == (first / "rulebook.xlsx").read_bytes()
+    snap = json.loads((second / "snapshot.json").read_text("utf-8"))
+    assert snap["rulebook_sha256"] == hashlib.sha256(b.RULEBOOK.read_bytes()).hexdigest()
+    assert next(r for r in snap["ranks"] if r["cadre_id"] == "K0001")["score"] == 102
+    check = b.run_process(base, "verify")
+    assert check.returncode == 0, check.stdout

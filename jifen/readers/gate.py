@@ -81,7 +81,7 @@ def inspect(data: bytes, rel: str) -> Verdict:
     if not data:
         return _reject("empty-file", "文件是空的（0 字节），可能没有复制完整", "请重新复制或重新保存该文件。", rel, "empty")
     if head.startswith(OLE2):
-        if "EncryptedPackage".encode("utf-16-le") in data[:1 << 20] or b"EncryptedPackage" in data[:1 << 20]:
+        if _ole_encrypted(data):
             return _reject("encrypted-workbook", "工作簿设置了打开密码，程序无法读取", "请去掉密码后重新保存（文件→信息→保护工作簿→用密码进行加密，清空密码）。",
                            rel, "encrypted")
         return _reject("old-xls", "这是旧版 Excel（.xls）或 WPS（.et）格式的文件，程序不读取这种格式",
@@ -89,6 +89,24 @@ def inspect(data: bytes, rel: str) -> Verdict:
     if not head.startswith(ZIP):
         return _classify_non_zip(data, rel)
     return _inspect_zip(data, rel)
+
+
+def _ole_encrypted(data: bytes) -> bool:
+    """An OLE2 container holding an encrypted OOXML package (Office "encrypt with password").
+
+    The stream names sit in the directory, which the header locates; Excel may write it
+    after the (large) encrypted stream, so look there as well as near the start."""
+    marks = ("EncryptedPackage".encode("utf-16-le"), b"EncryptedPackage")
+    if any(m in data[:1 << 20] for m in marks):
+        return True
+    if len(data) < 512:
+        return False
+    shift, = struct.unpack_from("<H", data, 0x1E)
+    first_dir, = struct.unpack_from("<I", data, 0x30)
+    if not 7 <= shift <= 16 or first_dir >= 0xFFFFFFFA:
+        return False
+    start = (first_dir + 1) << shift
+    return marks[0] in data[start:start + (1 << shift)]
 
 
 def _classify_non_zip(data: bytes, rel: str) -> Verdict:
