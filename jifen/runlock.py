@@ -65,21 +65,53 @@ def acquire(output_dir: Path, command: str = "run", now: dt.datetime | None = No
     data = json.dumps(me, ensure_ascii=False, indent=1).encode("utf-8")
     warnings = []
     for _attempt in range(5):
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            holder = _read(path)
-            why = stale_reason(holder, now)
-            if why is None:
-                raise Busy(busy_message(holder, path)) from None
-            if _take_over(path, holder):
-                warnings.append(f"输出文件夹的运行锁是一次已不存在的运行留下的（{describe(holder)}；{why}），"
-                                f"本次运行已接管。")
-            continue
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        return Lock(path, me, warnings)
+        if _create(path, data):
+            return Lock(path, me, warnings)
+        holder = _read(path)
+        why = stale_reason(holder, now, _age(path))
+        if why is None:
+            raise Busy(busy_message(holder, path))
+        if _take_over(path, holder):
+            warnings.append(f"输出文件夹的运行锁是一次已不存在的运行留下的（{describe(holder)}；{why}），"
+                            f"本次运行已接管。")
     raise Busy(busy_message(_read(path), path))
+
+
+def _create(path: Path, data: bytes) -> bool:
+    """Create the lock with its content in one step (False when it exists): the content is
+    written to a private file first and hard-linked into place, so nobody ever reads a
+    half-written lock; where hard links are not supported, an exclusive create instead."""
+    private = path.with_name(f"{LOCK_NAME}.{os.getpid()}.new")
+    try:
+        private.write_bytes(data)
+        try:
+            os.link(private, path)
+            return True
+        except FileExistsError:
+            return False
+        except OSError:
+            pass                           # no hard links here (FAT, some shares)
+    finally:
+        try:
+            private.unlink()
+        except OSError:
+            pass
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    return True
+
+
+def _age(path: Path) -> float | None:
+    import time
+
+    try:
+        return time.time() - path.stat().st_mtime
+    except OSError:
+        return None
 
 
 def _read(path: Path) -> dict:
@@ -109,11 +141,18 @@ def _take_over(path: Path, holder: dict) -> bool:
     return True
 
 
-def stale_reason(holder: dict, now: dt.datetime | None = None) -> str | None:
-    """Why `holder`'s run no longer exists, or None when it may still be running."""
+UNREADABLE_AFTER = 600     # seconds: a lock still unreadable this long after it was made is left over
+
+
+def stale_reason(holder: dict, now: dt.datetime | None = None, age: float | None = None) -> str | None:
+    """Why `holder`'s run no longer exists, or None when it may still be running. An unreadable
+    lock counts as left over only once it is `UNREADABLE_AFTER` old (it may be being written,
+    by a run on a PC whose file system has no hard links)."""
     since = _since(holder)
     now = now or dt.datetime.now().astimezone()
     if since is None:
+        if age is not None and age < UNREADABLE_AFTER:
+            return None
         return "锁文件内容无法识别"
     if now - since > STALE_AFTER:
         return f"已超过 {int(STALE_AFTER.total_seconds() // 3600)} 小时"
@@ -174,5 +213,8 @@ def describe(holder: dict) -> str:
 
 
 def busy_message(holder: dict, path: Path) -> str:
+    if not holder:
+        return (f"输出文件夹正在被另一次运行使用（它刚刚启动）。请稍后再运行；如确认没有别的运行，"
+                f"可删除锁文件 {path} 后重新运行。")
     return (f"输出文件夹正在被另一次运行使用：{describe(holder)}。请等对方运行结束后再运行。"
             f"如确认对方已不在运行（例如电脑已关机），可删除锁文件 {path} 后重新运行。")

@@ -75,10 +75,17 @@ def test_lock_from_another_pc_holds_until_very_old(tmp_path):
         assert "已超过 12 小时" in lock.warnings[0]
 
 
-def test_unreadable_lock_is_taken_over(tmp_path):
-    (tmp_path / runlock.LOCK_NAME).write_bytes(b"\x00garbage")
+def test_unreadable_lock_is_waited_for_then_taken_over(tmp_path):
+    path = tmp_path / runlock.LOCK_NAME
+    path.write_bytes(b"\x00garbage")
+    with pytest.raises(runlock.Busy) as exc:          # just made: maybe being written
+        runlock.acquire(tmp_path)
+    assert "刚刚启动" in str(exc.value)
+    old = path.stat().st_mtime - runlock.UNREADABLE_AFTER - 1
+    os.utime(path, (old, old))
     with runlock.acquire(tmp_path) as lock:
         assert "无法识别" in lock.warnings[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == []   # no private or moved-aside file left
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs SIGSTOP to hold a run mid-way")
@@ -98,7 +105,7 @@ def test_two_concurrent_runs_one_refusal_intact_outputs(tmp_path):
         while not lock_path.exists() and first.poll() is None and time.monotonic() < deadline:
             time.sleep(0.005)
         os.kill(first.pid, signal.SIGSTOP)
-        if lock_path.exists() and json.loads(lock_path.read_text("utf-8")).get("pid") == first.pid:
+        if runlock._read(lock_path).get("pid") == first.pid:
             break
         os.kill(first.pid, signal.SIGCONT)   # it finished before we could hold it: again
         first.wait()
