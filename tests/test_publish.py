@@ -278,7 +278,7 @@ def test_internal_workbooks_carry_the_mark_in_header_and_first_rows(runs):
         for ws in wb.worksheets:
             assert ws.oddHeader.left.text == "内部资料 注意保密", (rel, ws.title)
         first = wb.worksheets[0]
-        top = [str(c.value) for row in first.iter_rows(max_row=4) for c in row if c.value]
+        top = [str(c.value) for row in first.iter_rows(max_row=5) for c in row if c.value]
         assert any(v.startswith("内部资料 注意保密") for v in top), (rel, top)
     # the public notice carries none
     text = "".join(p.text for p in docx.Document(out / Q1_NOTICE).paragraphs)

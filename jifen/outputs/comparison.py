@@ -47,7 +47,7 @@ def write_comparison(wi, log) -> dict:
     diffs = cmp.rule_differences(wi.old.rulebook, wi.new.rulebook)
     stamp = common.stamp(wi.new)
     county = wi.old.rulebook.params["县名"]
-    book = Book("规则调整影响", internal=True, stamp=stamp)
+    book = Book("规则调整影响", mark=common.mark(wi.old), stamp=stamp)
     title = f"{county}县积分规则调整影响测算（内部资料）"
     write_table(book, book.sheet(SUMMARY_SHEET), summary, title=title,
                 subtitle=f"拟调整规则：{Path(wi.new.rulebook.path).name}。每行是一个期间中进入或离开某一等次、结果运用的人数和名单。",
