@@ -134,3 +134,15 @@ def test_an_output_folder_that_cannot_be_written_is_named(tmp_path):
     proc = b.run_process(base, output=blocker)
     assert proc.returncode == 2
     assert "无法在输出文件夹" in proc.stdout and str(blocker) in proc.stdout
+
+
+def test_a_run_taking_over_a_left_lock_says_so_and_reports_it(tmp_path):
+    base = county(tmp_path / "county")
+    since = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    write_lock(base / "output", user="钱进", host=socket.gethostname(), pid=dead_pid(), since=since)
+    proc = b.run_process(base)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "注意：输出文件夹的运行锁是一次已不存在的运行留下的（钱进" in proc.stdout
+    codes = [(p["问题代码"], p["级别"]) for p in b.problem_codes(base / "output")]
+    assert ("stale-lock", "警告") in codes
+    assert not (base / "output" / runlock.LOCK_NAME).exists()
