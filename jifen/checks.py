@@ -282,14 +282,21 @@ def check_evidence(items, ctx):
     problems = []
     hint = ("请干部把佐证材料（扫描件、照片等）与申报表一起交回：放在以申报表文件名命名的文件夹中，"
             "或文件名以申报表文件名开头，或直接粘贴在“佐证材料”单元格中；审核时请核实。")
+    text_only: dict[str, list] = {}
     for rec in v[needs & (v["attachments"].map(len) == 0)].itertuples():
         if rec.evidence == "":
             problems.append(pb.warning("missing-evidence", f"项目“{rec.code}”需要佐证材料，但未填写，也没有随表提交文件或图片",
                                        hint, **_where(rec, "佐证材料")))
         else:
-            problems.append(pb.warning("evidence-not-attached",
-                                       f"项目“{rec.code}”的佐证材料只写了“{rec.evidence[:40]}”，没有随表提交文件或图片",
-                                       hint, **_where(rec, "佐证材料")))
+            text_only.setdefault(rec.decl or f"{rec.file}|{rec.sheet}", []).append(rec)
+    # one warning per declaration (the review list marks each item): a county where nobody
+    # hands in files yet gets one line per form in 校验报告, not one per item
+    for recs in text_only.values():
+        where = {**_where(recs[0], "佐证材料"), "row": 0}
+        rows = "、".join(f"第{r.row}行（{r.code}）" for r in recs[:8]) + ("等" if len(recs) > 8 else "")
+        problems.append(pb.warning("evidence-not-attached",
+                                   f"本表 {len(recs)} 项需佐证的事项只写了文字说明，没有随表提交文件或图片：{rows}",
+                                   hint, **where))
     for rec in v[v["evidence"].str.contains("[.．]")].itertuples():        # a file name has an extension
         have = {a["name"].lower() for a in rec.attachments if a["kind"] == evidence.FILE}
         missing = [n for n in evidence.named_files(rec.evidence)

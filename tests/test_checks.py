@@ -285,13 +285,14 @@ def test_declared_value_differs_is_a_warning(inp):
 
 def test_missing_evidence_is_a_warning(inp):
     declare(inp, "d.xlsx", [{"code": "J6", "evidence": None}, {"code": "K1", "evidence": None},
-                            {"code": "J7", "evidence": "照片"}])
+                            {"code": "J7", "evidence": "照片"}, {"code": "J6", "evidence": "社区证明"}])
     res = go(inp)
     p = one(res, "missing-evidence")
     assert at(p) == (WARN, "d.xlsx", DS, "I6") and p.cadre_id == "K0001"
-    p = one(res, "evidence-not-attached")                 # “照片” written, none handed in
-    assert at(p) == (WARN, "d.xlsx", DS, "I8")
-    assert [status(res, "d.xlsx", n) for n in (6, 7, 8)] == [PENDING] * 3
+    # text written, no file handed in: one warning for the declaration, naming rows 8 and 9
+    p = one(res, "evidence-not-attached")
+    assert at(p) == (WARN, "d.xlsx", DS, "I8") and p.row == 0 and "第9行" in p.message
+    assert [status(res, "d.xlsx", n) for n in (6, 7, 8, 9)] == [PENDING] * 4
 
 
 def test_duplicate_register_id(inp):
