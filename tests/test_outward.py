@@ -91,3 +91,24 @@ def test_run_files_are_the_three_kinds_of_internal_workbooks(tmp_path):
     names = sorted(p.name for p in outward.run_files(tmp_path, 2026))
     assert names == sorted(["2026年第1季度积分排名.xlsx", "2026年度积分排名.xlsx", "积分总台账_2026.xlsx"])
     assert len(outward.run_files(tmp_path)) == 4
+
+
+def test_run_encrypt_then_a_changed_run_removes_the_stale_copies(tmp_path):
+    """`run --encrypt` encrypts every internal workbook the run left; a later run whose outputs
+    changed deletes them (an out-of-date copy must not be sent by mistake)."""
+    import builders as b
+
+    base = tmp_path / "county"
+    b.roster(base / "input" / "干部名册.xlsx", [("K0001", "张明", "县财政局", "局长", "科级领导干部", "2020-01-01")])
+    b.register(base / "input" / "登记表.xlsx", [
+        {"id": "DJ1", "cadre_id": "K0001", "name": "张明", "month": "2026-01", "code": "J1-3"}])
+    first = b.run_process(base, "run", "--encrypt", env={outward.ENV: "abcd1234"})
+    assert first.returncode == 0, first.stdout + first.stderr
+    sent = sorted(p.name for p in (base / "output" / outward.FOLDER).iterdir())
+    assert sent == sorted(["2026年第1季度积分排名.xlsx", "2026年度积分排名.xlsx", "积分总台账_2026.xlsx"])
+    b.register(base / "input" / "登记表.xlsx", [
+        {"id": "DJ1", "cadre_id": "K0001", "name": "张明", "month": "2026-01", "code": "J1-2"}])
+    second = b.run_process(base)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "加密副本已过时，已删除" in second.stdout
+    assert list((base / "output" / outward.FOLDER).iterdir()) == []
