@@ -266,3 +266,19 @@ def test_early_warnings_of_the_latest_complete_quarter():
     assert got["title"] == "2026年第二季度" and got["rows"][0]["姓名"] == "甲"
     assert overview.early_warnings(res, 2025) == {"title": "", "rows": [], "more": 0}
     assert overview.early_warnings(SimpleNamespace(periods=periods), 2026) is None   # no 预警 computed
+
+
+def test_alerts_section_renders_when_the_pipeline_has_them(tmp_path):
+    from jifen.outputs.overview import linker, render
+
+    inp = tmp_path / "input"
+    b.roster(inp / "名册.xlsx", ROSTER, title="干部名册")
+    b.month_register(inp / "登记.xlsx", MONTHS, "K0002", "李华")
+    res = b.pipeline_run(tmp_path)
+    record = overview.record(res)
+    page = render({**overview.context(res, linker(tmp_path / "output"), None, record), "stamp": ""}).decode()
+    assert 'id="alerts"' not in page                       # no 预警 computed: no section
+    res.warnings = {"2026Q1": pd.DataFrame([{"干部编号": "K0003", "姓名": "王伟", "预警": "接近末位", "期间": "2026Q1"}])}
+    page = render({**overview.context(res, linker(tmp_path / "output"), None, record), "stamp": ""}).decode()
+    alerts = page[page.index('id="alerts"'):page.index('id="results"')]
+    assert "2026年第一季度" in alerts and "<td>王伟</td><td>接近末位</td>" in alerts
