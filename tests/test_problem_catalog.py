@@ -99,8 +99,10 @@ def test_cadre_id_filled_from_the_place_a_problem_names():
         pb.warning("register-missing-id", "", file="reg.xlsx", sheet="积分登记表", row=4),     # unknown
         pb.warning("hidden-sheet", "", file="e.xlsx", sheet="积分申报表"),                     # declaration, no items
         pb.error("unknown-cadre", "", file="reg.xlsx", sheet="积分登记表", row=3, cadre_id="K9999"),
+        pb.warning("workbook-open", "", file="e.xlsx"),                                   # the whole file
+        pb.warning("workbook-open", "", file="reg.xlsx"),                                 # many cadres
     ], items, decls)
-    assert [p.cadre_id for p in got] == ["K0001", "K0002", "", "K0003", "K9999"]
+    assert [p.cadre_id for p in got] == ["K0001", "K0002", "", "K0003", "K9999", "K0003", ""]
 
 
 def test_report_workbook_has_kind_and_cadre_id(tmp_path: Path):

@@ -21,6 +21,7 @@ import builders as b
 import docx
 import openpyxl
 import pytest
+from test_word_documents import assert_chinese_word_document
 
 ROSTER = [
     ("K0001", "张明", "县财政局", "局长", "科级领导干部", "2020-01-01"),
@@ -177,6 +178,7 @@ def test_appeal_after_publishing_reissues_notice_and_ledger(runs):
     assert got == [("2026Q1", "K0002", 95, 100)]
     replies = [p.name for p in (out / "申辩答复").iterdir()]
     assert replies == ["K0002_李华_DJ2.docx"]
+    assert_chinese_word_document(out / "申辩答复" / replies[0])             # zh-CN, no Japanese defaults
     # the archive is never touched by a run
     assert sorted(p.name for p in (base / "archive" / "2026Q1").iterdir()) == ["1"]
 

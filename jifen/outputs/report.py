@@ -16,8 +16,13 @@ PROBLEM_COLUMNS = ["序号", "级别", "问题类型", "问题代码", "文件",
 
 def with_cadre_ids(problems, items, declarations=()) -> list:
     """Problems with the 干部编号 filled in wherever the place they name tells it: a declaration
-    sheet belongs to one cadre, a register or list row to the cadre of that row."""
+    sheet belongs to one cadre (so does a file whose declarations are all one cadre's), a register
+    or list row to the cadre of that row."""
     by_sheet = {(d["file"], d["sheet"]): d["cadre_id"] for d in declarations if d.get("cadre_id")}
+    owners: dict[str, set] = {}
+    for d in declarations:
+        owners.setdefault(d["file"], set()).add(d.get("cadre_id") or "")
+    by_file = {f: next(iter(ids)) for f, ids in owners.items() if len(ids) == 1}
     by_row = {}
     if items is not None and not items.empty:
         for file, sheet, row, cid, source in zip(items["file"], items["sheet"], items["row"], items["cadre_id"],
@@ -30,7 +35,7 @@ def with_cadre_ids(problems, items, declarations=()) -> list:
     for p in problems:
         if not p.cadre_id:
             cid = by_row.get((p.file, p.sheet, p.row)) if p.row else None
-            cid = cid or by_sheet.get((p.file, p.sheet), "")
+            cid = cid or by_sheet.get((p.file, p.sheet)) or (by_file.get(p.file, "") if not p.sheet else "")
             if cid:
                 p = dataclasses.replace(p, cadre_id=cid)
         out.append(p)
