@@ -132,6 +132,8 @@ def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | N
             todo.append((p, rel, sha))
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
     n_parsed, todo_all = len(todo), list(todo)
+    if todo:
+        note_reader_fallback()
     with Progress("读取文件", len(todo)) as bar:
         if len(todo) >= PARALLEL_FROM and workers > 1:
             try:
@@ -151,6 +153,18 @@ def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | N
                       "gate_cpu_s": round(sum(x.seconds[0] for x in fresh), 3),
                       "parse_cpu_s": round(sum(x.seconds[1] for x in fresh), 3)})
     return [found[rel] for _, rel, _ in listed], skipped
+
+
+def note_reader_fallback(stream=None) -> bool:
+    """One console line when Excel files are read by openpyxl because python-calamine could
+    not be loaded (antivirus, Wine): the results are the same, only slower."""
+    from jifen.readers import book
+
+    if not book.FALLBACK_REASON:
+        return False
+    print(f"提示：快速读取组件 python-calamine 无法加载（{book.FALLBACK_REASON}），"
+          "改用 openpyxl 读取 Excel 文件：结果相同，速度较慢。", file=stream or sys.stdout, flush=True)
+    return True
 
 
 def _parse_parallel(todo, workers, found, cache, bar) -> list:

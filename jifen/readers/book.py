@@ -3,6 +3,11 @@
 Only files the gate passed reach here. Each sheet becomes a `Sheet` (name, visibility, rows
 of Python values); cells calamine reads as empty but the gate saw an error value or a
 formula without a result are shown as that text, so the readers can say what is wrong.
+
+python-calamine (a compiled extension) is the fast parser. Where it cannot be loaded (an
+antivirus blocking its DLL, Wine lacking `bcryptprimitives.dll`) the same grids come from
+openpyxl instead: numbers as floats, midnight datetimes as dates, error cells empty, as
+calamine gives them. `FALLBACK_REASON` says why, for the one console line the run prints.
 """
 
 from __future__ import annotations
@@ -13,7 +18,13 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from python_calamine import CalamineWorkbook
+try:
+    from python_calamine import CalamineWorkbook
+except (ImportError, OSError) as _exc:  # DLL blocked or missing: read with openpyxl instead
+    CalamineWorkbook = None
+    FALLBACK_REASON: str | None = f"{type(_exc).__name__}: {_exc}"
+else:
+    FALLBACK_REASON = None
 
 from jifen import problems as pb
 from jifen.readers import gate
@@ -39,7 +50,7 @@ def read_book(data: bytes, display_name: str, verdict: gate.Verdict) -> tuple[Bo
     sheets = []
     wb = None
     try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        wb = (CalamineWorkbook or _OpenpyxlBook).from_filelike(io.BytesIO(data))
         for meta in wb.sheets_metadata:
             if "WorkSheet" not in str(meta.typ):
                 continue
@@ -71,6 +82,141 @@ def read_book(data: bytes, display_name: str, verdict: gate.Verdict) -> tuple[Bo
             except Exception:
                 pass
     return Book(sheets), problems
+
+
+# --- openpyxl in calamine's place ---------------------------------------------------------
+# Errors carry calamine's names: the clerk's message names the error type, and it must read
+# the same whichever parser ran.
+
+class CalamineError(Exception):
+    """A workbook the fallback parser could not read (python-calamine's name for it)."""
+
+
+class XmlError(CalamineError):
+    """Malformed XML in a workbook part."""
+
+
+class WorksheetNotFound(CalamineError):
+    """The workbook lists a sheet whose part is missing."""
+
+
+_XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b[^>]*\br:id=", re.S)
+
+
+def _unescape(text: str) -> str:
+    """OOXML's _xHHHH_ escapes (control characters), which calamine decodes and openpyxl's
+    read-only mode leaves as they are."""
+    return _XML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+def _as_calamine_error(exc: Exception) -> CalamineError:
+    from xml.etree.ElementTree import ParseError
+
+    if isinstance(exc, CalamineError):
+        return exc
+    if isinstance(exc, ParseError) or type(exc).__name__ == "XMLSyntaxError":
+        return XmlError(str(exc))
+    return CalamineError(f"{type(exc).__name__}: {exc}")
+
+
+@dataclass
+class _SheetMeta:
+    name: str
+    typ: str
+    visible: str
+
+
+class _OpenpyxlSheet:
+    def __init__(self, ws):
+        self.ws = ws
+
+    def to_python(self, skip_empty_area: bool = False, nrows: int | None = None) -> list[list]:
+        """The sheet from A1 as calamine's `to_python(skip_empty_area=False)` gives it:
+        rectangular up to the last cell holding a value, empty cells as ""."""
+        try:
+            return self._rows(nrows)
+        except Exception as exc:  # noqa: BLE001 - any parser failure is an unreadable file
+            raise _as_calamine_error(exc) from exc
+
+    def _rows(self, nrows: int | None) -> list[list]:
+        import datetime as dt
+
+        rows: list[list] = []
+        width = 0
+        for cells in self.ws.iter_rows():
+            if nrows is not None and len(rows) >= nrows:
+                break
+            row: list = []
+            for cell in cells:
+                v = cell.value
+                if v is None or cell.data_type == "e":
+                    v = ""
+                elif isinstance(v, str):
+                    v = _unescape(v)
+                elif isinstance(v, bool):
+                    pass
+                elif isinstance(v, int):
+                    v = float(v)
+                elif isinstance(v, dt.datetime) and v.time() == dt.time(0):
+                    v = v.date()
+                row.append(v)
+            while row and row[-1] == "":
+                row.pop()
+            width = max(width, len(row))
+            rows.append(row)
+        while rows and not rows[-1]:
+            rows.pop()
+        return [row + [""] * (width - len(row)) for row in rows]
+
+
+class _OpenpyxlBook:
+    """The part of calamine's workbook API `read_book` uses, served by openpyxl (slower)."""
+
+    def __init__(self, wb):
+        self.wb = wb
+        self.sheets_metadata = [
+            _SheetMeta(ws.title, "SheetTypeEnum.WorkSheet",
+                       "SheetVisibleEnum.Visible" if ws.sheet_state == "visible" else "SheetVisibleEnum.Hidden")
+            for ws in wb.worksheets]
+
+    @classmethod
+    def from_filelike(cls, fh) -> "_OpenpyxlBook":
+        try:
+            return cls._open(fh)
+        except Exception as exc:  # noqa: BLE001 - any parser failure is an unreadable file
+            raise _as_calamine_error(exc) from exc
+
+    @classmethod
+    def _open(cls, fh) -> "_OpenpyxlBook":
+        import warnings
+
+        import openpyxl
+
+        # Every part decompressed once, bounded by its declared size and CRC-checked: a part
+        # that lies about its size fails here, fast, as it does in calamine.
+        with zipfile.ZipFile(fh) as zf:
+            for info in zf.infolist():
+                with zf.open(info) as part:
+                    while part.read(1 << 20):
+                        pass
+            listed = len(_SHEET_ENTRY.findall(zf.read("xl/workbook.xml")))
+        fh.seek(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")      # data validation / header-footer notes
+            wb = openpyxl.load_workbook(fh, read_only=True, data_only=True, keep_links=False)
+        if len(wb.worksheets) + len(wb.chartsheets) < listed:
+            wb.close()
+            raise WorksheetNotFound("a sheet listed in xl/workbook.xml has no part")
+        return cls(wb)
+
+    def get_sheet_by_name(self, name: str) -> _OpenpyxlSheet:
+        ws = self.wb[name]
+        ws.reset_dimensions()       # like calamine, trust the cells, not a <dimension> tag
+        return _OpenpyxlSheet(ws)
+
+    def close(self) -> None:
+        self.wb.close()
 
 
 def _show_faults(grid: list[list], faults: dict) -> None:
