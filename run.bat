@@ -7,9 +7,12 @@ rem    run.bat check             validate only
 rem    run.bat publish 2026Q1    publish, i.e. archive, a quarter; see README
 rem    run.bat test [args]       install the test extras and run the tests
 rem
-rem  First run: creates .venv\ beside this file and installs the project into
-rem  it, offline from wheels\ when that folder exists; later runs reuse it.
-rem  Python is found as: .venv, then "py -3", then "python" - version 3.11+.
+rem  The Windows package (dist\...-win64.zip) carries its own Python in python\:
+rem  then that one runs process.py directly and nothing is ever installed.
+rem  In a git checkout the first run creates .venv\ beside this file and
+rem  installs the project into it, offline from wheels\ when that folder
+rem  exists; later runs reuse it. Python is found as: .venv, then "py -3",
+rem  then "python" - version 3.11+.
 rem  The window stays open at the end only when started by double-click and
 rem  stdin is the console; set JIFEN_NO_PAUSE=1 to never wait.
 rem  Exit status: that of process.py or pytest; 2 when Python or .venv could
@@ -42,6 +45,9 @@ set "MODE=run"
 set "BOOTARGS="
 if /i "%~1"=="test" set "MODE=test"
 if "%MODE%"=="test" set "BOOTARGS=--test"
+
+rem --- The package's own Python: run with it, install nothing.
+if exist "python\python.exe" goto :bundled
 
 rem --- Which Python prepares .venv: the one in .venv when it works, else py -3, else python.
 if not exist "%VPY%" goto :find_python
@@ -82,6 +88,17 @@ goto :finish
 :run_tests
 "%VPY%" -m pytest %2 %3 %4 %5 %6 %7 %8 %9
 set "STATUS=%ERRORLEVEL%"
+goto :finish
+
+:bundled
+set "BOOT=python\python.exe"
+if "%MODE%"=="test" goto :bundled_test
+"python\python.exe" process.py %*
+set "STATUS=%ERRORLEVEL%"
+goto :finish
+:bundled_test
+echo   The tests are not part of the Windows package; run them in a git checkout.
+set "STATUS=2"
 goto :finish
 
 :no_python

@@ -5,6 +5,7 @@
 #   ./run.sh check              只校验，不出结果
 #   ./run.sh publish 2026Q1     发布（归档）一个季度；其他参数见 README
 #   ./run.sh test [pytest 参数]  安装测试依赖并运行全部测试（开发者用）
+#   ./run.sh bundle             生成 Windows 便携版 dist/干部日常积分-<版本>-win64.zip（开发者用）
 #
 # 第一次运行时在本文件夹下建立 .venv/ 并安装所需程序包（有 wheels/ 文件夹时离线安装），
 # 以后直接复用。结束时若在终端窗口里运行则等待回车再关闭；设置 JIFEN_NO_PAUSE=1 不等待。
@@ -13,11 +14,12 @@
 
 mode=run
 if [ "${1:-}" = "test" ]; then mode=test; fi
+if [ "${1:-}" = "bundle" ]; then mode=bundle; fi
 
 jifen_pause() {
   # Wait for Enter only when a person is watching: stdin is a terminal, the developer has not
   # set JIFEN_NO_PAUSE, and this is not the test command.
-  if [ -t 0 ] && [ -z "${JIFEN_NO_PAUSE:-}" ] && [ "$mode" != "test" ]; then
+  if [ -t 0 ] && [ -z "${JIFEN_NO_PAUSE:-}" ] && [ "$mode" = "run" ]; then
     printf '\n按回车键关闭窗口……'
     read -r _ || true
   fi
@@ -102,6 +104,10 @@ if [ "$mode" = "test" ]; then
   "$boot" tools/bootstrap.py --test || finish $?
   shift
   "$venv_py" -m pytest "$@"
+elif [ "$mode" = "bundle" ]; then
+  "$boot" tools/bootstrap.py || finish $?
+  shift
+  "$venv_py" tools/bundle.py "$@"
 else
   "$boot" tools/bootstrap.py || finish $?
   "$venv_py" process.py "$@"

@@ -135,7 +135,12 @@ def options_from(ns) -> pipeline.Options:
 
 
 def cmd_run(ns, opts) -> int:
-    from jifen import outward, summary
+    from jifen import firstrun, outward, summary
+
+    # an unzipped Windows package's first run: rulebook.xlsx and input/ from 示例/
+    for line in firstrun.prepare(HERE, None if ns.rulebook else opts.rulebook,
+                                 None if ns.input else opts.input_dir):
+        print(line, flush=True)
     opts.write = ns.command == "run"
     res = pipeline.run(opts)
     summary.report_run(res)

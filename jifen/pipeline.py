@@ -168,14 +168,22 @@ def note_reader_fallback(stream=None) -> bool:
 
 
 def _parse_parallel(todo, workers, found, cache, bar) -> list:
-    """Parse in worker processes; → what is left to parse here (nothing when all went well)."""
+    """Parse in worker processes (forked, or spawned on Windows); → what is left to parse
+    here: nothing when all went well, everything when worker processes are off."""
+    import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
+    from jifen.workers import start_method
+
+    method = start_method()
+    if method == "serial":
+        return todo
     chunk = max(20, len(todo) // (workers * 8))
     batches = [todo[i:i + chunk] for i in range(0, len(todo), chunk)]
     from jifen.orphans import watch_parent
 
-    with ProcessPoolExecutor(max_workers=workers, initializer=watch_parent) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method),
+                             initializer=watch_parent) as pool:
         for batch, results in zip(batches, pool.map(_parse_batch, [[(p, r) for p, r, _ in b] for b in batches])):
             for (_, rel, _), parsed in zip(batch, results):
                 found[rel] = parsed

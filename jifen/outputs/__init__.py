@@ -3,13 +3,13 @@
 `write_all` lists every output as an independent job; jobs build their files in memory and
 the main process stages each file under a temporary name as its job finishes, then moves them
 all into place (atomic, fixed order). On a large county the jobs run in forked worker
-processes, which share the computed results without copying them.
+processes, which share the computed results without copying them; where there is no fork
+(Windows) they run in the main process (see jifen/workers.py).
 """
 
 from __future__ import annotations
 
 import os
-import sys
 import time
 
 from jifen import consequences, ledger_rows
@@ -103,13 +103,15 @@ def _run_job(i: int):
 def run_jobs(res, jobs: list):
     """Results of every job, in job order, as they are done; forked workers when it pays
     and the OS allows."""
+    from jifen.workers import start_method
+
     global _JOBS, _RES
     _JOBS, _RES = jobs, res
     try:
         workers = min(4, os.cpu_count() or 1)
         big = res.items is not None and len(res.items) >= PARALLEL_FROM_ITEMS
         pool = None
-        if big and workers > 1 and sys.platform != "win32":
+        if big and workers > 1 and start_method() == "fork":
             import multiprocessing as mp
 
             try:
