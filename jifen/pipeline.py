@@ -163,7 +163,7 @@ def note_reader_fallback(stream=None) -> bool:
     if not book.FALLBACK_REASON:
         return False
     print(f"提示：快速读取组件 python-calamine 无法加载（{book.FALLBACK_REASON}），"
-          "改用 openpyxl 读取 Excel 文件：结果相同，速度较慢。", file=stream or sys.stdout, flush=True)
+          "改用 openpyxl 读取 Excel 文件：结果相同，速度较慢。", file=stream, flush=True)
     return True
 
 

@@ -10,9 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import builders as b
 import pytest
 
-import builders as b
 from jifen.readers import book
 from jifen.readers.inputs import parse_file
 

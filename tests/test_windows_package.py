@@ -18,10 +18,9 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+import builders as b
 import openpyxl
 import pytest
-
-import builders as b
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))

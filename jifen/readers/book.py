@@ -181,14 +181,14 @@ class _OpenpyxlBook:
             for ws in wb.worksheets]
 
     @classmethod
-    def from_filelike(cls, fh) -> "_OpenpyxlBook":
+    def from_filelike(cls, fh) -> _OpenpyxlBook:
         try:
             return cls._open(fh)
         except Exception as exc:  # noqa: BLE001 - any parser failure is an unreadable file
             raise _as_calamine_error(exc) from exc
 
     @classmethod
-    def _open(cls, fh) -> "_OpenpyxlBook":
+    def _open(cls, fh) -> _OpenpyxlBook:
         import warnings
 
         import openpyxl
