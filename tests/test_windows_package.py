@@ -69,22 +69,28 @@ def test_package_never_ships_a_countys_own_files():
 # --- with Wine ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def package(tmp_path_factory):
-    """The built zip, unzipped under 桌面/积分 管理/, with the demo input copied into input/
-    as the README tells a clerk to try it."""
+def built(tmp_path_factory) -> Path:
+    """The zip, built once per test session from the lock (downloads cached)."""
     reason = _missing()
     if reason:
         pytest.skip(reason)
     dist = tmp_path_factory.mktemp("dist")
-    built = subprocess.run([sys.executable, str(ROOT / "tools" / "bundle.py"), "--cache",
-                            str(CACHE / "bundle"), "--dist", str(dist)],
-                           capture_output=True, text=True, timeout=1800)
-    assert built.returncode == 0, built.stdout + built.stderr
-    assert "signer Python Software Foundation" in built.stdout
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "bundle.py"), "--cache",
+                           str(CACHE / "bundle"), "--dist", str(dist)],
+                          capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "signer Python Software Foundation" in done.stdout
     (zip_path,) = dist.glob("干部日常积分-*-win64.zip")
+    return zip_path
+
+
+@pytest.fixture(scope="module")
+def package(built, tmp_path_factory) -> Path:
+    """The zip unzipped under 桌面/积分 管理/, with the demo input copied into input/ as the
+    README tells a clerk to try it."""
     place = tmp_path_factory.mktemp("pc") / "桌面" / "积分 管理"
     place.mkdir(parents=True)
-    with zipfile.ZipFile(zip_path) as zf:
+    with zipfile.ZipFile(built) as zf:
         zf.extractall(place)
     root = place / bundle.PACKAGE_DIR
     shutil.copytree(root / "示例" / "input", root / "input")
@@ -122,7 +128,7 @@ def linux_run(package, tmp_path_factory):
     """process.py here on the same inputs and rulebook."""
     base = tmp_path_factory.mktemp("linux")
     shutil.copytree(package / "input", base / "input")
-    proc = b.run_process(base, rulebook=package / "rulebook.xlsx")
+    proc = b.run_process(base, rulebook=package / "示例" / "rulebook.xlsx")
     return proc.returncode, base / "output"
 
 
@@ -151,3 +157,17 @@ def test_wine_results_match_linux(package, wine_run, linux_run):
     for rel in quarters:
         assert sheets(win / rel) == sheets(lin / rel), rel
     assert b.problem_codes(win) == b.problem_codes(lin)
+
+
+def test_unzipping_the_package_again_keeps_the_countys_files(built, package, wine_run):
+    """An update is the new zip extracted over the old folder: the rulebook the first run made
+    (which the county may have edited), input/ and output/ stay exactly as they are."""
+    def state():
+        files = [package / "rulebook.xlsx", *(package / "input").rglob("*"), *(package / "output").rglob("*")]
+        return {p.relative_to(package).as_posix(): p.read_bytes() for p in files if p.is_file()}
+
+    before = state()
+    assert "rulebook.xlsx" in before and len(before) > 500
+    with zipfile.ZipFile(built) as zf:
+        zf.extractall(package.parent)
+    assert state() == before

@@ -180,11 +180,13 @@ def check_python(folder: Path, lock: Lock) -> list[str]:
 
 
 def enable_site_packages(folder: Path) -> None:
-    """The embeddable Python reads sys.path from python313._pth only: add Lib\\site-packages."""
+    """The embeddable Python reads sys.path from python313._pth only (not even the script's
+    folder): add Lib\\site-packages and `..`, the package folder that holds jifen/."""
     pth = folder / f"python{PY_TAG[2:]}._pth"
     lines = pth.read_text(encoding="utf-8").splitlines()
-    if "Lib\\site-packages" not in lines:
-        lines.insert(2, "Lib\\site-packages")
+    for i, entry in enumerate(("Lib\\site-packages", ".."), start=2):
+        if entry not in lines:
+            lines.insert(i, entry)
     pth.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
 
 

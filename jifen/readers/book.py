@@ -193,10 +193,13 @@ class _OpenpyxlBook:
 
         import openpyxl
 
-        # Every part decompressed once, bounded by its declared size and CRC-checked: a part
-        # that lies about its size fails here, fast, as it does in calamine.
+        # Every XML part decompressed once, bounded by its declared size and CRC-checked: a
+        # part that lies about its size fails here, fast, as it does in calamine. Pictures and
+        # other media are not parsed here (nor by calamine), so they are not checked either.
         with zipfile.ZipFile(fh) as zf:
             for info in zf.infolist():
+                if not info.filename.endswith((".xml", ".rels")):
+                    continue
                 with zf.open(info) as part:
                     while part.read(1 << 20):
                         pass
