@@ -71,6 +71,7 @@ COMMANDS = [
     ("publish", "发布", "发布（归档）一个完整的季度或年度"),
     ("compare", "对比", "规则调整影响测算：按现行规则和拟调整规则分别计算，写出 规则调整影响.xlsx"),
     ("verify", "核验", "核验归档：核对每个归档文件的 SHA-256，并用归档的输入和规则重新计算每次发布的结果"),
+    ("pdf", "生成PDF", "为 output 中的通报生成 PDF 并等待完成（平时运行后在后台自动生成）"),
     ("bench", "测速", "性能测试：生成模拟县并测量各阶段用时和内存"),
 ]
 LOCKED = {"run", "check", "template", "publish"}     # the commands that write into the output folder
@@ -84,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=ChineseParser)
     parents = {"run": [_folders(), _processing()], "check": [_folders(), _processing()],
                "template": [_folders()], "publish": [_folders(), _processing()], "bench": [_folders()],
-               "compare": [_folders()], "verify": [_folders()]}
+               "compare": [_folders()], "verify": [_folders()],
+               "pdf": [_folders()]}
     cmds = {name: sub.add_parser(name, aliases=[alias], help=text, description=text, parents=parents[name])
             for name, alias, text in COMMANDS}
     cmds["template"].add_argument("--month", default=None, help="申报月份，如 2026-03")
@@ -99,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
         cmds[name].add_argument("--encrypt", action="store_true",
                                 help="另在 output/外发/ 生成内部工作簿的加密副本（密码在命令窗口输入两次，"
                                      "或取自环境变量 JIFEN_FILE_PASSWORD；密码不保存）")
+    cmds["pdf"].add_argument("notices", nargs="*", metavar="通报",
+                             help="只转换这些通报（output 中的相对路径）；不写则为全部通报")
     bench = cmds["bench"]
     bench.add_argument("--cadres", type=int, default=1500, help="模拟县的干部人数")
     bench.add_argument("--months", type=int, default=12, help="模拟的月数")
@@ -146,6 +150,8 @@ def cmd_run(ns, opts) -> int:
     summary.report_run(res)
     if ns.timings:
         summary.save_timings(res, ns.timings)
+    if opts.write and res.rulebook is not None:
+        _pdfs_after(res, opts)
     if ns.password is not None and res.exit_code < 2:
         return _send_copies(outward.run_files(opts.output_dir, opts.year), opts, ns.password, res.exit_code)
     if opts.write and res.log is not None and res.log.written and outward.clear(opts.output_dir):
@@ -159,6 +165,38 @@ def _send_copies(paths, opts, password: str, code: int) -> int:
     written, failed = outward.write_copies(paths, opts.output_dir, password)
     outward.report(written, failed)
     return 2 if failed else code
+
+
+def _pdfs_after(res, opts) -> None:
+    """After the summary: PDFs of the notices that lack an up-to-date one, in the background."""
+    from jifen.outputs import pdf, state
+
+    if res.unchanged is not None:        # nothing was written: the notices of the last run
+        recorded = state.load(opts.output_dir)
+        hashes = {rel: v[0] for rel in res.unchanged.get("outputs", [])
+                  if len(v := state.known(recorded, rel)) == 1}
+    elif res.log is not None:
+        failed = {f for f, _ in res.log.failed}
+        hashes = {rel: sha for rel, sha in res.log.hashes.items() if rel not in failed}
+    else:
+        return
+    pdf.after_run(opts.output_dir, hashes, opts.pdf)
+
+
+def cmd_pdf(ns, opts) -> int:
+    """`pdf`: the notices' PDFs now, waiting for a background conversion first if one runs."""
+    from jifen.outputs import pdf
+    if pdf.find_soffice() is None:
+        print("未安装 LibreOffice，无法生成通报的 PDF 版本。")
+        return 2
+    done = pdf.convert(opts.output_dir, [a.replace("\\", "/") for a in ns.notices] or None, say=print)
+    for rel in done["converted"]:
+        print(f"已生成 {opts.output_dir / rel}")
+    for rel, why in done["failed"]:
+        print(f"未能生成 {pdf.pdf_rel(rel)}：{why}")
+    if not done["converted"] and not done["failed"]:
+        print("通报的 PDF 都是最新的。")
+    return 2 if done["failed"] else 0
 
 
 def cmd_bench(ns, opts) -> int:
@@ -178,6 +216,7 @@ def cmd_publish(ns, opts) -> int:
     ok, message = publish.publish(res, ns.period)
     summary.print_summary(res, verdict=ok)
     print(message)
+    _pdfs_after(res, opts)
     if not ok:
         return 2
     if ns.password is not None:
@@ -219,7 +258,8 @@ def cmd_verify(ns, opts) -> int:
 
 
 HANDLERS = {"run": cmd_run, "check": cmd_run, "bench": cmd_bench, "publish": cmd_publish,
-            "template": cmd_template, "compare": cmd_compare, "verify": cmd_verify}
+            "template": cmd_template, "compare": cmd_compare, "verify": cmd_verify,
+            "pdf": cmd_pdf}
 
 
 def check_arguments(ns) -> None:

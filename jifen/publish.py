@@ -137,8 +137,12 @@ def _substitute(res, alt, period) -> None:
         res.scored = pd.concat([res.scored[~inside], alt.scored[alt.scored["month"].isin(period.months)]])
 
 
-def publish(res, target: str) -> tuple[bool, str]:
-    """Archive `target` (2026Q1 or 2026) from this run's outputs → (ok, message for the clerk)."""
+def publish(res, target: str, say=print) -> tuple[bool, str]:
+    """Archive `target` (2026Q1 or 2026) from this run's outputs → (ok, message for the clerk).
+
+    The archive holds the notice's PDF when LibreOffice is present: the one beside the notice
+    if it was made from this very Word file, else made now (in the foreground: publishing is
+    rare and deliberate, and the archive folder appears complete or not at all)."""
     from jifen.outputs import notice
 
     key = period_key(target)
@@ -163,12 +167,12 @@ def publish(res, target: str) -> tuple[bool, str]:
     base.mkdir(parents=True, exist_ok=True)
     taken = [int(x.name) for x in base.iterdir() if re.fullmatch(r"\d+", x.name)]
     n = max(taken, default=0) + 1
+    pdf_copy = _final_pdf(res, doc, say)
     tmp = Path(tempfile.mkdtemp(prefix=".publishing-", dir=base))
     rulebook, rulebook_sha = res.published.get(key, {}).get("rulebook", (res.options.rulebook, res.rulebook.sha256))
     try:
-        for p in needed + [doc.with_suffix(".pdf")]:
-            if p.exists():
-                shutil.copy2(p, tmp / p.name)
+        for p in needed + ([pdf_copy] if pdf_copy else []):
+            shutil.copy2(p, tmp / p.name)
         shutil.copy2(rulebook, tmp / "rulebook.xlsx")
         data = corrections.snapshot(res, period)
         data["published"] = n
@@ -184,9 +188,31 @@ def publish(res, target: str) -> tuple[bool, str]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    msg = f"已发布 {period.title}：{base / str(n)}"
+    msg_pdf = "（归档中没有通报的 PDF 版本：未安装 LibreOffice 或转换失败）" if pdf_copy is None and res.options.pdf else ""
+    msg = f"已发布 {period.title}：{base / str(n)}{msg_pdf}"
     if n > 1:
         msg += f"（第 {n} 次发布，通报中列出与第 {n - 1} 次发布相比的更正说明）"
     doc_rel = doc.relative_to(res.options.output_dir).as_posix()
     return True, (msg + f"\n请打印 output/{doc_rel}（与归档中的一致）。"
                   f"\n发布指纹（归档清单的 SHA-256，请记在发文稿纸上，日后核验时比对）：{fingerprint}")
+
+
+def _final_pdf(res, doc: Path, say) -> Path | None:
+    """The PDF of the notice being published, up to date with its Word file; None without."""
+    from jifen.outputs import pdf
+
+    out_dir = res.options.output_dir
+    rel = doc.relative_to(out_dir).as_posix()
+    if not res.options.pdf:
+        return None
+    sha = pdf.sha256_file(doc)
+    todo, _ = pdf.pending(out_dir, {rel: sha})
+    if todo:
+        if pdf.find_soffice() is None:
+            return None
+        done = pdf.convert(out_dir, [rel], say=say)
+        for _rel, why in done["failed"]:
+            say(f"未能生成 {pdf.pdf_rel(rel)}：{why}")
+        if pdf.pending(out_dir, {rel: sha})[0]:
+            return None
+    return out_dir / pdf.pdf_rel(rel)

@@ -134,21 +134,10 @@ def month_register(path: Path, months, cadre_id: str, name: str, code: str = "J1
 
 
 def no_soffice_env(tmp_dir: Path) -> dict:
-    """An environment whose PATH holds no LibreOffice, so a run skips the (slow) PDF step:
-    every PATH folder holding soffice/libreoffice is dropped (process.py is started with the
-    absolute sys.executable, so it needs nothing from PATH)."""
-    import os
+    """An environment whose PATH holds no LibreOffice, so a run makes no PDFs."""
+    from jifen.outputs.pdf import env_without_soffice
 
-    names = ("soffice", "soffice.exe", "soffice.com", "libreoffice", "libreoffice.exe")
-    keep = [d for d in os.environ.get("PATH", "").split(os.pathsep)
-            if d and not any((Path(d) / n).exists() for n in names)]
-    if not keep:
-        empty = Path(tmp_dir) / ".empty-bin"
-        empty.mkdir(parents=True, exist_ok=True)
-        keep = [str(empty)]
-    env = {k: v for k, v in os.environ.items() if k not in ("PATH", "PYTHONPATH")}
-    env["PATH"] = os.pathsep.join(keep)
-    return env
+    return env_without_soffice(tmp_dir)
 
 
 def run_process(base: Path, *args, pdf: bool = False, output: Path | None = None,

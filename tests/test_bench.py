@@ -26,5 +26,12 @@ def test_bench_runs_and_reports_every_stage(tmp_path):
     assert {"读取（安全检查+解析）", "计分", "排名", "写出：校验报告"} <= set(data["cold"]["timings"])
     assert data["baseline"]["files_opened"] == 24 and data["ratio_cold_to_baseline"] > 0
     assert "冷启动" in proc.stdout and "基线" in proc.stdout
+    with_pdf = data["cold_with_soffice"]           # measured only where LibreOffice is installed
+    if with_pdf is not None:
+        assert with_pdf["exit"] in (0, 1) and with_pdf["pdf"]["pdfs"] == 2 and with_pdf["pdf"]["failed"] == []
+        assert with_pdf["pdf"]["ready_s"] >= with_pdf["wall_s"] and data["ratio_cold_with_soffice_to_baseline"] > 0
+        assert "装有 LibreOffice 的冷启动" in proc.stdout
+    else:
+        assert "未安装 LibreOffice" in proc.stdout
     bad = data["bad_files"]
     assert bad is None or (bad["kinds"] >= 30 and bad["slowest"]["seconds"] >= 0)

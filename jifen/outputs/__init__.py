@@ -132,14 +132,13 @@ def run_jobs(res, jobs: list):
 
 def write_all(res) -> OutputLog:
     """Every output of a normal run; each writer formats what the pipeline computed."""
-    from jifen.outputs import notice, report, state
+    from jifen.outputs import pdf, report, state
     from jifen.progress import Progress
 
     log = OutputLog(res.options.output_dir)
     recorded = state.load(res.options.output_dir)
     state.forget_run(res.options.output_dir)     # an interrupted run must not look finished
     state.remove_stale_temporaries(res.options.output_dir)
-    docs = []
     if res.rulebook is not None:
         jobs = jobs_for(res, recorded, log)
         # Files are staged (written under temporary names) as their jobs finish, while the
@@ -150,8 +149,7 @@ def write_all(res) -> OutputLog:
                     res.timings[label] = res.timings.get(label, 0.0) + secs
                     log.failed += failed
                     for path, data in writes:
-                        if log.stage(path, data) and label == "写出：通报（Word）":
-                            docs.append(path)
+                        log.stage(path, data)
                     bar.update()
             except BaseException:
                 log.discard()
@@ -166,10 +164,9 @@ def write_all(res) -> OutputLog:
             raise
         with timed(res, "写出：落盘"):
             log.commit()
-        docs = [d for d in docs if log.rel(d) in log.hashes]
-        if res.options.pdf:
-            with timed(res, "写出：通报 PDF（LibreOffice）"):
-                res.notes.append(notice.convert_to_pdf(docs, log))
+        # a PDF made from a notice's old content goes now; the new one is made after the
+        # summary, in the background (outputs/pdf.py)
+        pdf.remove_stale(res.options.output_dir, pdf.notice_hashes(log.hashes))
     for path, msg in log.failed:
         res.problems.append(pb.error("output-not-written", f"输出文件 {path} 未能写入：{msg}",
                                      "请先关闭该文件，或按提示处理后重新运行。", file=path))

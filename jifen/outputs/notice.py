@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -62,26 +59,3 @@ def write_notice(res, log, period, corrections=None) -> Path | None:
         log.failed.append((log.rel(path), str(exc)))
         return None
     return path if log.write(path, data) else None
-
-
-def convert_to_pdf(paths: list[Path], log) -> str:
-    """PDF copies of the notices via LibreOffice when it is installed; a note when not."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    # a notice whose Word file did not change keeps its PDF (PDFs are not byte-reproducible)
-    paths = [p for p in paths if log.rel(p) not in log.unchanged or not p.with_suffix(".pdf").exists()]
-    if not paths:
-        return ""
-    if not soffice:
-        return "未安装 LibreOffice，未生成通报的 PDF 版本（Word 版已生成）。"
-    with tempfile.TemporaryDirectory(prefix="jifen-pdf-") as tmp:
-        try:
-            subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
-                            "--convert-to", "pdf", "--outdir", tmp, *map(str, paths)],
-                           capture_output=True, timeout=300, check=False)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            return f"LibreOffice 转换 PDF 失败（{exc}），Word 版已生成。"
-        for p in paths:
-            pdf = Path(tmp) / (p.stem + ".pdf")
-            if pdf.exists():
-                log.write(p.with_suffix(".pdf"), pdf.read_bytes())
-    return ""
