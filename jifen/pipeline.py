@@ -32,7 +32,7 @@ class Options:
     write: bool = True          # False for `check`: validate and report only
     workers: int | None = None  # parsing processes (default: up to 4, by CPU count)
     force: bool = False         # regenerate every output even when nothing changed
-    pdf: bool = True            # also convert the notices to PDF when LibreOffice is present
+    pdf: bool = True            # after the summary, PDFs of changed notices (outputs/pdf.py)
     publishing: str = ""        # the period key `publish` is about to archive
     notices: list = field(default_factory=list)   # warnings from before the run (a lock taken over)
 

@@ -12,9 +12,9 @@ import os
 import shutil
 import time
 
+import builders as b
 import pytest
 
-import builders as b
 from jifen.outputs import pdf
 
 Q1 = "季度通报/2026年第1季度积分情况通报.docx"
