@@ -340,7 +340,7 @@ def start_background(output_dir: Path, docs: list[str]) -> bool:
     return True
 
 
-def after_run(output_dir: Path, hashes: dict, enabled: bool, out=print, wait: bool = False) -> None:
+def after_run(output_dir: Path, hashes: dict, enabled: bool, out=print) -> None:
     """After the summary: start converting the notices that lack an up-to-date PDF, and say
     what the clerk will see. `hashes`: the run's outputs (relative path → SHA-256)."""
     docs = notice_hashes(hashes)
@@ -357,12 +357,6 @@ def after_run(output_dir: Path, hashes: dict, enabled: bool, out=print, wait: bo
     for rel, why in last.get("failed", []):
         if rel in todo:
             out(f"  上次未能生成 {pdf_rel(rel)}：{why}")
-    if wait:
-        res = convert(output_dir, todo, soffice, say=lambda m: out("  " + m))
-        out(f"  已生成 PDF {len(res['converted'])} 份（{res['seconds']:.0f} 秒）")
-        for rel, why in res["failed"]:
-            out(f"  未能生成 {pdf_rel(rel)}：{why}")
-        return
     if start_background(output_dir, todo):
         out(f"  通报 PDF：正在后台生成 {len(todo)} 份（页数多的每份约需一分钟），完成后出现在对应的 Word 通报旁边；"
             "现在可以关闭本窗口，不影响生成。")
