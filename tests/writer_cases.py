@@ -83,7 +83,7 @@ def direct_outputs() -> dict:
     cadre = {"cadre_id": "K0001", "display_name": "张明", "name": "张明", "unit": UNIT_A, "post": "局长",
              "category": "科级领导干部"}
     out = {"declaration_template.xlsx": template_bytes(cadre, "2026-03", rulebook, "云溪")}
-    book = Book("表格", internal=True, stamp="STAMP")
+    book = Book("表格", mark="内部资料", stamp="STAMP")
     df = pd.DataFrame({
         "文本": ["普通", "=1+1", "  前后空格 ", "控制\x01字符", None],
         "数": [1, 2.5, -0.125, float("nan"), 10 ** 6],
