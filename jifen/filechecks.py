@@ -50,11 +50,11 @@ def check_declaration_months(decls: list[dict]) -> tuple[set, list[pb.Problem]]:
             sources.append(("文件夹名", folder, in_folder))
         recorded = (d.get("template") or {}).get("申报月份")
         if recorded and recorded != month:
-            sources.append(("申报模板中记录的月份（隐藏工作表“_模板信息”）", "", recorded))
+            sources.append(("申报模板隐藏工作表“_模板信息”记录的月份", "", recorded))
         if not sources:
             continue
         held.add(d["key"])
-        said = "、".join(f"{what}{f'“{name}”' if name else ''}中的 {m}" for what, name, m in sources)
+        said = "、".join(f"{what}{f'“{name}”' if name else ''}（{m}）" for what, name, m in sources)
         problems.append(pb.error(
             "declaration-month-mismatch",
             f"申报月份“{d.get('month_raw') or month}”（{month}）与{said}不一致，无法确定该表属于哪个月，本表事项暂不计分",

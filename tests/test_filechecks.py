@@ -45,8 +45,8 @@ def test_declaration_month_disagreeing_with_name_folder_or_template_is_held():
     by_file = {p.file: p for p in problems}
     assert {p.code for p in problems} == {"declaration-month-mismatch"} and all(p.is_error for p in problems)
     two = by_file["申报表/2026-03/K0002_李华_2026-03.xlsx"]
-    assert "文件名“K0002_李华_2026-03.xlsx”中的 2026-03" in two.message
-    assert "文件夹名“2026-03”中的 2026-03" in two.message and two.cell == "B3"
+    assert "与文件名“K0002_李华_2026-03.xlsx”（2026-03）、文件夹名“2026-03”（2026-03）不一致" in two.message
+    assert two.cell == "B3"
     assert two.extra["months"] == ["2026-02", "2026-03"]
     assert "文件夹名“2026-04”" in by_file["申报表/2026-04/K0003_王伟.xlsx"].message
     assert "_模板信息" in by_file["申报/K0004.xlsx"].message
