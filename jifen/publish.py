@@ -171,9 +171,11 @@ def publish(res, target: str, say=print) -> tuple[bool, str]:
     tmp = Path(tempfile.mkdtemp(prefix=".publishing-", dir=base))
     rulebook, rulebook_sha = res.published.get(key, {}).get("rulebook", (res.options.rulebook, res.rulebook.sha256))
     try:
+        # copyfile, not copy2: copy2 calls CopyFile2 on Windows, which Wine 8 lacks (the archive
+        # needs the bytes, not the timestamps)
         for p in needed + ([pdf_copy] if pdf_copy else []):
-            shutil.copy2(p, tmp / p.name)
-        shutil.copy2(rulebook, tmp / "rulebook.xlsx")
+            shutil.copyfile(p, tmp / p.name)
+        shutil.copyfile(rulebook, tmp / "rulebook.xlsx")
         data = corrections.snapshot(res, period)
         data["published"] = n
         data["rulebook_sha256"] = rulebook_sha
