@@ -25,11 +25,17 @@ _MESSAGES = [
 ]
 
 
+class ChineseFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
 class ChineseParser(argparse.ArgumentParser):
-    """An ArgumentParser whose help option and errors are in Chinese (exit status 2, as argparse)."""
+    """An ArgumentParser whose usage, help and errors are in Chinese (exit status 2, as argparse)."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, add_help=False, **kwargs)
+        super().__init__(*args, add_help=False, formatter_class=ChineseFormatter, **kwargs)
+        self._positionals.title, self._optionals.title = "参数", "选项"
         self.add_argument("-h", "--help", action="help", help="显示本帮助")
 
     def error(self, message: str):

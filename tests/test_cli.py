@@ -42,4 +42,5 @@ def test_missing_argument_stops_before_any_processing(tmp_path, capsys, argv, te
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert text in err and err.count("错误：") == 1
+    assert err.startswith("用法：") and "usage" not in err
     assert not out.exists()
