@@ -61,6 +61,7 @@ class Result:
     published: dict = field(default_factory=dict)  # period key → latest archived snapshot info
     corrections: dict = field(default_factory=dict)  # period key → 更正说明 DataFrame
     proposals: dict = field(default_factory=dict)    # year → 结果运用 DataFrame
+    warnings: dict = field(default_factory=dict)     # complete quarter key → 预警 DataFrame
     bands: pd.DataFrame | None = None                # band history behind the proposals
     scored: pd.DataFrame | None = None
     periods: list = field(default_factory=list)
@@ -301,6 +302,7 @@ def _run(opts: Options) -> Result:
                                                              problems=False))  # archived rules, 更正说明
             derive_consequences(res, publish.archived_snapshots(opts.archive_dir),
                                 [h for p in parsed for h in p.history])
+            settle_warnings(res)
     if opts.write:
         from jifen.outputs import write_all
         res.log = write_all(res)
@@ -369,6 +371,22 @@ def derive_consequences(res: Result, archived: list, history: list) -> None:
         props = consequences.proposals(bands, period.year, period.complete, res.rulebook.params)
         res.proposals[period.year] = props
         res.ranks = consequences.apply_no_honours(res.ranks, props, period.year)
+
+
+def settle_warnings(res: Result) -> None:
+    """预警 for every complete quarter, from data up to its end (internal only)."""
+    from jifen import early_warning
+
+    data_months = {p.key for p in res.periods if p.kind == "month"}
+    params, line = res.rulebook.params, float(res.rulebook.bottom_line)
+    for period in res.periods:
+        if period.kind != "quarter" or not period.complete:
+            continue
+        so_far = early_warning.ytd_period(period, data_months)
+        ytd = ranking.rank_period(so_far, scoring.period_scores(res.scored, [so_far], res.rulebook),
+                                  res.roster, res.rulebook)
+        res.warnings[period.key] = early_warning.quarter_warnings(
+            period.year, period.quarter, res.bands, ytd, res.ranks[res.ranks["period"] == period.key], params, line)
 
 
 def compute(res: Result, parsed: list, rulebook: Rulebook, problems: bool = True) -> Result:

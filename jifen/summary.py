@@ -25,6 +25,8 @@ def print_summary(res, out=print, verdict: bool = True) -> None:
         ok = b["items_read"] == b["计分"] + b["待审核"] + b["不通过"] + b["无效"]
         out(f"事项：读到 {b['items_read']} = 计分 {b['计分']} + 待审核 {b['待审核']} + 不通过 {b['不通过']} "
             f"+ 无效 {b['无效']}（{'相符' if ok else '不相符，请报告程序问题'}）")
+    for line in warning_lines(res):
+        out(line)
     n_err = len(res.errors)
     out(f"问题：错误 {n_err} 项，警告 {len(res.problems) - n_err} 项，详见 校验报告.xlsx")
     if res.log:
@@ -34,6 +36,22 @@ def print_summary(res, out=print, verdict: bool = True) -> None:
     if verdict:
         closing = {0: "完成。", 1: "完成，但有错误需要处理（见校验报告）。", 2: "未能全部完成，请按上面的提示处理后重新运行。"}
         out(closing[res.exit_code])
+
+
+def warning_lines(res) -> list[str]:
+    """预警 counted per output year, as of its latest complete quarter (the list is internal)."""
+    latest: dict = {}
+    for key in sorted(res.warnings):
+        if res.options.year in (None, int(key[:4])):
+            latest[key[:4]] = key
+    lines = []
+    for year, key in sorted(latest.items()):
+        warn = res.warnings[key]
+        kinds = warn["预警"].value_counts()
+        detail = "，".join(f"{k} {n}" for k, n in kinds.items())
+        lines.append(f"预警（内部）：{year}年第{key[-1]}季度 {warn['干部编号'].nunique()} 人"
+                     + (f"（{detail}）" if detail else "") + "，见季度排名附件“预警名单”")
+    return lines
 
 
 def print_template_summary(res, month, out=print) -> None:

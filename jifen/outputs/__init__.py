@@ -190,6 +190,10 @@ def _attachment_extras(res, period) -> list:
     if len(talks):
         extra.append(("组织约谈", talks[["干部编号", "姓名", "结果", "依据"]],
                       f"{period.title}应进行组织约谈的人员（连续3个季度排在末位）"))
+    if period.key in res.warnings:
+        warn = res.warnings[period.key]
+        extra.append(("预警名单", warn, f"{period.title}预警名单（内部，共{warn['干部编号'].nunique()}人；"
+                                        "不在公开通报中出现）"))
     return extra
 
 
