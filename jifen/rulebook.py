@@ -294,7 +294,7 @@ def _read_notices(rows, fname):
                                    "请写成 2026Q1 或 2026年第一季度 或 2026年度。", file=fname,
                                    sheet=NOTICE_SHEET, cell=pb.cell_name(r, cols["期间"])))
             continue
-        entry = {"文号": nz.text(get("文号"))}
+        entry = {"文号": nz.text(get("文号")), "申辩途径": nz.clean(get("申辩途径"))}
         for name in ("发文日期", "申辩截止日期"):
             raw_d = get(name)
             d = nz.date(raw_d)
@@ -308,8 +308,10 @@ def _read_notices(rows, fname):
 
 
 def notice_dates(rulebook: Rulebook, key: str, period_end: dt.date) -> dict:
-    """发文日期 / 文号 / 申辩截止日期 for a period: from 通报设置, else the documented defaults."""
+    """发文日期 / 文号 / 申辩截止日期 / 申辩途径 for a period: from 通报设置, else the documented defaults."""
+    from jifen.rules_default import DEFAULT_APPEAL_ROUTE
+
     entry = dict(rulebook.notices.get(key, {}))
     issued = entry.get("发文日期") or period_end + dt.timedelta(days=10)
-    return {"发文日期": issued, "文号": entry.get("文号", ""),
+    return {"发文日期": issued, "文号": entry.get("文号", ""), "申辩途径": entry.get("申辩途径") or DEFAULT_APPEAL_ROUTE,
             "申辩截止日期": entry.get("申辩截止日期") or issued + dt.timedelta(days=7)}

@@ -114,4 +114,5 @@ PARAMETERS = [
 
 PARAM_BY_NAME = {p.name: p for p in PARAMETERS}
 
-NOTICE_COLUMNS = ["期间", "发文日期", "文号", "申辩截止日期"]
+NOTICE_COLUMNS = ["期间", "发文日期", "文号", "申辩截止日期", "申辩途径"]
+DEFAULT_APPEAL_ROUTE = "向县委组织部提出书面申辩，并提供相关佐证材料"

@@ -150,7 +150,7 @@ def test_appeal_after_publishing_is_listed_as_a_correction(runs):
     assert ranks(out / Q1_ATTACHMENT) == {"K0001": (1, 102, "先进"), "K0003": (2, 101, ""),
                                           "K0002": (3, 100, ""), "K0004": (3, 100, ""),
                                           "K0005": (3, 100, "")}
-    assert openpyxl.load_workbook(out / Q1_ATTACHMENT).sheetnames == ["季度排名", "更正说明"]
+    assert openpyxl.load_workbook(out / Q1_ATTACHMENT).sheetnames == ["季度排名", "更正说明", "预警名单"]
     rows = b.table(out / Q1_ATTACHMENT, "更正说明")
     assert len(rows) == 1
     row = rows[0]

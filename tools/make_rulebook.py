@@ -16,7 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from jifen.rules_default import BASE_ITEMS, BONUS_ITEMS, ITEM_COLUMNS, NOTICE_COLUMNS, PARAMETERS, PENALTY_ITEMS  # noqa: E402
+from jifen.rules_default import BASE_ITEMS, BONUS_ITEMS, DEFAULT_APPEAL_ROUTE, ITEM_COLUMNS, NOTICE_COLUMNS, PARAMETERS, PENALTY_ITEMS  # noqa: E402
 
 HEAD = Font(name="宋体", bold=True, size=11)
 BODY = Font(name="宋体", size=11)
@@ -107,8 +107,9 @@ def build(path: Path) -> None:
     _table(ps, ["参数", "值", "默认值", "说明"], rows, {"参数": 18, "值": 22, "默认值": 22, "说明": 80})
 
     ns = wb.create_sheet("通报设置")
-    _table(ns, NOTICE_COLUMNS, [], {"期间": 16, "发文日期": 14, "文号": 24, "申辩截止日期": 16})
-    ns["F1"] = "期间写 2026Q1 或 2026年第一季度（年度写 2026年度）；日期写 2026-04-10。不填的期间按默认日期。"
+    _table(ns, NOTICE_COLUMNS, [], {"期间": 16, "发文日期": 14, "文号": 24, "申辩截止日期": 16, "申辩途径": 40})
+    ns["G1"] = ("期间写 2026Q1 或 2026年第一季度（年度写 2026年度）；日期写 2026-04-10。不填的期间按默认日期。"
+                f"申辩途径写在告知单和通报中（如“向县委组织部干部监督股提出书面申辩”），不填时为“{DEFAULT_APPEAL_ROUTE}”。")
     wb.save(path)
 
 

@@ -199,12 +199,12 @@ def signature(doc, org: str, date: str) -> None:
     para(doc, date, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT, right_indent=80)
 
 
-def _cell_paragraph(cell):
-    """Table text: 12 pt on 20 pt lines, off the page's 28.95 pt grid."""
+def _cell_paragraph(cell, line: float = 20):
+    """Table text: 12 pt on 20 pt lines (or as given), off the page's 28.95 pt grid."""
     cp = cell.paragraphs[0]
     fmt = cp.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(20)
+    fmt.line_spacing = Pt(line)
     fmt.space_before = fmt.space_after = Pt(0)
     snap = OxmlElement("w:snapToGrid")
     snap.set(qn("w:val"), "0")
@@ -212,7 +212,7 @@ def _cell_paragraph(cell):
     return cp
 
 
-def table(doc, header, row_tags, widths_mm):
+def table(doc, header, row_tags, widths_mm, size: float = 12, line: float = 20):
     """A table whose second row repeats per item ({%tr for %} … {%tr endfor %})."""
     t = doc.add_table(rows=4, cols=len(header))
     t.style = "Table Grid"
@@ -224,7 +224,7 @@ def table(doc, header, row_tags, widths_mm):
     for row in t.rows:
         for c, cell in enumerate(row.cells):
             cell.width = Mm(widths_mm[c])
-            _cell_paragraph(cell)
+            _cell_paragraph(cell, line)
     for c, w in enumerate(widths_mm):
         t.columns[c].width = Mm(w)
     for r, row in enumerate(t.rows):
@@ -238,15 +238,15 @@ def table(doc, header, row_tags, widths_mm):
         cell.width = Mm(widths_mm[c])
         cp = cell.paragraphs[0]
         cp.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        set_font(cp.add_run(h), HEAD_FONT, 12)
+        set_font(cp.add_run(h), HEAD_FONT, size)
     loop_open, cells, loop_close = row_tags
-    set_font(t.cell(1, 0).paragraphs[0].add_run(loop_open), BODY_FONT, 12)
+    set_font(t.cell(1, 0).paragraphs[0].add_run(loop_open), BODY_FONT, size)
     for c, tag in enumerate(cells):
         cp = t.cell(2, c).paragraphs[0]
         cp.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        set_font(cp.add_run(tag), BODY_FONT, 12)
+        set_font(cp.add_run(tag), BODY_FONT, size)
         t.cell(2, c).width = Mm(widths_mm[c])
-    set_font(t.cell(3, 0).paragraphs[0].add_run(loop_close), BODY_FONT, 12)
+    set_font(t.cell(3, 0).paragraphs[0].add_run(loop_close), BODY_FONT, size)
     return t
 
 
@@ -310,6 +310,69 @@ def appeal_reply_template(path: Path) -> None:
     doc.save(path)
 
 
+LETTER_SIZE, LETTER_LINE = 12, 18     # 小四 on 18 pt lines: a cadre's page holds a table of items
+
+
+def _letter_para(doc, text="", font=BODY_FONT, indent=True, align=None, size=LETTER_SIZE, space_before=0):
+    p = para(doc, text, font=font, size=size, indent=indent, align=align, space_before=space_before)
+    p.paragraph_format.line_spacing = Pt(LETTER_LINE)
+    snap = OxmlElement("w:snapToGrid")          # off the 28.95 pt grid of the official format
+    snap.set(qn("w:val"), "0")
+    p._p.get_or_add_pPr().append(snap)
+    return p
+
+
+def letter_template(path: Path) -> None:
+    """个人积分告知单: one page per cadre ({%p for c in cadres %}), a page break after each
+    but the last, the 回执 strip at the foot of the page."""
+    from docx.enum.text import WD_BREAK
+
+    doc = Document()
+    setup_document(doc)
+    para(doc, "{%p for c in cadres %}", indent=False)
+    p = _letter_para(doc, "", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    p.paragraph_format.line_spacing = Pt(30)
+    set_font(p.add_run("干部日常积分告知单"), TITLE_FONT, 20)
+    _letter_para(doc, "（{{ period_title }}）", font=SUB_FONT, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _letter_para(doc, "{{ c.name }}同志（干部编号 {{ c.cadre_id }}，{{ c.unit }} {{ c.post }}）：", indent=False)
+    _letter_para(doc, "根据{{ plan }}，现将你{{ period_title }}的日常积分情况告知如下。")
+    _letter_para(doc, "一、积分情况", font=HEAD_FONT)
+    _letter_para(doc, "{{ c.score_line }}")
+    _letter_para(doc, "{%p if c.parts %}", indent=False)
+    table(doc, ["类别", "项目", "项数", "原分值", "计入", "未计入", "说明"],
+          ("{%tr for r in c.parts %}", ["{{ r.kind }}", "{{ r.item }}", "{{ r.n }}", "{{ r.recorded }}",
+                                         "{{ r.counted }}", "{{ r.removed }}", "{{ r.note }}"], "{%tr endfor %}"),
+          [16, 52, 12, 14, 12, 14, 36], size=9, line=12)
+    _letter_para(doc, "{%p else %}", indent=False)
+    _letter_para(doc, "{{ c.no_parts }}")
+    _letter_para(doc, "{%p endif %}", indent=False)
+    _letter_para(doc, "二、排名情况", font=HEAD_FONT)
+    _letter_para(doc, "{{ c.rank_line }}")
+    _letter_para(doc, "{%p if c.warnings %}", indent=False)
+    _letter_para(doc, "三、预警提示", font=HEAD_FONT)
+    _letter_para(doc, "{%p for w in c.warnings %}", indent=False)
+    _letter_para(doc, "{{ w }}。")
+    _letter_para(doc, "{%p endfor %}", indent=False)
+    _letter_para(doc, "{%p endif %}", indent=False)
+    _letter_para(doc, "{% if c.warnings %}四{% else %}三{% endif %}、申辩", font=HEAD_FONT)
+    _letter_para(doc, "{{ c.appeal }}")
+    _letter_para(doc, "{{ org }}", indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT).paragraph_format \
+        .right_indent = Pt(LETTER_SIZE * 2)
+    _letter_para(doc, "{{ date }}", indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT).paragraph_format \
+        .right_indent = Pt(LETTER_SIZE * 3)
+    _letter_para(doc, "- - - - - - - - - - - - - - - - - 请沿此线剪下，签名后交回 - - - - - - - - - - - - - - - - -",
+                 indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, size=9, space_before=6)
+    _letter_para(doc, "回　执", font=HEAD_FONT, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _letter_para(doc, "{{ c.name }}（干部编号 {{ c.cadre_id }}，{{ c.unit }}）{{ period_title }}积分告知单", indent=False)
+    p = _letter_para(doc, "本人已知悉以上积分情况　　签名：__________　　日期：__________", indent=False)
+    set_font(p.add_run("{%r if not loop.last %}"), BODY_FONT, LETTER_SIZE)
+    p.add_run().add_break(WD_BREAK.PAGE)
+    set_font(p.add_run("{%r endif %}"), BODY_FONT, LETTER_SIZE)
+    para(doc, "{%p endfor %}", indent=False)
+    add_font_fallbacks(doc)
+    doc.save(path)
+
+
 def make_stable(path: Path) -> None:
     """Fixed timestamps inside the file, so regenerating an unchanged template changes nothing."""
     sys.path.insert(0, str(ROOT))
@@ -321,7 +384,8 @@ def make_stable(path: Path) -> None:
 if __name__ == "__main__":
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "templates"
     out.mkdir(parents=True, exist_ok=True)
-    for name, build in (("积分情况通报.docx", notice_template), ("申辩答复.docx", appeal_reply_template)):
+    for name, build in (("积分情况通报.docx", notice_template), ("申辩答复.docx", appeal_reply_template),
+                        ("积分告知单.docx", letter_template)):
         build(out / name)
         make_stable(out / name)
     print(f"已生成 {out}")

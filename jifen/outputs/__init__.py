@@ -48,6 +48,7 @@ def jobs_for(res, recorded: dict, log) -> list[tuple]:
         annual,
         appeal_replies,
         evidence_pictures,
+        letters,
         manifest,
         master_ledger,
         monthly,
@@ -80,6 +81,8 @@ def jobs_for(res, recorded: dict, log) -> list[tuple]:
     for period in periods:
         if period.kind in ("quarter", "year"):
             jobs.append(("写出：通报（Word）", notice.write_notice, (period, _correction_lines(res, period))))
+        if period.kind in ("quarter", "year") and period.complete:
+            jobs += [("写出：告知单", f, a) for f, a in letters.letter_jobs(res, period)]
     jobs.append(("写出：申辩答复", appeal_replies.write_appeal_replies, ()))
     jobs.append(("写出：佐证图片", evidence_pictures.write_pictures, ()))
     # built with the others; written again at the end only if some output could not be written

@@ -73,3 +73,51 @@ def reproducible_zip(data: bytes) -> bytes:
             zi.external_attr = 0o600 << 16
             dst.writestr(zi, blob)
     return out.getvalue()
+
+
+class DocxPattern:
+    """One template filled many times, fast: docxtpl's tag clean-up and the jinja2 compile are
+    done once, every part but the body is deflated once, and each fill only renders and
+    serialises the body. The bytes are those `render` gives for the same context (a test
+    checks it); a template this cannot handle (tags in headers or footers) raises
+    TemplateError from the constructor, and the caller renders the ordinary way."""
+
+    def __init__(self, template_path, context: dict, stamp: str = ""):
+        import jinja2
+        from lxml import etree
+
+        from jifen.outputs.book_pattern import pack
+
+        model = render(template_path, context, stamp)        # checks the variables as usual
+        zf = zipfile.ZipFile(io.BytesIO(model))
+        self.names = [i.filename for i in zf.infolist()]
+        parts = {n: zf.read(n) for n in self.names}
+        for name, blob in parts.items():
+            if name.startswith(("word/header", "word/footer", "word/footnotes")) and (b"{{" in blob or b"{%" in blob):
+                raise TemplateError(f"模板 {template_path} 的页眉页脚中有变量")
+        self.packed = {n: pack(n, b) for n, b in parts.items() if n != "word/document.xml"}
+        try:
+            self.tpl = DocxTemplate(str(template_path))
+            self.tpl.render_init()
+            xml = self.tpl.patch_xml(self.tpl.get_xml())
+            env = jinja2.Environment(autoescape=True)
+            self.body = env.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", xml))
+        except Exception as exc:
+            raise TemplateError(f"模板 {template_path} 无法读取：{exc}") from exc
+        self.root = etree.fromstring(parts["word/document.xml"])
+        self.etree = etree
+
+    def fill(self, context: dict) -> bytes:
+        from jifen.outputs.book_pattern import write_zip
+
+        xml = self.body.render(_clean(context))
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if any(ch in xml for ch in "\t\a\n\f"):
+            xml = self.tpl.resolve_listing(xml)
+        body = self.tpl.fix_tables(xml)
+        root = self.root
+        root.replace(root.find(body.tag), body)
+        document = self.etree.tostring(root, encoding="UTF-8", standalone=True)
+        return write_zip([("word/document.xml", document) if n == "word/document.xml" else self.packed[n]
+                          for n in self.names])

@@ -1,0 +1,85 @@
+"""告知单/YYYY年第N季度/<单位>.docx and 告知单/YYYY年度/<单位>.docx: each cadre's page, per unit.
+
+Thousands of pages in a large county: the Word template is prepared once per process
+(docx_render.DocxPattern) and each unit's file only renders its body; the jobs run in the
+parallel output workers, a few units each.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jifen import letters
+from jifen.outputs import common, docx_render
+from jifen.pipeline_paths import TEMPLATES
+
+TEMPLATE = "积分告知单.docx"
+_PATTERNS: dict = {}
+
+
+def folder(output_dir: Path, period) -> Path:
+    name = f"{period.year}年第{period.quarter}季度" if period.kind == "quarter" else f"{period.year}年度"
+    return Path(output_dir) / "告知单" / name
+
+
+def _warnings(res, period):
+    key = period.key if period.kind == "quarter" else f"{period.year}Q4"
+    return res.warnings.get(key)
+
+
+def _sample(period, rulebook) -> dict:
+    page = {"cadre_id": "", "name": "", "unit": "", "post": "", "group": "", "score": "", "score_line": "",
+            "parts": [], "no_parts": "", "rank_line": "", "warnings": [], "appeal": ""}
+    return letters.context(period, rulebook, [page])
+
+
+def pattern(res, period):
+    """The prepared template (one per process, template and stamp); None when it cannot be
+    prepared (each file is then rendered the ordinary way, which reports the template's fault)."""
+    path = TEMPLATES / TEMPLATE
+    try:
+        key = (path.stat().st_mtime_ns, path.stat().st_size, common.stamp(res))
+    except OSError:
+        return None
+    if key not in _PATTERNS:
+        try:
+            _PATTERNS[key] = docx_render.DocxPattern(path, _sample(period, res.rulebook), common.stamp(res))
+        except docx_render.TemplateError:
+            _PATTERNS[key] = None
+    return _PATTERNS[key]
+
+
+def letter_jobs(res, period, size: int = 150) -> list[tuple]:
+    """The period's unit files as jobs of about `size` cadres each."""
+    pr = res.ranks[res.ranks["period"] == period.key]
+    counts = pr["unit"].fillna("").replace("", "未填单位").value_counts().sort_index()
+    pattern(res, period)                 # prepared here, inherited by the forked workers
+    jobs, batch, n = [], [], 0
+    for unit, k in counts.items():
+        batch.append(unit)
+        n += int(k)
+        if n >= size:
+            jobs.append((write_letters, (period, batch)))
+            batch, n = [], 0
+    if batch:
+        jobs.append((write_letters, (period, batch)))
+    return jobs
+
+
+def write_letters(res, log, period, units: list) -> None:
+    from jifen.pipeline import safe_filename
+
+    pages = letters.period_letters(period, res.ranks, res.scored, _warnings(res, period), res.rulebook,
+                                   only_units=set(units))
+    fast = pattern(res, period)
+    base = folder(res.options.output_dir, period)
+    for unit in units:
+        path = base / safe_filename(f"{unit}.docx")
+        ctx = letters.context(period, res.rulebook, pages.get(unit, []))
+        try:
+            data = fast.fill(ctx) if fast is not None else docx_render.render(TEMPLATES / TEMPLATE, ctx,
+                                                                                common.stamp(res))
+        except docx_render.TemplateError as exc:
+            log.failed.append((log.rel(path), str(exc)))
+            continue
+        log.write(path, data)
