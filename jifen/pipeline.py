@@ -62,6 +62,8 @@ class Result:
     corrections: dict = field(default_factory=dict)  # period key → 更正说明 DataFrame
     proposals: dict = field(default_factory=dict)    # year → 结果运用 DataFrame
     warnings: dict = field(default_factory=dict)     # complete quarter key → 预警 DataFrame
+    archived: list = field(default_factory=list)     # latest snapshot of each published period
+    history: list = field(default_factory=list)      # rows of the 历年结果 workbook
     bands: pd.DataFrame | None = None                # band history behind the proposals
     scored: pd.DataFrame | None = None
     periods: list = field(default_factory=list)
@@ -300,8 +302,9 @@ def _run(opts: Options) -> Result:
         with timed(res, "已发布期间与结果运用"):
             publish.recompute_published(res, lambda rb: compute(Result(opts, rulebook=rb), parsed, rb,
                                                              problems=False))  # archived rules, 更正说明
-            derive_consequences(res, publish.archived_snapshots(opts.archive_dir),
-                                [h for p in parsed for h in p.history])
+            res.archived = publish.archived_snapshots(opts.archive_dir)
+            res.history = [h for p in parsed for h in p.history]
+            derive_consequences(res, res.archived, res.history)
             settle_warnings(res)
     if opts.write:
         from jifen.outputs import write_all

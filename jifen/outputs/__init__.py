@@ -47,6 +47,7 @@ def jobs_for(res, recorded: dict, log) -> list[tuple]:
     from jifen.outputs import (
         annual,
         appeal_replies,
+        dossier,
         evidence_pictures,
         letters,
         manifest,
@@ -83,6 +84,7 @@ def jobs_for(res, recorded: dict, log) -> list[tuple]:
             jobs.append(("写出：通报（Word）", notice.write_notice, (period, _correction_lines(res, period))))
         if period.kind in ("quarter", "year") and period.complete:
             jobs += [("写出：告知单", f, a) for f, a in letters.letter_jobs(res, period)]
+    jobs += [("写出：积分档案", f, a) for f, a in dossier.dossier_jobs(res, res.archived, res.history)]
     jobs.append(("写出：申辩答复", appeal_replies.write_appeal_replies, ()))
     jobs.append(("写出：佐证图片", evidence_pictures.write_pictures, ()))
     # built with the others; written again at the end only if some output could not be written

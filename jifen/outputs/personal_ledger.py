@@ -59,25 +59,33 @@ def ledger_sheet(book: Book, name: str):
     return ws
 
 
-def write_sheet(book: Book, ws, person: dict, county: str, year: int) -> tuple[int, int]:
-    """One cadre's ledger on one worksheet (cells only; see page_setup) → (header row, last row)."""
-    fm = book.fmt
+def particulars(book: Book, ws, title: str, p: dict, last: tuple, widths=WIDTHS) -> int:
+    """The title row, then 干部编号 / 姓名, 单位 / 职务, 干部类别 / `last` two pairs a row, the mark in
+    the spacer row below; → the row after it."""
     lf = book.ledger
-    ws.merge_cells(0, 0, 0, 7, f"{county}县科级领导干部及后备干部日常积分台账（{year}年度）", lf["title"])
+    ws.merge_cells(0, 0, 0, 7, title, lf["title"])
     ws.row_height(0, 28)
-    p = person
     rows = [(("干部编号", p["cadre_id"]), ("姓名", p["name"])), (("单位", p["unit"]), ("职务", p["post"])),
-            (("干部类别", p["category"]), ("年度积分", p.get("year_score_shown", common.num(p["year_score"]))))]
+            (("干部类别", p["category"]), last)]
     for i, pairs in enumerate(rows, start=1):
         values = []
         for (label, value), (lc, v1, v2) in zip(pairs, PARTICULAR_CELLS):
             ws.put(i, lc, label, lf["label"])
             ws.merge_cells(i, v1, i, v2, value, lf["value"])
             values.append(value)
-        fit_row(ws, i, values, [sum(WIDTHS[1:3]), sum(WIDTHS[4:8])], [0, 1], line_height=15)
+        fit_row(ws, i, values, [sum(widths[1:3]), sum(widths[4:8])], [0, 1], line_height=15)
     if book.mark:
         ws.put(len(rows) + 1, 0, book.mark, lf["note"])      # the spacer row above the items: the mark
-    r = len(rows) + 2
+    return len(rows) + 2
+
+
+def write_sheet(book: Book, ws, person: dict, county: str, year: int) -> tuple[int, int]:
+    """One cadre's ledger on one worksheet (cells only; see page_setup) → (header row, last row)."""
+    fm = book.fmt
+    lf = book.ledger
+    p = person
+    r = particulars(book, ws, f"{county}县科级领导干部及后备干部日常积分台账（{year}年度）", p,
+                    ("年度积分", p.get("year_score_shown", common.num(p["year_score"]))))
     ws.put(r, 0, "一、积分事项", lf["section"])
     r += 1
     head_row = r
@@ -123,15 +131,17 @@ def write_sheet(book: Book, ws, person: dict, county: str, year: int) -> tuple[i
     return head_row, r
 
 
-def page_setup(ws, head_row: int, last_row: int, mark: str) -> None:
-    for c, w in enumerate(WIDTHS):
+def page_setup(ws, head_row: int, last_row: int, mark: str, widths=WIDTHS, freeze: bool = True) -> None:
+    """A4 portrait, one page wide, the header row repeated, the mark in the header."""
+    for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     ws.set_paper(9)
     ws.set_portrait()
     ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.6, right=0.5, top=0.8, bottom=0.8)
     ws.repeat_rows(head_row, head_row)
-    ws.freeze_panes(head_row + 1, 0)
+    if freeze:
+        ws.freeze_panes(head_row + 1, 0)
     ws.set_header(page_header("", mark))
     ws.set_footer("&C第 &P 页 共 &N 页")
     ws.print_area(0, 0, last_row, 7)

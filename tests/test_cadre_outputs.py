@@ -1,5 +1,5 @@
-"""个人积分告知单 (issue 16): a hand-computed cadre's page, warnings, and no page shows another
-cadre's data.
+"""个人积分告知单 and 积分档案 (issue 16): a hand-computed cadre's page and archive, warnings, and no
+page shows another cadre's data.
 
 County: tests/builders.scored_county (C01..C20 in 科级领导干部, C01–C03 +3/+2/+1, the rest at
 100; H99 alone in 后备干部), months 2026-01..03 (Q1 complete, the year not), plus a register:
@@ -8,6 +8,9 @@ County: tests/builders.scored_county (C01..C20 in 科级领导干部, C01–C03 
     → B2 12 recorded, capped at 10; M1 counts 1 then +1 (the increase); Q1 = 100 − 10 + 4 − 1 = 93,
       rank 20 of 20, 末位.
     C19  01 A1 ×6.5 → 93.5, 0.5 above the 末位 boundary (93): 预警 接近末位.
+History (历年结果): C20 annual 末位 in 2024 (19th) and 2025 (20th), 末位 in 2025 Q3 and Q4; so at 2026Q1
+C20 reaches three 末位 quarters (组织约谈, no two-quarter warning) and is warned as 末位 last year and
+so far this year (the year before too: 调整岗位或降职).
 """
 
 from pathlib import Path
@@ -35,7 +38,9 @@ REGISTER = [
 @pytest.fixture(scope="module")
 def county(tmp_path_factory):
     root = tmp_path_factory.mktemp("letters")
-    inp = b.scored_county(root, {}, MONTHS)
+    inp = b.scored_county(root, {}, MONTHS, history_years=[(2024, "C20", "干部C20", 19, "末位"),
+                                                            (2025, "C20", "干部C20", 20, "末位")],
+                          history_quarters=[(2025, 3, "C20", "末位"), (2025, 4, "C20", "末位")])
     b.register(inp / "登记表2.xlsx", [{**r, "name": f"干部{r['cadre_id']}"} for r in REGISTER])
     res = b.pipeline_run(root, write=True)
     assert not res.fatal
@@ -96,7 +101,8 @@ def test_hand_computed_page(county):
         ("奖励加分", "J3", "1", "2", "2", "", ""),
         ("惩戒扣分", "K4", "1", "1", "1", "", ""),
     ]
-    assert "预警提示" not in page
+    assert ("三、预警提示\n2024、2025年度连续两年被确定为末位人员，2026年第1季度积分排在后5%，"
+            "如2026年度再被确定为末位人员，建议调整岗位或相应降职。\n四、申辩") in page
 
 
 def test_warning_on_the_page_and_in_the_attachment_only(county):
@@ -108,10 +114,13 @@ def test_warning_on_the_page_and_in_the_attachment_only(county):
     ws = openpyxl.load_workbook(out / "季度通报" / "2026年第1季度积分排名.xlsx")["预警名单"]
     rows = [r for r in ws.iter_rows(values_only=True) if r[1] == "C19"]
     assert [(r[1], r[4]) for r in rows] == [("C19", "接近末位")]
+    assert openpyxl.load_workbook(out / "季度通报" / "2026年第1季度积分排名.xlsx").sheetnames == [
+        "季度排名", "组织约谈", "预警名单"]
     notice = docx.Document(str(out / "季度通报" / "2026年第1季度积分情况通报.docx"))
     text = "\n".join(p.text for p in notice.paragraphs)
     assert "预警" not in text and "干部C19" not in text
     assert list(res.warnings) == ["2026Q1"]
+    assert sorted(res.warnings["2026Q1"]["干部编号"]) == ["C19", "C20"]
 
 
 def test_no_page_shows_another_cadres_data_and_reserve_cadres_get_theirs(county):
@@ -142,3 +151,68 @@ def test_prepared_template_gives_the_same_bytes_as_docxtpl(county):
     ctx = letters.context(period, res.rulebook, units["县财政局"] + [{**units["县教育局"][0], "name": "a<b&c"}])
     fast = docx_render.DocxPattern(TEMPLATES / out_letters.TEMPLATE, out_letters._sample(period, res.rulebook), "x")
     assert fast.fill(ctx) == docx_render.render(TEMPLATES / out_letters.TEMPLATE, ctx, "x")
+
+
+def dossier_rows(path: Path) -> list[tuple]:
+    ws = openpyxl.load_workbook(path)["积分档案"]
+    return [tuple(r) for r in ws.iter_rows(values_only=True)]
+
+
+def test_archive_of_a_cadre_with_history(county):
+    root, _ = county
+    path = root / "output" / "积分档案" / "县财政局" / "C20_干部C20.xlsx"
+    rows = dossier_rows(path)
+    assert [v for v in rows[1] if v] == ["干部编号", "C20", "姓名", "干部C20"]
+    assert [v for v in rows[3] if v] == ["干部类别", "科级领导干部", "档案年度", "2024—2026年"]
+    assert rows[6] == ("年度", "期间", "积分", "名次", "参加排名人数", "等次", "数据来源", "备注")
+    table = rows[7:22]
+    none = (None, None, None, None, None, None)
+    assert [r[0] for r in table[::5]] == ["2024年", "2025年", "2026年"]
+    assert [r[1:] for r in table[:5]] == [("第一季度", *none)[:7], ("第二季度", *none)[:7], ("第三季度", *none)[:7],
+                                          ("第四季度", *none)[:7], ("全年", None, 19, None, "末位", "历年结果", None)]
+    assert [r[1:] for r in table[5:10]] == [
+        ("第一季度", *none)[:7], ("第二季度", *none)[:7], ("第三季度", None, None, None, "末位", "历年结果", None),
+        ("第四季度", None, None, None, "末位", "历年结果", None), ("全年", None, 20, None, "末位", "历年结果", None)]
+    assert [r[1:] for r in table[10:15]] == [
+        ("第一季度", 93, 20, 20, "末位", "计算", None), ("第二季度", *none)[:7], ("第三季度", *none)[:7],
+        ("第四季度", *none)[:7], ("全年", 93, 20, 20, "末位", "计算", "截至3月；暂定")]
+    text = [[v for v in r if v is not None] for r in rows[22:]]
+    props = [r for r in text if r and r[0] in ("2025年", "2026年") and len(r) == 3]
+    assert props == [["2025年", "诫勉谈话", "2024、2025年度连续两年被确定为末位人员，建议按照干部管理权限由县纪委实行诫勉谈话"],
+                     ["2026年", "组织约谈", "2025年第3、4季度、2026年第1季度连续排在后5%"]]
+    items = [r for r in text if r and r[0] in ("2024年", "2025年", "2026年") and len(r) != 3]
+    assert items == [["2024年", "历年结果只有名次和等次，没有事项明细"], ["2025年", "历年结果只有名次和等次，没有事项明细"],
+                     ["2026年", "基础积分扣减", "执行纪律", 2, 10], ["2026年", "奖励加分", "受表彰奖励", 2, 2],
+                     ["2026年", "奖励加分", "重点工作", 1, 2], ["2026年", "惩戒扣分", "工作落实", 1, 1]]
+
+
+def test_archive_prints_on_a4_with_a_line_chart(county):
+    import zipfile
+
+    root, _ = county
+    path = root / "output" / "积分档案" / "县财政局" / "C20_干部C20.xlsx"
+    ws = openpyxl.load_workbook(path)["积分档案"]
+    assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "portrait"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)  # 1 = default
+    assert ws.page_setup.fitToHeight == 0
+    assert ws.print_area == f"'积分档案'!$A$1:$H${ws.max_row}" and ws.print_title_rows == "$7:$7"
+    assert "内部资料" in ws.oddHeader.left.text and ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+    chart = zipfile.ZipFile(path).read("xl/charts/chart1.xml").decode()
+    assert "<c:lineChart>" in chart and chart.count("<c:ser>") == 3
+    assert "积分档案!$C$18:$C$21" in chart.replace("'", "")        # 2026's four quarters
+    # every rostered cadre has one, reserve cadres included
+    assert len(list((root / "output" / "积分档案").rglob("*.xlsx"))) == 21
+
+
+def test_archive_cut_from_the_model_is_the_workbook_xlsxwriter_builds(county):
+    from jifen import dossier
+    from jifen.outputs import dossier as out
+
+    _, res = county
+    idx = dossier.index(res, res.archived, res.history)
+    info = {"display_name": "干部C19", "unit": "县教育局", "post": "局长", "category": "科级领导干部"}
+    first = dossier.person("C20", {**info, "display_name": "干部C20"}, idx)
+    second = dossier.person("C19", info, idx)
+    out._PATTERNS.clear()
+    out._book_bytes(first, "云溪", "x")
+    assert out._book_bytes(second, "云溪", "x") == out._build(second, "云溪", "x")[0]
