@@ -279,6 +279,7 @@ def run_bench(cadres: int, months: int, folder: Path | None = None, baseline_sam
         result["ratio_cold_to_baseline"] = round(result["cold"]["wall_s"] / full, 3) if full else None
         if result["cold_with_soffice"] and full:
             result["ratio_cold_with_soffice_to_baseline"] = round(result["cold_with_soffice"]["wall_s"] / full, 3)
+        result["new_outputs_share"] = new_outputs_share(result["cold"].get("timings", {}))
     finally:
         if not keep and not folder:
             shutil.rmtree(base, ignore_errors=True)
@@ -288,6 +289,20 @@ def run_bench(cadres: int, months: int, folder: Path | None = None, baseline_sam
         Path(json_path).write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
         out(f"结果已保存：{json_path}")
     return result
+
+
+WRITE_TOTALS = ("写出：生成全部文件（并行）", "写出：落盘", "写出：通报 PDF（LibreOffice）")
+
+
+def new_outputs_share(timings: dict) -> dict | None:
+    """The 告知单 and 积分档案 jobs' time and their share of all output jobs (job seconds summed
+    over the worker processes; the stage totals are left out)."""
+    jobs = {k: v for k, v in timings.items() if k.startswith("写出：") and k not in WRITE_TOTALS}
+    total = sum(jobs.values())
+    if not total:
+        return None
+    mine = {name: jobs.get(f"写出：{name}", 0.0) for name in ("告知单", "积分档案")}
+    return {**mine, "share": round(sum(mine.values()) / total, 3)}
 
 
 def _print_table(r: dict, out) -> None:
@@ -316,6 +331,10 @@ def _print_table(r: dict, out) -> None:
         out(f"装有 LibreOffice 的冷启动：{with_pdf['wall_s']:.2f} 秒出结果（窗口可关闭），其后在后台生成 {p['pdfs']} 份"
             f"通报 PDF（最长 {p['pages_largest']} 页），运行开始后 {p['ready_s']:.1f} 秒全部生成（转换本身 "
             f"{p['converter_s']} 秒）；冷启动 / 基线 = {r.get('ratio_cold_with_soffice_to_baseline')}")
+    share = new_outputs_share(cold.get("timings", {}))
+    if share:
+        out(f"告知单 {share['告知单']:.2f} 秒、积分档案 {share['积分档案']:.2f} 秒（冷启动，各进程合计），"
+            f"占全部写出任务的 {share['share'] * 100:.0f}%")
     b = r["baseline"]
     out(f"基线（pandas+openpyxl 仅打开全部申报表）：{b['seconds_for_all']:.1f} 秒"
         f"（实测 {b['files_opened']} 份 {b['seconds']:.1f} 秒）；冷启动 / 基线 = {r['ratio_cold_to_baseline']}")

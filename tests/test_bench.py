@@ -33,5 +33,8 @@ def test_bench_runs_and_reports_every_stage(tmp_path):
         assert "装有 LibreOffice 的冷启动" in proc.stdout
     else:
         assert "未安装 LibreOffice" in proc.stdout
+    share = data["new_outputs_share"]                # no quarter is complete: archives, no 告知单
+    assert share["积分档案"] > 0 and share["告知单"] == 0 and 0 < share["share"] < 1
+    assert "积分档案" in proc.stdout
     bad = data["bad_files"]
     assert bad is None or (bad["kinds"] >= 30 and bad["slowest"]["seconds"] >= 0)

@@ -15,11 +15,11 @@ so far this year (the year before too: 调整岗位或降职).
 
 from pathlib import Path
 
+import builders as b
 import docx
 import openpyxl
 import pytest
 
-import builders as b
 from jifen.outputs import docx_render
 from jifen.pipeline_paths import TEMPLATES
 
@@ -146,6 +146,7 @@ def test_prepared_template_gives_the_document_docxtpl_gives(county):
     import zipfile
 
     from lxml import etree
+
     from jifen import letters
     from jifen.outputs import letters as out_letters
 

@@ -16,7 +16,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from jifen.rules_default import BASE_ITEMS, BONUS_ITEMS, DEFAULT_APPEAL_ROUTE, ITEM_COLUMNS, NOTICE_COLUMNS, PARAMETERS, PENALTY_ITEMS  # noqa: E402
+from jifen.rules_default import (  # noqa: E402
+    BASE_ITEMS,
+    BONUS_ITEMS,
+    DEFAULT_APPEAL_ROUTE,
+    ITEM_COLUMNS,
+    NOTICE_COLUMNS,
+    PARAMETERS,
+    PENALTY_ITEMS,
+)
 
 HEAD = Font(name="宋体", bold=True, size=11)
 BODY = Font(name="宋体", size=11)
