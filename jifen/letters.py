@@ -115,32 +115,44 @@ def letter(rank: dict, rows: list[dict], group_size: int, warnings: list[str], i
             "appeal": appeal}
 
 
-def period_letters(period, ranks: pd.DataFrame, scored: pd.DataFrame, warnings: pd.DataFrame | None,
-                   rulebook, only_units: set | None = None) -> dict[str, list[dict]]:
-    """unit → the pages of its cadres (by 干部编号) for one complete period."""
-    params = rulebook.params
+def period_index(period, ranks: pd.DataFrame, scored: pd.DataFrame, warnings: pd.DataFrame | None,
+                 rulebook) -> dict:
+    """What the pages of one complete period are made from, grouped by unit and by cadre (built
+    once per period; the pages of a unit are then cheap)."""
     pr = ranks[ranks["period"] == period.key]
-    if only_units is not None:
-        pr = pr[pr["unit"].fillna("").replace("", "未填单位").isin(only_units)]
-    sizes = ranks[(ranks["period"] == period.key) & ranks["ranked"].astype(bool)].groupby("group").size().to_dict()
-    by_cadre = rows_by_cadre(scored[scored["cadre_id"].isin(set(pr["cadre_id"]))], period.months)
+    cols = list(pr.columns)
+    by_unit: dict[str, list[dict]] = {}
+    for values in pr.to_numpy(dtype=object).tolist():
+        rank = dict(zip(cols, values))
+        by_unit.setdefault(rank["unit"] or "未填单位", []).append(rank)
+    for people in by_unit.values():
+        people.sort(key=lambda r: r["cadre_id"])
     warned: dict[str, list[str]] = {}
     if warnings is not None:
         for cid, why in zip(warnings["干部编号"], warnings["依据"]):
             warned.setdefault(cid, []).append(why)
-    items = rulebook.items[["name", "cap", "kind"]].to_dict("index")
     dates = notice_dates(rulebook, period.key, nz.month_end(period.months[-1]))
-    appeal = (f"如对以上积分或排名有异议，请于{nz.cn_date(dates['申辩截止日期'])}前{dates['申辩途径']}。"
-              "逾期未提出的，视为无异议。")
-    title = "本季度" if period.kind == "quarter" else "本年度"
-    out: dict[str, list[dict]] = {}
-    cols = list(pr.columns)
-    for values in sorted(pr.to_numpy(dtype=object).tolist(), key=lambda v: v[cols.index("cadre_id")]):
-        rank = dict(zip(cols, values))
-        page = letter(rank, by_cadre.get(rank["cadre_id"], []), sizes.get(rank["group"], 0),
-                      warned.get(rank["cadre_id"], []), items, params, float(rulebook.base_score), title, appeal)
-        out.setdefault(rank["unit"] or "未填单位", []).append(page)
-    return out
+    return {"by_unit": by_unit, "rows": rows_by_cadre(scored, period.months), "warned": warned,
+            "sizes": pr[pr["ranked"].astype(bool)].groupby("group").size().to_dict(),
+            "items": rulebook.items[["name", "cap", "kind"]].to_dict("index"),
+            "appeal": (f"如对以上积分或排名有异议，请于{nz.cn_date(dates['申辩截止日期'])}前{dates['申辩途径']}。"
+                       "逾期未提出的，视为无异议。"),
+            "title": "本季度" if period.kind == "quarter" else "本年度"}
+
+
+def unit_pages(index: dict, unit: str, rulebook) -> list[dict]:
+    """The pages of one unit's cadres, by 干部编号."""
+    return [letter(rank, index["rows"].get(rank["cadre_id"], []), index["sizes"].get(rank["group"], 0),
+                   index["warned"].get(rank["cadre_id"], []), index["items"], rulebook.params,
+                   float(rulebook.base_score), index["title"], index["appeal"])
+            for rank in index["by_unit"].get(unit, [])]
+
+
+def period_letters(period, ranks: pd.DataFrame, scored: pd.DataFrame, warnings: pd.DataFrame | None,
+                   rulebook) -> dict[str, list[dict]]:
+    """unit → the pages of its cadres (by 干部编号) for one complete period."""
+    index = period_index(period, ranks, scored, warnings, rulebook)
+    return {unit: unit_pages(index, unit, rulebook) for unit in index["by_unit"]}
 
 
 def context(period, rulebook, pages: list[dict]) -> dict:

@@ -202,7 +202,7 @@ def test_rule_change_does_not_rewrite_a_published_quarter(runs):
 def test_rule_change_is_not_reported_as_a_correction(runs):
     base, _ = runs["rules"]
     out = base / "output"
-    assert openpyxl.load_workbook(out / Q1_ATTACHMENT).sheetnames == ["季度排名"]
+    assert openpyxl.load_workbook(out / Q1_ATTACHMENT).sheetnames == ["季度排名", "预警名单"]
     assert "更正说明" not in openpyxl.load_workbook(out / LEDGER_REL).sheetnames
 
 

@@ -13,6 +13,7 @@ import zipfile
 
 from docxtpl import DocxTemplate
 
+from jifen.outputs.fastsheet import XML_BAD
 from jifen.outputs.xlsx import safe_text
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -29,6 +30,17 @@ def _clean(value):
         return {k: _clean(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_clean(v) for v in value]
+    return value
+
+
+def _printable(value):
+    """_clean for many values: most text is printable and needs no regular expression."""
+    if isinstance(value, str):
+        return value if value.isprintable() else XML_BAD.sub("", value)
+    if isinstance(value, dict):
+        return {k: _printable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_printable(v) for v in value]
     return value
 
 
@@ -116,14 +128,15 @@ class DocxPattern:
     def fill(self, context: dict) -> bytes:
         from jifen.outputs.book_pattern import write_zip
 
-        xml = self.body.render(_clean(context))
+        xml = self.body.render(_printable(context))
         xml = xml.replace("\n<w:p", "<w:p")     # the compiled body has a newline before each <w:p only
         if "{_" in xml or "_}" in xml:
             xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if any(ch in xml for ch in "\t\a\n\f"):
             xml = self.tpl.resolve_listing(xml)
         # the body as docxtpl gives it declares the namespaces the document element declares already
-        xml = re.sub(r"^<w:body[^>]*>", "<w:body>", xml, count=1)
+        if xml.startswith("<w:body"):
+            xml = "<w:body>" + xml[xml.index(">") + 1:]
         document = (self.prefix + xml + self.suffix).encode("utf-8")
         return write_zip([("word/document.xml", document) if n == "word/document.xml" else self.packed[n]
                           for n in self.names])

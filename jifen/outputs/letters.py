@@ -54,6 +54,7 @@ def letter_jobs(res, period, size: int = 150) -> list[tuple]:
     pr = res.ranks[res.ranks["period"] == period.key]
     counts = pr["unit"].fillna("").replace("", "未填单位").value_counts().sort_index()
     pattern(res, period)                 # prepared here, inherited by the forked workers
+    _INDEX.clear()                       # a new run: the period indexes are built afresh
     jobs, batch, n = [], [], 0
     for unit, k in counts.items():
         batch.append(unit)
@@ -66,16 +67,21 @@ def letter_jobs(res, period, size: int = 150) -> list[tuple]:
     return jobs
 
 
+_INDEX: dict = {}
+
+
 def write_letters(res, log, period, units: list) -> None:
     from jifen.pipeline import safe_filename
 
-    pages = letters.period_letters(period, res.ranks, res.scored, _warnings(res, period), res.rulebook,
-                                   only_units=set(units))
+    key = (id(res), period.key)               # built once per period in each worker process
+    if key not in _INDEX:
+        _INDEX[key] = letters.period_index(period, res.ranks, res.scored, _warnings(res, period), res.rulebook)
+    index = _INDEX[key]
     fast = pattern(res, period)
     base = folder(res.options.output_dir, period)
     for unit in units:
         path = base / safe_filename(f"{unit}.docx")
-        ctx = letters.context(period, res.rulebook, pages.get(unit, []))
+        ctx = letters.context(period, res.rulebook, letters.unit_pages(index, unit, res.rulebook))
         try:
             data = fast.fill(ctx) if fast is not None else docx_render.render(TEMPLATES / TEMPLATE, ctx,
                                                                                 common.stamp(res))
