@@ -16,7 +16,7 @@ from jifen import normalize as nz
 from jifen.rulebook import notice_dates
 
 KIND_CN = {"base": "基础扣分", "bonus": "奖励加分", "penalty": "惩戒扣分"}
-NAME_CHARS = 18            # item names longer than this are shortened (the ledger has them whole)
+NAME_CHARS = 15            # item names longer than this are shortened (the ledger has them whole)
 
 
 def _n(v) -> str:

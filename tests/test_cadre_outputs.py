@@ -228,3 +228,20 @@ def test_archive_cut_from_the_model_is_the_workbook_xlsxwriter_builds(county):
     out._PATTERNS.clear()
     out._book_bytes(first, "云溪", "x")
     assert out._book_bytes(second, "云溪", "x") == out._build(second, "云溪", "x")[0]
+
+
+def test_year_letter_leaves_out_the_warning_the_year_has_settled():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from jifen import early_warning as ew
+    from jifen.outputs import letters as out
+
+    warn = pd.DataFrame([{"干部编号": "C1", "预警": ew.LAST_YEAR, "依据": "a"},
+                         {"干部编号": "C1", "预警": ew.TWO_QUARTERS, "依据": "b"}])
+    res = SimpleNamespace(warnings={"2026Q4": warn})
+    year = SimpleNamespace(kind="year", year=2026, key="2026")
+    quarter = SimpleNamespace(kind="quarter", year=2026, key="2026Q4")
+    assert list(out._warnings(res, year)["依据"]) == ["b"]
+    assert list(out._warnings(res, quarter)["依据"]) == ["a", "b"]

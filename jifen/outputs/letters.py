@@ -23,8 +23,14 @@ def folder(output_dir: Path, period) -> Path:
 
 
 def _warnings(res, period):
-    key = period.key if period.kind == "quarter" else f"{period.year}Q4"
-    return res.warnings.get(key)
+    """A quarter's warnings; for the year those of its fourth quarter, except 末位 last year and so
+    far this year: the year's own result is known by then (结果运用 in the annual workbook)."""
+    from jifen import early_warning
+
+    if period.kind == "quarter":
+        return res.warnings.get(period.key)
+    warn = res.warnings.get(f"{period.year}Q4")
+    return None if warn is None else warn[warn["预警"] != early_warning.LAST_YEAR]
 
 
 def _sample(period, rulebook) -> dict:
