@@ -19,6 +19,7 @@ import builders as b
 import docx
 import openpyxl
 import pytest
+from test_word_documents import assert_chinese_word_document
 
 from jifen.outputs import docx_render
 from jifen.pipeline_paths import TEMPLATES
@@ -137,6 +138,7 @@ def test_no_page_shows_another_cadres_data_and_reserve_cadres_get_theirs(county)
                 if cid != own[0]:
                     assert cid not in page.replace(f"干部编号 {own[0]}，", "") and name not in page, (own, cid)
     assert sorted(seen) == sorted(cid for cid, _ in people)
+    assert_chinese_word_document(folder / "县财政局.docx")
     assert "H99" in seen                                   # the reserve cadre
     assert not (root / "output" / "告知单" / "2026年度").exists()   # the year is not complete
 

@@ -19,7 +19,7 @@ import pytest
 from docx.oxml.ns import qn
 
 TEMPLATES = b.ROOT / "templates"
-WORD_TEMPLATES = ("积分情况通报.docx", "申辩答复.docx")
+WORD_TEMPLATES = ("积分情况通报.docx", "申辩答复.docx", "积分告知单.docx")
 
 
 def _make_templates():

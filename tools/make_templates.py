@@ -378,7 +378,7 @@ def letter_template(path: Path) -> None:
     p.add_run().add_break(WD_BREAK.PAGE)
     set_font(p.add_run("{%r endif %}"), BODY_FONT, LETTER_SIZE)
     para(doc, "{%p endfor %}", indent=False)
-    add_font_fallbacks(doc)
+    localize(doc)
     doc.save(path)
 
 
