@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 from docxtpl import DocxTemplate
 
@@ -138,5 +139,8 @@ class DocxPattern:
         if xml.startswith("<w:body"):
             xml = "<w:body>" + xml[xml.index(">") + 1:]
         document = (self.prefix + xml + self.suffix).encode("utf-8")
-        return write_zip([("word/document.xml", document) if n == "word/document.xml" else self.packed[n]
-                          for n in self.names])
+        # the body is most of the file and of the time: deflated at the fastest level (any level is
+        # read alike; fifteen pages compress 3× faster and come out a third larger)
+        z = zlib.compressobj(1, zlib.DEFLATED, -15)
+        body = ("word/document.xml", document, zlib.crc32(document), z.compress(document) + z.flush())
+        return write_zip([body if n == "word/document.xml" else self.packed[n] for n in self.names])
