@@ -10,6 +10,7 @@ number of years, so the cadres sharing it are cut from one model workbook (book_
 from __future__ import annotations
 
 from jifen import dossier
+from jifen.files import safe_filename
 from jifen.outputs import common
 from jifen.outputs.book_pattern import BookPattern, PatternError
 from jifen.outputs.fastsheet import FastSheet
@@ -153,8 +154,6 @@ def dossier_jobs(res, archived: list, history: list, size: int = 150) -> list[tu
 
 
 def write_dossiers(res, log, people: list, idx: dict) -> None:
-    from jifen.pipeline import safe_filename
-
     county, stamp, mark = res.rulebook.params["县名"], common.stamp(res), common.mark(res)
     root = res.options.output_dir / "积分档案"
     for cid, info in people:

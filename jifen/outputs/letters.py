@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jifen import letters
+from jifen.files import safe_filename
 from jifen.outputs import common, docx_render
 from jifen.pipeline_paths import TEMPLATES
 
@@ -77,8 +78,6 @@ _INDEX: dict = {}
 
 
 def write_letters(res, log, period, units: list) -> None:
-    from jifen.pipeline import safe_filename
-
     key = (id(res), period.key)               # built once per period in each worker process
     if key not in _INDEX:
         _INDEX[key] = letters.period_index(period, res.ranks, res.scored, _warnings(res, period), res.rulebook)
