@@ -305,7 +305,7 @@ def _run(opts: Options) -> Result:
             res.archived = publish.archived_snapshots(opts.archive_dir)
             res.history = [h for p in parsed for h in p.history]
             derive_consequences(res, res.archived, res.history)
-            settle_warnings(res)
+            derive_warnings(res)
     if opts.write:
         from jifen.outputs import write_all
         res.log = write_all(res)
@@ -376,7 +376,7 @@ def derive_consequences(res: Result, archived: list, history: list) -> None:
         res.ranks = consequences.apply_no_honours(res.ranks, props, period.year)
 
 
-def settle_warnings(res: Result) -> None:
+def derive_warnings(res: Result) -> None:
     """预警 for every complete quarter, from data up to its end (internal only)."""
     from jifen import early_warning
 
