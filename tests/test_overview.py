@@ -277,7 +277,8 @@ def test_alerts_section_renders_when_the_pipeline_has_them(tmp_path):
     res = b.pipeline_run(tmp_path)
     record = overview.record(res)
     page = render({**overview.context(res, linker(tmp_path / "output"), None, record), "stamp": ""}).decode()
-    assert 'id="alerts"' not in page                       # no 预警 computed: no section
+    alerts = page[page.index('id="alerts"'):page.index('id="results"')]   # the pipeline computes 预警
+    assert "没有需要预警的人员" in alerts                    # and this county has none
     res.warnings = {"2026Q1": pd.DataFrame([{"干部编号": "K0003", "姓名": "王伟", "预警": "接近末位", "期间": "2026Q1"}])}
     page = render({**overview.context(res, linker(tmp_path / "output"), None, record), "stamp": ""}).decode()
     alerts = page[page.index('id="alerts"'):page.index('id="results"')]
