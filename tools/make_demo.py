@@ -728,6 +728,40 @@ def write_declaration(dec: Declaration, path: Path, found: list) -> None:
     save_stable(wb, path)
 
 
+def evidence_files(declarations: list) -> dict[str, str]:
+    """Scans handed in with three declarations in four, in a folder named after the declaration:
+    `<申报表文件名>/<序号>-<佐证材料>.pdf` (the fourth shows what a text-only 佐证材料 looks like)."""
+    out = {}
+    for i, dec in enumerate(sorted(declarations, key=lambda x: x.relpath)):
+        if i % 4 == 3:
+            continue
+        stem = Path(dec.relpath).with_suffix("").as_posix()
+        for seq, item in enumerate(dec.items, start=1):
+            if item.evidence and item.code.startswith("J"):
+                name = re.sub(r'[\\/:*?"<>|（）()〔〕\s]+', "", item.evidence)[:20]
+                out[f"{stem}/{seq}-{name}.pdf"] = f"{dec.cid} {YEAR}-{dec.month:02d} item {seq}"
+    return out
+
+
+def pdf_bytes(text: str) -> bytes:
+    """A one-page PDF showing `text` (ASCII), standing in for a scanned document."""
+    stream = f"BT /F1 14 Tf 72 760 Td (Demo evidence scan: {text}) Tj ET".encode("ascii")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
 QUARTER_CN = {1: "一", 2: "二", 3: "三", 4: "四"}
 
 
@@ -1251,6 +1285,8 @@ def main(argv: list[str] | None = None) -> int:
     planned = {x.relpath for x in declarations} | {dup_rel, lock_rel, "申报表/说明.txt",
                                                    "干部名册.xlsx", "历史结果/历年结果.xlsx"}
     planned |= set(register_rels.values())
+    scans = evidence_files(declarations)
+    planned |= set(scans)
     inputs = set(planned)
     planned |= set(REVIEW_RELS)        # deleted in any case; written again by the second stage
 
@@ -1270,6 +1306,9 @@ def main(argv: list[str] | None = None) -> int:
     found.append((lock_rel, "（整个文件）", "跳过", "Excel 锁定文件（~$），列为跳过的文件，不作数据读取"))
     found.append((lock.relpath, "（整个文件）", "警告",
                   f"旁边有锁定文件 {Path(lock_rel).name}：该表可能正在 Excel/WPS 中打开，未保存的修改没有读入"))
+    for rel, text in scans.items():
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        (target / rel).write_bytes(pdf_bytes(text))
     (target / "申报表/说明.txt").write_bytes(NOTE_TEXT.encode("utf-8-sig"))
     found.append(("申报表/说明.txt", "（整个文件）", "跳过", "不是工作簿，列为跳过的文件"))
     for q, rows in quarters.items():
