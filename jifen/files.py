@@ -144,3 +144,12 @@ def safe_filename(name: str) -> str:
     table = str.maketrans({'\\': "＼", "/": "／", ":": "：", "*": "＊", "?": "？", '"': "＂", "<": "＜",
                            ">": "＞", "|": "｜"})
     return name.translate(table).strip(" .")
+
+
+def sha256_of_file(path: Path) -> str:
+    """A file's SHA-256, read in pieces (scans, photos and archives can be large)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

@@ -19,6 +19,7 @@ import pandas as pd
 
 from jifen import normalize as nz
 from jifen import problems as pb
+from jifen.files import sha256_of_file
 from jifen.rules_default import ITEM_COLUMNS, ITEM_SHEETS, NOTICE_COLUMNS, PARAMETERS
 
 PARAM_SHEET = "参数"
@@ -68,14 +69,6 @@ def declarable_digest(rulebook: Rulebook) -> str:
     return offer_digest(zip(codes["code"], codes["name"], codes["points"]))
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def read_rulebook(path: Path) -> Rulebook:
     """Load rulebook.xlsx; raise RulebookError with every fatal problem found."""
     path = Path(path)
@@ -114,7 +107,7 @@ def read_rulebook(path: Path) -> Rulebook:
     if errors:
         raise pb.RulebookError(errors)
     items = pd.DataFrame.from_records(records).set_index("code", drop=False)
-    return Rulebook(items=items, params=params, notices=notices, sha256=sha256_file(path),
+    return Rulebook(items=items, params=params, notices=notices, sha256=sha256_of_file(path),
                     path=str(path), warnings=warnings)
 
 

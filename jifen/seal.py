@@ -17,7 +17,7 @@ import re
 import shutil
 from pathlib import Path
 
-from jifen.rulebook import sha256_file
+from jifen.files import sha256_of_file
 
 MANIFEST = "归档清单.json"
 STORE = "输入材料"
@@ -37,10 +37,10 @@ def store_inputs(files: list, input_dir: Path, archive_dir: Path) -> list[dict]:
         src = input_dir / info.path
         suffix = src.suffix.lower() if re.fullmatch(r"\.[a-z0-9]{1,5}", src.suffix.lower()) else ""
         target = store / f"{info.sha256}{suffix}"
-        if not target.exists() or sha256_file(target) != info.sha256:
+        if not target.exists() or sha256_of_file(target) != info.sha256:
             tmp = target.with_name(f".{target.name}.tmp")
             shutil.copyfile(src, tmp)
-            if sha256_file(tmp) != info.sha256:
+            if sha256_of_file(tmp) != info.sha256:
                 tmp.unlink()
                 raise InputsChanged(f"输入文件 {info.path} 在运行期间被修改，请重新发布。")
             tmp.replace(target)
@@ -52,7 +52,7 @@ def write_manifest(folder: Path, period_key: str, number: int, inputs: list[dict
     """归档清单.json for the publication being assembled in `folder` → its fingerprint."""
     from jifen import __version__
 
-    files = {p.name: sha256_file(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != MANIFEST}
+    files = {p.name: sha256_of_file(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != MANIFEST}
     data = {"period": period_key, "published": number, "program_version": __version__,
             "files": files, "inputs": inputs}
     raw = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")

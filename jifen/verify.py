@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jifen.rulebook import sha256_file
+from jifen.files import sha256_of_file
 from jifen.seal import MANIFEST
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -94,7 +94,7 @@ def _check_files(where: str, folder: Path, files: dict, found: list) -> None:
         path = folder / name
         if not path.is_file():
             found.append(Finding(where, name, "文件缺失（发布时已归档，现在不在了）"))
-        elif sha256_file(path) != expected:
+        elif sha256_of_file(path) != expected:
             msg = "内容与发布时不同（SHA-256 不符）"
             if encrypted(path):
                 msg += "；该文件现在是加了密码的加密文件（可能被外发副本替换），归档中应为未加密的原件"
@@ -109,7 +109,7 @@ def _check_inputs(where: str, archive_dir: Path, inputs: list, found: list) -> N
         label = f"输入材料 {entry.get('path')}"
         if not entry.get("stored") or not path.is_file():
             found.append(Finding(where, label, f"归档的输入文件缺失（{entry.get('stored')}）"))
-        elif sha256_file(path) != entry.get("sha256"):
+        elif sha256_of_file(path) != entry.get("sha256"):
             msg = f"归档的输入文件 {entry['stored']} 内容与发布时不同（SHA-256 不符）"
             if encrypted(path):
                 msg += "；该文件现在是加了密码的加密文件"

@@ -31,6 +31,8 @@ import threading
 import time
 from pathlib import Path
 
+from jifen.files import sha256_of_file
+
 STATUS_NAME = ".jifen-pdf.json"
 LOCK_NAME = "pdf.lock"           # under output/.cache: one converter at a time (shared profile)
 PROFILE_DIR = "libreoffice"      # under output/.cache: LibreOffice's kept user profile
@@ -152,7 +154,7 @@ def env_without_soffice(scratch: Path) -> dict:
 
 def sha256_file(path: Path) -> str | None:
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return sha256_of_file(path)
     except OSError:
         return None
 

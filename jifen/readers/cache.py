@@ -13,7 +13,7 @@ import pickle
 from pathlib import Path
 
 from jifen import __version__
-from jifen.files import write_atomic
+from jifen.files import sha256_of_file, write_atomic
 
 
 def _reader_fingerprint() -> str:
@@ -107,15 +107,6 @@ def wait() -> None:
 DIGESTS_NAME = "evidence_sha256.json"
 
 
-def path_sha256(path: Path) -> str:
-    """A file's SHA-256 read in pieces (evidence scans and photos can be large)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def evidence_digests(input_dir: Path, rels: list[str], folder: Path | None) -> dict:
     """relative path → SHA-256 of the evidence files, reusing last run's digest while a
     file's size and modification time are unchanged (scans and photos can be many GB a
@@ -140,7 +131,7 @@ def evidence_digests(input_dir: Path, rels: list[str], folder: Path | None) -> d
         if isinstance(hit, list) and hit[:2] == [st.st_size, st.st_mtime_ns]:
             new[rel] = hit
         else:
-            new[rel] = [st.st_size, st.st_mtime_ns, path_sha256(path)]
+            new[rel] = [st.st_size, st.st_mtime_ns, sha256_of_file(path)]
     if store is not None and new != old:
         try:
             store.parent.mkdir(parents=True, exist_ok=True)
