@@ -7,6 +7,8 @@ unranked or missing quarter breaks a run of 末位 quarters.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from jifen import problems as pb
@@ -147,3 +149,24 @@ def apply_no_honours(ranks: pd.DataFrame, props: pd.DataFrame, year: int) -> pd.
 
 def empty() -> pd.DataFrame:
     return pd.DataFrame(columns=["干部编号", "姓名", "结果", "依据", "期间"])
+
+
+@dataclass(frozen=True)
+class Consequences:
+    bands: pd.DataFrame        # band history behind the proposals
+    proposals: dict            # year → 结果运用 DataFrame
+    ranks: pd.DataFrame        # the ranks with 当年不得评先评优 applied to the annual 先进
+    problems: list
+
+
+def derive_consequences(ranks: pd.DataFrame, periods: list, archived: list, history: list,
+                        params: dict) -> Consequences:
+    """结果运用 for every year computed, from computed, archived and historical bands."""
+    bands, problems = band_history(ranks, periods, archived, history)
+    found = {}
+    for period in periods:
+        if period.kind != "year":
+            continue
+        found[period.year] = proposals(bands, period.year, period.complete, params)
+        ranks = apply_no_honours(ranks, found[period.year], period.year)
+    return Consequences(bands, found, ranks, problems)

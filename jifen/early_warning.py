@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jifen import ranking
+from jifen import ranking, scoring
 
 TWO_QUARTERS, LAST_YEAR, NEAR = "连续两个季度末位", "上年度末位且本年度排名靠后", "接近末位"
 KIND_ORDER = [TWO_QUARTERS, LAST_YEAR, NEAR]
@@ -119,3 +119,19 @@ def ytd_period(period, data_months: set):
     present = [m for m in months if m in data_months]
     return per.Period(f"{period.year}Q{period.quarter}累计", "year", period.year, months,
                       len(present) == len(months), present[-1] if present else months[-1])
+
+
+def derive_warnings(periods: list, scored: pd.DataFrame, roster: pd.DataFrame, rulebook,
+                    bands: pd.DataFrame, ranks: pd.DataFrame) -> dict:
+    """预警 for every complete quarter, from data up to its end → quarter key → DataFrame."""
+    data_months = {p.key for p in periods if p.kind == "month"}
+    params, line = rulebook.params, float(rulebook.bottom_line)
+    out = {}
+    for period in periods:
+        if period.kind != "quarter" or not period.complete:
+            continue
+        so_far = ytd_period(period, data_months)
+        ytd = ranking.rank_period(so_far, scoring.period_scores(scored, [so_far], rulebook), roster, rulebook)
+        out[period.key] = quarter_warnings(period.year, period.quarter, bands, ytd,
+                                           ranks[ranks["period"] == period.key], params, line)
+    return out

@@ -213,3 +213,27 @@ def summary(evidence_text: str, atts: list[dict], needs: bool) -> str:
     if needs and not atts:
         parts.append("（未附文件或图片）")
     return "；".join(parts)
+
+
+def attach_files(skipped: list, owner: dict, digests: dict, items):
+    """The skipped files a declaration owns become 佐证材料 with their SHA-256 (integrity
+    hints); → (evidence files, files still skipped, items whose attachments carry digest and
+    size). New records throughout: the reader's FileInfo and the checked items stay as they were."""
+    from dataclasses import replace
+
+    from jifen.readers.inputs import NOT_WORKBOOK, UNATTACHED
+
+    attached, still = [], []
+    for f in skipped:
+        if f.path in owner:
+            attached.append(replace(f, status=EVIDENCE, note=f"佐证材料，对应申报表 {owner[f.path]}",
+                                    sha256=digests.get(f.path, "")))
+        else:
+            still.append(replace(f, note=UNATTACHED) if f.note == NOT_WORKBOOK else f)
+    known = {f.path: f for f in attached}
+    if items is not None and "attachments" in items:
+        items = items.copy(deep=False)     # copy-on-write: the other columns stay shared
+        items["attachments"] = [[{**a, "sha256": known[a["path"]].sha256, "size": known[a["path"]].size}
+                                 if a["kind"] == FILE and a["path"] in known else a for a in atts]
+                                for atts in items["attachments"]]
+    return attached, still, items

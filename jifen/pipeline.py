@@ -1,25 +1,26 @@
-"""The table of contents: rulebook → inputs → checks → scores → ranks → outputs.
+"""The table of contents: rulebook → inputs → checks → scores → ranks → published periods →
+结果运用 → outputs.
 
-Each stage returns its data and its problems; only the first (the rulebook) can stop the run.
+`run` reads as the list of its stages. Each stage is a function that takes what it needs
+and returns its data and its problems (new objects: no stage changes another's result); the
+`Result` handed to the writers is assembled once from them and never changed afterwards.
+Only the first stage (the rulebook) can stop the run.
 """
 
 from __future__ import annotations
 
 import gc
-import os
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
-from jifen import cadres, checks, evidence, filechecks, ranking, reviews, scoring
-from jifen import periods as per
+from jifen import checks, computation, consequences, early_warning, evidence, filechecks, publish, suspicious
 from jifen import problems as pb
 from jifen.files import OutputLog, safe_filename
-from jifen.readers import inputs as rd
+from jifen.readers import batch
 from jifen.rulebook import Rulebook, read_rulebook
-from jifen.timing import peak_rss_mb, timed
+from jifen.timing import Clock
 
 
 @dataclass
@@ -37,8 +38,10 @@ class Options:
     notices: list = field(default_factory=list)   # warnings from before the run (a lock taken over)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Result:
+    """Everything a run found and computed, for the writers, the summary and `publish`.
+    Assembled from the stages' results; frozen (a new one is made with `dataclasses.replace`)."""
     options: Options
     rulebook: Rulebook | None = None
     files: list = field(default_factory=list)      # FileInfo of every workbook read or not
@@ -53,7 +56,7 @@ class Result:
     standing: dict = field(default_factory=dict)   # item id → the decision it rests on
     filled_in_place: list = field(default_factory=list)
     notes: list = field(default_factory=list)      # one-line remarks for the console
-    timings: dict = field(default_factory=dict)    # stage → seconds
+    timings: dict = field(default_factory=dict)    # stage → seconds (the run's Clock)
     peaks: dict = field(default_factory=dict)      # stage → peak resident memory so far (MB)
     read_stats: dict = field(default_factory=dict)
     run_key: str = ""
@@ -96,107 +99,28 @@ class Result:
         return 1 if self.errors else 0
 
 
-PARALLEL_FROM = 200     # below this many files to parse, worker processes cost more than they save
+@dataclass(frozen=True)
+class Inputs:
+    """What the read stage found: parsed workbooks, other files, and whether anything changed."""
+    parsed: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    run_key: str = ""
+    unchanged: dict | None = None          # the previous run's record, when nothing changed
+    stats: dict = field(default_factory=dict)
+
+    @property
+    def history(self) -> list:
+        return [h for p in self.parsed for h in p.history]
 
 
-def fingerprint_inputs(input_dir: Path) -> tuple[list[tuple], list[rd.FileInfo]]:
-    """→ ([(path, relative name, SHA-256)] of the workbooks, skipped files), in a stable order."""
-    paths, skipped = rd.scan_inputs(input_dir)
-    return [(p, p.relative_to(input_dir).as_posix(), d) for p, d in zip(paths, _sha256s(paths))], skipped
-
-
-def _sha256s(paths: list[Path]) -> list[str]:
-    out = []
-    for path in paths:
-        with open(path, "rb") as fh:
-            out.append(rd.file_sha256(fh.read()))    # the same digest the parsers record
-    return out
-
-
-def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | None = None,
-                stats: dict | None = None, entries=None, background_save: bool = False,
-                save_cache: bool = True) -> tuple[list[rd.Parsed], list[rd.FileInfo]]:
-    """Every workbook under input/, through the gate, parsed once per content (cache; with
-    `save_cache=False` the cache is only read, as `compare` leaves output/ alone)."""
-    from jifen.progress import Progress
-    from jifen.readers.cache import ParseCache
-
-    if entries is None:
-        entries = fingerprint_inputs(input_dir)
-    listed, skipped = entries
-    paths = [p for p, _, _ in listed]
-    cache = ParseCache(cache_dir)
-    found, todo = {}, []
-    for p, rel, sha in listed:
-        hit = cache.get(rel, sha) if sha else None
-        if hit is not None:
-            found[rel] = hit
-        else:
-            todo.append((p, rel, sha))
-    workers = workers if workers is not None else min(4, os.cpu_count() or 1)
-    n_parsed, todo_all = len(todo), list(todo)
-    if todo:
-        note_reader_fallback()
-    with Progress("读取文件", len(todo)) as bar:
-        if len(todo) >= PARALLEL_FROM and workers > 1:
-            try:
-                todo = _parse_parallel(todo, workers, found, cache, bar)
-            except Exception:   # no worker processes here (locked-down PC, odd Python): go on alone
-                todo = [t for t in todo if t[1] not in found]
-        for p, rel, _sha in todo:
-            parsed = rd.parse_file(p, rel)
-            found[rel] = parsed
-            cache.put(rel, parsed.info.sha256, parsed)
-            bar.update()
-    if save_cache:
-        cache.save({(rel, parsed.info.sha256) for rel, parsed in found.items()}, background=background_save)
-    if stats is not None:
-        fresh = [found[rel] for _, rel, _ in todo_all]
-        stats.update({"files": len(paths), "parsed": n_parsed, "from_cache": len(paths) - n_parsed,
-                      "gate_cpu_s": round(sum(x.seconds[0] for x in fresh), 3),
-                      "parse_cpu_s": round(sum(x.seconds[1] for x in fresh), 3)})
-    return [found[rel] for _, rel, _ in listed], skipped
-
-
-def note_reader_fallback(stream=None) -> bool:
-    """One console line when Excel files are read by openpyxl because python-calamine could
-    not be loaded (antivirus, Wine): the results are the same, only slower."""
-    from jifen.readers import book
-
-    if not book.FALLBACK_REASON:
-        return False
-    print(f"提示：快速读取组件 python-calamine 无法加载（{book.FALLBACK_REASON}），"
-          "改用 openpyxl 读取 Excel 文件：结果相同，速度较慢。", file=stream, flush=True)
-    return True
-
-
-def _parse_parallel(todo, workers, found, cache, bar) -> list:
-    """Parse in worker processes (forked, or spawned on Windows); → what is left to parse
-    here: nothing when all went well, everything when worker processes are off."""
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    from jifen.workers import start_method
-
-    method = start_method()
-    if method == "serial":
-        return todo
-    chunk = max(20, len(todo) // (workers * 8))
-    batches = [todo[i:i + chunk] for i in range(0, len(todo), chunk)]
-    from jifen.orphans import watch_parent
-
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method),
-                             initializer=watch_parent) as pool:
-        for batch, results in zip(batches, pool.map(_parse_batch, [[(p, r) for p, r, _ in b] for b in batches])):
-            for (_, rel, _), parsed in zip(batch, results):
-                found[rel] = parsed
-                cache.put(rel, parsed.info.sha256, parsed)
-            bar.update(len(batch))
-    return []
-
-
-def _parse_batch(batch):
-    return [rd.parse_file(p, rel) for p, rel in batch]
+@dataclass(frozen=True)
+class Attached:
+    """Evidence files attached to declarations, and the 可疑申报 hints."""
+    evidence: list
+    skipped: list
+    items: pd.DataFrame | None
+    suspicious: pd.DataFrame | None
 
 
 def run_key(opts: Options, rulebook: Rulebook, entries) -> str:
@@ -234,8 +158,11 @@ def _mtime(path: Path) -> int:
         return 0
 
 
+
+
+
 def run(opts: Options) -> Result:
-    """The whole job: read, compute, settle published periods, write."""
+    """The whole job: read, compute, hold published periods to their rules, write."""
     from jifen.readers import cache
 
     try:
@@ -246,74 +173,126 @@ def run(opts: Options) -> Result:
 
 
 def _run(opts: Options) -> Result:
-    res = Result(opts)
-    try:
-        rulebook = read_rulebook(opts.rulebook)
-    except pb.RulebookError as exc:
-        res.problems += exc.problems
-        res.fatal.append("规则文件 rulebook.xlsx 有错误，未读取任何申报材料")
-        from jifen.outputs import write_report_only
-        res.log = write_report_only(res)
-        return res
-    res.rulebook = rulebook
-    res.problems += rulebook.warnings
-    res.problems += [pb.warning("stale-lock", text, "无需处理；若对方其实仍在运行，请核对两次运行的结果。",
-                                file=opts.output_dir.name) for text in opts.notices]
+    clock = Clock()
+    rulebook, problems = load_rulebook(opts.rulebook)
+    if rulebook is None:
+        return report_only(Result(opts, problems=problems,
+                                  fatal=["规则文件 rulebook.xlsx 有错误，未读取任何申报材料"]))
+    problems += lock_notices(opts)
     if not opts.input_dir.is_dir():
-        res.fatal.append(f"找不到输入文件夹 {opts.input_dir}")
-        return res
-    with timed(res, "读取（安全检查+解析）"):
-        from jifen.outputs import state
-        from jifen.readers.cache import CACHE_NAME
-
-        previous = state.load_run(opts.output_dir) if opts.write and not opts.force else None
-        cache_dir = opts.output_dir / ".cache"
-        if not previous and not (cache_dir / CACHE_NAME).exists():
-            # nothing to compare with: the parsers hash each file as they read it
-            paths, skipped = rd.scan_inputs(opts.input_dir)
-            entries = ([(p, p.relative_to(opts.input_dir).as_posix(), None) for p in paths], skipped)
-        else:
-            entries = fingerprint_inputs(opts.input_dir)
-            res.run_key = run_key(opts, rulebook, entries)
-            if previous and previous.get("key") == res.run_key and state.outputs_intact(
-                    opts.output_dir, previous.get("outputs", [])):
-                res.unchanged = previous            # nothing changed: nothing to parse or write
-                return res
-        gc.disable()        # tens of thousands of records arrive: none of them is ever cyclic garbage
-        try:
-            parsed, res.skipped = read_inputs(opts.input_dir, cache_dir, opts.workers,
-                                              res.read_stats, entries, background_save=True)
-        finally:
-            gc.enable()
-        if not res.run_key:
-            res.run_key = run_key(opts, rulebook, ([(p, rel, x.info.sha256) for (p, rel, _), x in
-                                                    zip(entries[0], parsed)], entries[1]))
+        return Result(opts, rulebook, problems=problems, fatal=[f"找不到输入文件夹 {opts.input_dir}"])
+    with clock("读取（安全检查+解析）"):
+        read = read_stage(opts, rulebook)
+    if read.unchanged is not None:          # nothing changed: nothing to compute or write
+        return Result(opts, rulebook, problems=problems, run_key=read.run_key, unchanged=read.unchanged,
+                      timings=clock.timings, peaks=clock.peaks)
     # The parsed records live until the end: keep the garbage collector from scanning them
     # again and again (and, in forked workers, from touching and so copying their pages).
     gc.freeze()
-    res.files = [p.info for p in parsed]
-    for p in parsed:
-        res.problems += p.problems
-    res.problems += filechecks.check_lock_files([f.path for f in res.skipped], [f.path for f in res.files])
-    compute(res, parsed, rulebook)                           # pure from here on
-    attach_evidence(res)
-    if not res.roster.empty:
-        from jifen import publish
-        with timed(res, "已发布期间与结果运用"):
-            publish.recompute_published(res, lambda rb: compute(Result(opts, rulebook=rb), parsed, rb,
-                                                             problems=False))  # archived rules, 更正说明
-            res.archived = publish.archived_snapshots(opts.archive_dir)
-            res.history = [h for p in parsed for h in p.history]
-            derive_consequences(res, res.archived, res.history)
-            derive_warnings(res)
-    if opts.write:
-        from jifen.outputs import write_all
-        res.log = write_all(res)
-        remember_run(res)
-    else:
-        from jifen.outputs import write_report_only
-        res.log = write_report_only(res)
+    computed = computation.compute(read.parsed, read.skipped, rulebook, clock, progress=True)
+    attached = attach_evidence(opts, read.skipped, computed)
+    computed = replace(computed, items=attached.items)
+    res = Result(opts, rulebook, files=[p.info for p in read.parsed], skipped=attached.skipped,
+                 evidence=attached.evidence, suspicious=attached.suspicious, read_stats=read.stats,
+                 run_key=read.run_key, timings=clock.timings, peaks=clock.peaks,
+                 **_figures(computed), problems=problems + read.problems + computed.problems, fatal=computed.fatal)
+    if not computed.roster.empty:
+        with clock("已发布期间与结果运用"):
+            res = published_and_consequences(res, computed, read, opts)
+    if not opts.write:
+        return report_only(res)
+    from jifen.outputs import write_all
+
+    res = write_all(res, clock)
+    remember_run(res)
     return res
+
+
+def load_rulebook(path: Path) -> tuple[Rulebook | None, list]:
+    """→ (the rulebook or None, its problems: warnings, or the errors that stop the run)."""
+    try:
+        rulebook = read_rulebook(path)
+    except pb.RulebookError as exc:
+        return None, list(exc.problems)
+    return rulebook, list(rulebook.warnings)
+
+
+def lock_notices(opts: Options) -> list:
+    return [pb.warning("stale-lock", text, "无需处理；若对方其实仍在运行，请核对两次运行的结果。",
+                       file=opts.output_dir.name) for text in opts.notices]
+
+
+def read_stage(opts: Options, rulebook: Rulebook) -> Inputs:
+    """Every input file, unless nothing changed since the last run (then its record)."""
+    from jifen.outputs import state
+    from jifen.readers.cache import CACHE_NAME
+
+    previous = state.load_run(opts.output_dir) if opts.write and not opts.force else None
+    cache_dir = opts.output_dir / ".cache"
+    key = ""
+    if not previous and not (cache_dir / CACHE_NAME).exists():
+        entries = batch.unhashed_inputs(opts.input_dir)   # nothing to compare with
+    else:
+        entries = batch.fingerprint_inputs(opts.input_dir)
+        key = run_key(opts, rulebook, entries)
+        if previous and previous.get("key") == key and state.outputs_intact(
+                opts.output_dir, previous.get("outputs", [])):
+            return Inputs(run_key=key, unchanged=previous)
+    stats: dict = {}
+    gc.disable()        # tens of thousands of records arrive: none of them is ever cyclic garbage
+    try:
+        parsed, skipped = batch.read_inputs(opts.input_dir, cache_dir, opts.workers, stats, entries,
+                                            background_save=True)
+    finally:
+        gc.enable()
+    if not key:
+        key = run_key(opts, rulebook, ([(p, rel, x.info.sha256) for (p, rel, _), x in zip(entries[0], parsed)],
+                                       entries[1]))
+    problems = [x for p in parsed for x in p.problems]
+    problems += filechecks.check_lock_files([f.path for f in skipped], [p.info.path for p in parsed])
+    return Inputs(parsed, skipped, problems, key, None, stats)
+
+
+def attach_evidence(opts: Options, skipped: list, computed: computation.Computed) -> Attached:
+    """Attached evidence files become 佐证材料 (not skipped), hashed for the integrity hints;
+    then the 可疑申报 hints."""
+    from jifen.readers import cache
+
+    digests = cache.evidence_digests(opts.input_dir, sorted(computed.evidence_owner),
+                                     opts.output_dir / ".cache" if opts.write else None)
+    files, still, items = evidence.attach_files(skipped, computed.evidence_owner, digests, computed.items)
+    hints = suspicious.find(items, computed.roster, computed.rulebook) if not computed.roster.empty else None
+    return Attached(files, still, items, hints)
+
+
+def published_and_consequences(res: Result, computed: computation.Computed, read: Inputs, opts: Options) -> Result:
+    """Published periods held to their archived rulebook (更正说明), then 结果运用 and 预警."""
+    recomputed = publish.recompute_published(
+        computed, opts.archive_dir, lambda rb: computation.compute(read.parsed, read.skipped, rb),
+        opts.publishing)
+    archived = publish.archived_snapshots(opts.archive_dir)
+    fig = recomputed.computed
+    outcome = consequences.derive_consequences(fig.ranks, fig.periods, archived, read.history,
+                                               computed.rulebook.params)
+    warned = early_warning.derive_warnings(fig.periods, fig.scored, fig.roster, fig.rulebook,
+                                           outcome.bands, outcome.ranks)
+    return replace(res, scored=fig.scored, scores=fig.scores, ranks=outcome.ranks, bands=outcome.bands,
+                   proposals=outcome.proposals, warnings=warned, archived=archived, history=read.history,
+                   published=recomputed.published, corrections=recomputed.corrections, notes=res.notes + recomputed.notes,
+                   problems=res.problems + recomputed.problems + outcome.problems)
+
+
+def _figures(computed: computation.Computed) -> dict:
+    """The computed fields a Result carries under the same names."""
+    return {name: getattr(computed, name) for name in (
+        "roster", "declarations", "items", "audit", "standing", "evidence_owner", "scored", "periods",
+        "scores", "ranks")}
+
+
+def report_only(res: Result) -> Result:
+    from jifen.outputs import write_report_only
+
+    return replace(res, log=write_report_only(res))
 
 
 def remember_run(res: Result) -> None:
@@ -328,160 +307,6 @@ def remember_run(res: Result) -> None:
     outputs = sorted(set(res.log.hashes) - {f for f, _ in res.log.failed})
     state.save_run(res.options.output_dir, {"key": res.run_key, "exit_code": res.exit_code,
                                             "summary": lines, "outputs": outputs})
-
-
-def attach_evidence(res: Result) -> None:
-    """Attached evidence files become 佐证材料 (not skipped), hashed for the integrity hints;
-    then the 可疑申报 hints are computed (pure)."""
-    from jifen import suspicious
-    from jifen.readers import cache
-
-    attached = res.evidence_owner
-    digests = cache.evidence_digests(res.options.input_dir, sorted(attached),
-                                     res.options.output_dir / ".cache" if res.options.write else None)
-    keep = []
-    for f in res.skipped:
-        if f.path in attached:
-            f.status = "佐证材料"
-            f.note = f"佐证材料，对应申报表 {attached[f.path]}"
-            f.sha256 = digests.get(f.path, "")
-            res.evidence.append(f)
-        else:
-            if f.note == rd.NOT_WORKBOOK:
-                f.note = rd.UNATTACHED
-            keep.append(f)
-    res.skipped = keep
-    known = {f.path: f for f in res.evidence}
-    if res.items is not None and "attachments" in res.items:
-        for atts in res.items["attachments"]:
-            for a in atts:
-                if a["kind"] == evidence.FILE and a["path"] in known:
-                    a["sha256"], a["size"] = known[a["path"]].sha256, known[a["path"]].size
-    if res.items is not None and not res.roster.empty:
-        res.suspicious = suspicious.find(res.items, res.roster, res.rulebook)
-
-
-def derive_consequences(res: Result, archived: list, history: list) -> None:
-    """结果运用 for every year computed, from computed, archived and historical bands."""
-    from jifen import consequences
-
-    bands, warnings = consequences.band_history(res.ranks, res.periods, archived, history)
-    res.problems += warnings
-    res.bands = bands
-    for period in res.periods:
-        if period.kind != "year":
-            continue
-        props = consequences.proposals(bands, period.year, period.complete, res.rulebook.params)
-        res.proposals[period.year] = props
-        res.ranks = consequences.apply_no_honours(res.ranks, props, period.year)
-
-
-def derive_warnings(res: Result) -> None:
-    """预警 for every complete quarter, from data up to its end (internal only)."""
-    from jifen import early_warning
-
-    data_months = {p.key for p in res.periods if p.kind == "month"}
-    params, line = res.rulebook.params, float(res.rulebook.bottom_line)
-    for period in res.periods:
-        if period.kind != "quarter" or not period.complete:
-            continue
-        so_far = early_warning.ytd_period(period, data_months)
-        ytd = ranking.rank_period(so_far, scoring.period_scores(res.scored, [so_far], res.rulebook),
-                                  res.roster, res.rulebook)
-        res.warnings[period.key] = early_warning.quarter_warnings(
-            period.year, period.quarter, res.bands, ytd, res.ranks[res.ranks["period"] == period.key], params, line)
-
-
-def compute(res: Result, parsed: list, rulebook: Rulebook, problems: bool = True) -> Result:
-    """Roster → checks → reviews → scores → ranks, on already parsed files (no I/O).
-
-    With `problems=False` (recomputing a published period with its archived rulebook) the
-    findings are not reported a second time.
-    """
-    from jifen.progress import Progress
-
-    found: list = []
-    t0 = time.perf_counter()
-    records = [i for p in parsed for i in p.items]
-    # four steps: a line on the terminal only when they can take seconds (large counties)
-    bar = Progress("校验、审核结论、计分、排名", 4, min_total=1 if problems and len(records) >= 20000 else 5)
-    res.declarations = [d for p in parsed for d in p.declarations]
-    res.roster, more = cadres.build_roster([r for p in parsed for r in p.roster])
-    found += more
-    if res.roster.empty:
-        res.fatal.append("没有读到干部名册（工作表“干部名册”，表头含 干部编号、姓名、干部类别）")
-        found.append(pb.error("roster-missing", "input 文件夹中没有可用的干部名册，无法计分和排名",
-                              "请把干部名册（含 干部编号、姓名、单位、职务、干部类别 列）放入 input 文件夹。"))
-    found += checks.check_template_versions(res.declarations, rulebook)
-    misfiled, more = filechecks.check_declaration_months(res.declarations)
-    found += more
-    dropped, more = checks.check_duplicate_declarations([d for d in res.declarations if d["key"] not in misfiled])
-    found += more
-    items = checks.prepare_items(records, rulebook)
-    found += link_evidence(res, items)
-    for keys, reason in ((dropped, "同一干部同一月份有多份申报表"),
-                         (misfiled, "申报月份与文件名、文件夹或申报模板中的月份不一致")):
-        if keys:
-            held = items["decl"].isin(keys)
-            items.loc[held, "status"] = checks.INVALID
-            items.loc[held, "reason"] = reason
-    if not res.roster.empty:
-        found += checks.validate_items(items, rulebook, res.roster)
-    else:
-        items.loc[items["status"] == "", ["status", "reason"]] = [checks.INVALID, "没有干部名册"]
-    checks.mark_valid(items, rulebook.params["申报需审核"])
-    if not items.empty:
-        evidence.place_pictures(items, safe_filename)
-    bar.update()
-    decisions, more = reviews.match_decisions([d for p in parsed for d in p.reviews], items)
-    found += more
-    res.standing, audit, more = reviews.resolve_decisions(decisions)
-    found += more
-    found += reviews.apply_decisions(items, res.standing, rulebook.params["申报需审核"])
-    res.audit = reviews.audit_frame(audit)
-    bar.update()
-    t1 = time.perf_counter()
-    rule_value = scoring.row_value(items["points"], items["qty"])
-    items["rule_value"] = rule_value
-    items["value"] = items["review_value"].where(items["review_value"].notna(), rule_value)
-    res.items = items
-
-    counted = items[items["status"] == checks.COUNTED]
-    res.scored = scoring.score_items(counted, rulebook)
-    # a misfiled declaration's month makes no period exist (no year nobody declared)
-    data_months = {d["month"] for d in res.declarations if d["month"] and d["key"] not in misfiled} | {
-        m for m in items.loc[items["source"] == "登记", "month"] if m}
-    # every year present is computed (earlier years feed the consequences); --year only
-    # restricts which years get outputs
-    years = sorted({int(m[:4]) for m in data_months})
-    res.periods = per.build_periods(data_months, years)
-    res.scores = scoring.period_scores(res.scored, res.periods, rulebook)
-    bar.update()
-    t2 = time.perf_counter()
-    ranked = [ranking.rank_period(p, res.scores, res.roster, rulebook)
-              for p in res.periods if p.kind in ("quarter", "year") and not res.roster.empty]
-    res.ranks = pd.concat(ranked, ignore_index=True) if ranked else pd.DataFrame(
-        columns=ranking.RANK_COLUMNS)
-    bar.update()
-    bar.close()
-    if problems:
-        res.problems += found
-        t3 = time.perf_counter()
-        res.timings.update({"校验与审核结论": t1 - t0, "计分": t2 - t1, "排名": t3 - t2})
-        res.peaks.update({"排名": peak_rss_mb()})
-    return res
-
-
-def link_evidence(res: Result, items: pd.DataFrame) -> list:
-    """Handed-in files and pasted pictures → each item's attachments (pure: paths only)."""
-    candidates = [f.path for f in res.skipped if f.note in (rd.NOT_WORKBOOK, rd.UNATTACHED)]
-    decls = res.declarations
-    files, res.evidence_owner, problems = evidence.declaration_files(decls, candidates)
-    if not items.empty:
-        items["attachments"], more = evidence.assign(
-            items, files, {d["key"]: d.get("pictures", []) for d in decls}, {d["key"]: d["file"] for d in decls})
-        problems += more
-    return problems
 
 
 @dataclass
@@ -499,34 +324,35 @@ class WhatIf:
 def what_if(opts: Options, proposed_path: Path) -> WhatIf:
     """Read the inputs once, compute everything under both rulebooks with the run's own
     functions, write output/规则调整影响.xlsx and nothing else (the parse cache is only read)."""
-    from jifen import comparison, publish
+    from jifen import comparison
     from jifen.outputs import comparison as writer
 
     wi = WhatIf(Result(opts))
     books = []
     for label, path in (("现行规则", opts.rulebook), ("拟调整规则", proposed_path)):
-        try:
-            books.append(read_rulebook(path))
-        except pb.RulebookError as exc:
-            wi.problems += exc.problems
+        book, problems = load_rulebook(path)
+        if book is None:
+            wi.problems += problems
             wi.fatal.append(f"{label} {Path(path).name} 有错误，未进行对比")
+        books.append(book)
     if wi.fatal:
         return wi
     if not opts.input_dir.is_dir():
         wi.fatal.append(f"找不到输入文件夹 {opts.input_dir}")
         return wi
-    parsed, skipped = read_inputs(opts.input_dir, opts.output_dir / ".cache", opts.workers, save_cache=False)
+    parsed, skipped = batch.read_inputs(opts.input_dir, opts.output_dir / ".cache", opts.workers, save_cache=False)
     archived = publish.archived_snapshots(opts.archive_dir)
     history = [h for p in parsed for h in p.history]
     sides = []
     for book in books:
-        side = Result(opts, rulebook=book, files=[p.info for p in parsed], skipped=skipped)
-        compute(side, parsed, book, problems=False)
-        if side.roster.empty:
+        computed = computation.compute(parsed, skipped, book)
+        if computed.roster.empty:
             wi.fatal.append("没有读到干部名册，无法对比")
             return wi
-        derive_consequences(side, archived, history)
-        sides.append(side)
+        outcome = consequences.derive_consequences(computed.ranks, computed.periods, archived, history, book.params)
+        sides.append(Result(opts, book, files=[p.info for p in parsed], skipped=skipped,
+                            **{**_figures(computed), "ranks": outcome.ranks}, bands=outcome.bands,
+                            proposals=outcome.proposals))
     wi.old, wi.new = sides
     wi.fingerprint = comparison.input_fingerprint(wi.old.files, wi.old.rulebook.sha256)
     wi.log = OutputLog(opts.output_dir)
@@ -536,29 +362,25 @@ def what_if(opts: Options, proposed_path: Path) -> WhatIf:
 
 def make_templates(opts: Options, month: str) -> Result:
     """`template --month`: one pre-filled declaration workbook per cadre on the roster."""
+    from jifen import cadres
     from jifen import normalize as nz
     from jifen.outputs import declaration_template
 
-    res = Result(opts)
-    try:
-        res.rulebook = read_rulebook(opts.rulebook)
-    except pb.RulebookError as exc:
-        res.problems += exc.problems
-        res.fatal.append("规则文件 rulebook.xlsx 有错误")
-        return res
-    parsed, res.skipped = read_inputs(opts.input_dir)
-    res.files = [p.info for p in parsed]
-    res.roster, more = cadres.build_roster([r for p in parsed for r in p.roster])
-    res.problems += more
-    if res.roster.empty:
-        res.fatal.append("没有读到干部名册，无法生成申报表")
-        return res
-    res.log = OutputLog(opts.output_dir)
-    on = cadres.as_of(res.roster, nz.month_end(month)).reset_index()
-    county = res.rulebook.params["县名"]
+    rulebook, problems = load_rulebook(opts.rulebook)
+    if rulebook is None:
+        return Result(opts, problems=problems, fatal=["规则文件 rulebook.xlsx 有错误"])
+    parsed, skipped = batch.read_inputs(opts.input_dir)
+    roster, more = cadres.build_roster([r for p in parsed for r in p.roster])
+    res = Result(opts, rulebook, files=[p.info for p in parsed], skipped=skipped, roster=roster,
+                 problems=problems + more)
+    if roster.empty:
+        return replace(res, fatal=["没有读到干部名册，无法生成申报表"])
+    log = OutputLog(opts.output_dir)
+    on = cadres.as_of(roster, nz.month_end(month)).reset_index()
+    county = rulebook.params["县名"]
     folder = opts.output_dir / "申报模板" / month
     for rec in on.sort_values("cadre_id").to_dict("records"):
-        data = declaration_template.template_bytes(rec, month, res.rulebook, county)
+        data = declaration_template.template_bytes(rec, month, rulebook, county)
         name = f"{rec['cadre_id']}_{rec['display_name']}_{month}.xlsx"
-        res.log.write(folder / safe_filename(name), data)
-    return res
+        log.write(folder / safe_filename(name), data)
+    return replace(res, log=log)

@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jifen import corrections, guard, seal
@@ -49,41 +50,55 @@ def archived_snapshots(archive_dir: Path) -> list[dict]:
     return out
 
 
-def recompute_published(res, recompute, exclude=()) -> None:
+@dataclass(frozen=True)
+class Recomputed:
+    """The run's figures with every published period held to its archived rulebook."""
+    computed: object                 # computation.Computed, figures of published periods substituted
+    published: dict                  # period key → {"n", "folder"[, "rulebook"]} of its latest publication
+    corrections: dict                # period key → 更正说明 DataFrame
+    notes: list                      # one-line remarks for the console
+    problems: list
+
+
+def recompute_published(computed, archive_dir: Path, recompute, publishing: str = "", exclude=()) -> Recomputed:
     """Recompute published periods with their archived rulebook; collect 更正说明.
 
-    `exclude`: periods left as computed (verify recomputes a publication with its own rulebook).
-
-    `recompute(rulebook)` gives the run's results under another rulebook (the pipeline's own
-    computation, handed in so that this module does not depend on the pipeline).
+    `computed` holds the figures under the current rulebook; `recompute(rulebook)` gives them
+    under another (the pipeline's own computation, handed in so that this module does not
+    depend on it). `publishing`: the period `publish` is about to archive (its changes are
+    expected, not a warning). `exclude`: periods left as computed (verify recomputes a
+    publication with its own rulebook).
     """
-    for key, (n, folder) in latest_snapshots(res.options.archive_dir).items():
-        period = next((p for p in res.periods if p.key == key), None)
+    published, found, notes, problems = {}, {}, [], []
+    for key, (n, folder) in latest_snapshots(archive_dir).items():
+        period = next((p for p in computed.periods if p.key == key), None)
         if period is None or key in exclude:
             continue
         try:
             snap = json.loads((folder / SNAPSHOT).read_text("utf-8"))
         except (OSError, ValueError) as exc:
-            res.problems.append(pb.warning("archive-unreadable", f"归档 {key}/{n} 的快照无法读取（{exc}），未与之比对",
-                                           "请勿手工修改 archive 文件夹。", file=f"archive/{key}/{n}/{SNAPSHOT}"))
+            problems.append(pb.warning("archive-unreadable", f"归档 {key}/{n} 的快照无法读取（{exc}），未与之比对",
+                                       "请勿手工修改 archive 文件夹。", file=f"archive/{key}/{n}/{SNAPSHOT}"))
             continue
-        res.published[key] = {"n": n, "folder": folder}
-        basis = res
-        if snap.get("rulebook_sha256") != res.rulebook.sha256 and (folder / "rulebook.xlsx").exists():
+        published[key] = {"n": n, "folder": folder}
+        basis = computed
+        if snap.get("rulebook_sha256") != computed.rulebook.sha256 and (folder / "rulebook.xlsx").exists():
             try:
                 archived = read_rulebook(folder / "rulebook.xlsx")
             except pb.RulebookError:
                 archived = None
             if archived is not None:
                 basis = recompute(archived)
-                _substitute(res, basis, period)
+                computed = _substitute(computed, basis, period)
                 # a new publication of this period archives the rulebook its figures come from
-                res.published[key]["rulebook"] = (folder / "rulebook.xlsx", archived.sha256)
-                res.notes.append(f"{period.title}已发布，按发布时归档的积分规则计算（现行规则不改写已发布期间）。")
+                published[key]["rulebook"] = (folder / "rulebook.xlsx", archived.sha256)
+                notes.append(f"{period.title}已发布，按发布时归档的积分规则计算（现行规则不改写已发布期间）。")
         table = corrections.compare(snap, basis, period)
         if len(table):
-            res.corrections[key] = table
-            _say_changed(res, period, table)
+            found[key] = table
+            line, problem = _say_changed(period, table, publishing)
+            notes.append(line)
+            problems += problem
         elif n > 1:
             # what output/ holds is the re-issued notice as published: it keeps its 更正说明
             # against the publication before (the one it corrected)
@@ -91,7 +106,8 @@ def recompute_published(res, recompute, exclude=()) -> None:
             if earlier is not None:
                 table = corrections.compare(earlier, basis, period)
                 if len(table):
-                    res.corrections[key] = table
+                    found[key] = table
+    return Recomputed(computed, published, found, notes, problems)
 
 
 def _snapshot(base: Path, n: int) -> dict | None:
@@ -106,35 +122,35 @@ def _snapshot(base: Path, n: int) -> dict | None:
     return None
 
 
-def _say_changed(res, period, table) -> None:
+def _say_changed(period, table, publishing: str) -> tuple[str, list]:
     """One line per period, on the console and in 校验报告: the published results changed."""
     from jifen.guard import launcher
 
     people = table["干部编号"].nunique()
-    if res.options.publishing == period.key:
-        res.notes.append(f"{period.title}与上次发布的结果相比有更正（{people}人），重新发布的通报和附件中列出更正说明。")
-        return
+    if publishing == period.key:
+        return f"{period.title}与上次发布的结果相比有更正（{people}人），重新发布的通报和附件中列出更正说明。", []
     line = f"{period.title}已发布的结果有更正（{people}人），核对后请重新发布：{launcher('publish', period.key)}"
-    res.notes.append(line)
-    res.problems.append(pb.warning(
+    return line, [pb.warning(
         "published-changed", line,
         "更正的人员、事项和原因见该期通报附件（季度通报/…积分排名.xlsx 或年度排名）的“更正说明”表；核对无误后重新发布，"
-        "打印 output 中重新生成的通报。"))
+        "打印 output 中重新生成的通报。")]
 
 
-def _substitute(res, alt, period) -> None:
-    """The published period's figures (and its months', so ledgers still add up) as computed
-    with its archived rulebook."""
+def _substitute(computed, alt, period):
+    """The figures with the published period's (and its months', so ledgers still add up) as
+    computed with its archived rulebook."""
     import pandas as pd
 
     keys = {period.key} | set(period.months)
-    res.ranks = pd.concat([res.ranks[res.ranks["period"] != period.key],
-                           alt.ranks[alt.ranks["period"] == period.key]], ignore_index=True)
-    res.scores = pd.concat([res.scores[~res.scores["period"].isin(keys)],
-                            alt.scores[alt.scores["period"].isin(keys)]], ignore_index=True)
+    ranks = pd.concat([computed.ranks[computed.ranks["period"] != period.key],
+                       alt.ranks[alt.ranks["period"] == period.key]], ignore_index=True)
+    scores = pd.concat([computed.scores[~computed.scores["period"].isin(keys)],
+                        alt.scores[alt.scores["period"].isin(keys)]], ignore_index=True)
+    scored = computed.scored
     if period.kind == "quarter":
-        inside = res.scored["month"].isin(period.months)
-        res.scored = pd.concat([res.scored[~inside], alt.scored[alt.scored["month"].isin(period.months)]])
+        inside = scored["month"].isin(period.months)
+        scored = pd.concat([scored[~inside], alt.scored[alt.scored["month"].isin(period.months)]])
+    return replace(computed, ranks=ranks, scores=scores, scored=scored)
 
 
 def publish(res, target: str, say=print) -> tuple[bool, str]:

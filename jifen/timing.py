@@ -7,15 +7,27 @@ import time
 from contextlib import contextmanager
 
 
-@contextmanager
-def timed(res, name: str):
-    """Wall time and peak memory so far, per stage (the benchmark reports them)."""
-    start = time.perf_counter()
-    try:
-        yield
-    finally:
-        res.timings[name] = res.timings.get(name, 0.0) + time.perf_counter() - start
-        res.peaks[name] = peak_rss_mb()
+class Clock:
+    """Seconds and peak memory per stage of one run: instrumentation handed to the stages that
+    want it, so that timing never has to write into the run's results."""
+
+    def __init__(self):
+        self.timings: dict[str, float] = {}
+        self.peaks: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.add(name, time.perf_counter() - start)
+
+    def add(self, name: str, seconds: float, peak: bool = True) -> None:
+        """`peak=False` for work done elsewhere (a worker process's job): its memory is not ours."""
+        self.timings[name] = self.timings.get(name, 0.0) + seconds
+        if peak:
+            self.peaks[name] = peak_rss_mb()
 
 
 def peak_rss_mb() -> float:

@@ -137,7 +137,9 @@ class RecomputeError(Exception):
 
 def recompute(key: str, folder: Path, archive_dir: Path, inputs: list, parsed_cache: dict) -> dict:
     """The period's snapshot recomputed from its archived inputs with its archived rulebook."""
-    from jifen import corrections, pipeline, publish
+    from dataclasses import replace
+
+    from jifen import computation, consequences, corrections, publish
     from jifen import problems as pb
     from jifen.readers import inputs as rd
     from jifen.rulebook import read_rulebook
@@ -152,17 +154,15 @@ def recompute(key: str, folder: Path, archive_dir: Path, inputs: list, parsed_ca
         if k not in parsed_cache:
             parsed_cache[k] = rd.parse_file(archive_dir / entry["stored"], entry["path"])
         parsed.append(parsed_cache[k])
-    opts = pipeline.Options(input_dir=folder, output_dir=folder, rulebook=folder / "rulebook.xlsx",
-                            archive_dir=archive_dir, write=False)
-    alt = pipeline.Result(opts, rulebook=rulebook)
-    pipeline.compute(alt, parsed, rulebook, problems=False)
-    period = next((p for p in alt.periods if p.key == key), None)
-    if period is None or alt.roster.empty:
+    computed = computation.compute(parsed, [], rulebook)
+    period = next((p for p in computed.periods if p.key == key), None)
+    if period is None or computed.roster.empty:
         raise RecomputeError("归档的输入材料中没有该期间的数据，无法复算")
-    publish.recompute_published(alt, lambda rb: pipeline.compute(pipeline.Result(opts, rulebook=rb), parsed, rb,
-                                                              problems=False), exclude={key})
-    pipeline.derive_consequences(alt, publish.archived_snapshots(archive_dir), [h for p in parsed for h in p.history])
-    return corrections.snapshot(alt, period)
+    held = publish.recompute_published(computed, archive_dir, lambda rb: computation.compute(parsed, [], rb),
+                                       exclude={key}).computed
+    outcome = consequences.derive_consequences(held.ranks, held.periods, publish.archived_snapshots(archive_dir),
+                                               [h for p in parsed for h in p.history], rulebook.params)
+    return corrections.snapshot(replace(held, ranks=outcome.ranks), period)
 
 
 RANK_FIELDS = {"score": "积分", "rank": "名次", "band": "等次", "ranked": "参加排名", "base": "基础分",

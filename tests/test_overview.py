@@ -1,6 +1,7 @@
 """总览.html: numbers equal 校验报告's, links resolve, changes since the previous run; and the same
 page in a real browser (headless Chromium through selenium; skipped where it is absent)."""
 
+import dataclasses
 import re
 import shutil
 from html.parser import HTMLParser
@@ -279,7 +280,8 @@ def test_alerts_section_renders_when_the_pipeline_has_them(tmp_path):
     page = render({**overview.context(res, linker(tmp_path / "output"), None, record), "stamp": ""}).decode()
     alerts = page[page.index('id="alerts"'):page.index('id="results"')]   # the pipeline computes 预警
     assert "没有需要预警的人员" in alerts                    # and this county has none
-    res.warnings = {"2026Q1": pd.DataFrame([{"干部编号": "K0003", "姓名": "王伟", "预警": "接近末位", "期间": "2026Q1"}])}
+    res = dataclasses.replace(res, warnings={"2026Q1": pd.DataFrame(
+        [{"干部编号": "K0003", "姓名": "王伟", "预警": "接近末位", "期间": "2026Q1"}])})
     page = render({**overview.context(res, linker(tmp_path / "output"), None, record), "stamp": ""}).decode()
     alerts = page[page.index('id="alerts"'):page.index('id="results"')]
     assert "2026年第一季度" in alerts and "<td>王伟</td><td>接近末位</td>" in alerts

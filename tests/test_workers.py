@@ -2,13 +2,14 @@
 
 import dataclasses
 import shutil
+from pathlib import Path
 
 import pytest
 
-from jifen import pipeline
+from jifen.readers import batch
 from jifen.workers import start_method
 
-DEMO_MONTH = pipeline.Path(__file__).resolve().parent.parent / "input" / "申报表" / "2025-07"
+DEMO_MONTH = Path(__file__).resolve().parent.parent / "input" / "申报表" / "2025-07"
 
 
 def records(parsed_list):
@@ -39,16 +40,16 @@ def test_without_fork_the_run_stays_in_one_process(monkeypatch):
 def test_spawned_parsers_give_what_one_process_gives(tmp_path, monkeypatch):
     inp = tmp_path / "input"
     shutil.copytree(DEMO_MONTH, inp / "申报表")
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 2)
     monkeypatch.setenv("JIFEN_START_METHOD", "serial")
-    alone, _ = pipeline.read_inputs(inp, workers=2)
+    alone, _ = batch.read_inputs(inp, workers=2)
     monkeypatch.setenv("JIFEN_START_METHOD", "spawn")
 
     def not_here(*_):
         raise AssertionError("parsed in the main process: the spawned workers did not run")
 
     # spawned workers import the module afresh, so only this process sees the patch
-    monkeypatch.setattr(pipeline.rd, "parse_file", not_here)
-    spawned, _ = pipeline.read_inputs(inp, workers=2)
+    monkeypatch.setattr(batch.inputs, "parse_file", not_here)
+    spawned, _ = batch.read_inputs(inp, workers=2)
     assert len(spawned) > 20
     assert records(spawned) == records(alone)

@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def main() -> int:
-    from jifen import bench, pipeline
+    from jifen import bench
+    from jifen.readers import batch
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path)
@@ -32,7 +33,7 @@ def main() -> int:
     for method in ("serial", "spawn", "fork"):
         os.environ["JIFEN_START_METHOD"] = method
         start = time.perf_counter()
-        parsed, _ = pipeline.read_inputs(args.folder, workers=args.workers)
+        parsed, _ = batch.read_inputs(args.folder, workers=args.workers)
         print(f"{method:6} {len(parsed)} files {time.perf_counter() - start:.2f} s", flush=True)
     return 0
 

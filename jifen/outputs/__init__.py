@@ -15,7 +15,6 @@ import time
 from jifen import consequences, ledger_rows
 from jifen import problems as pb
 from jifen.files import OutputLog
-from jifen.timing import timed
 
 PARALLEL_FROM_ITEMS = 3000      # smaller runs are quicker in one process
 
@@ -42,8 +41,9 @@ class Collector:
         return True
 
 
-def jobs_for(res, recorded: dict, log) -> list[tuple]:
-    """Every output of the run as (label, function, args); each function(res, log, *args)."""
+def jobs_for(res, recorded: dict, log, clock) -> tuple[list[tuple], list[str]]:
+    """Every output of the run as (label, function, args), each function(res, log, *args);
+    and the review lists a clerk filled in where they are (not replaced: the run stops)."""
     from jifen.outputs import (
         annual,
         appeal_replies,
@@ -60,18 +60,18 @@ def jobs_for(res, recorded: dict, log) -> list[tuple]:
     )
 
     jobs = [("写出：运行清单", manifest.write_manifest, ())]
+    filled = []
     periods = [p for p in res.periods if res.options.year in (None, p.year)]
     for period in periods:
         if period.kind == "year":
             path = review_list.list_path(res.options.output_dir, period.year)
             if review_list.filled_in_place(path, recorded, log.rel(path)):
-                res.filled_in_place.append(log.rel(path))
+                filled.append(log.rel(path))
                 log.failed.append((log.rel(path), review_list.FILLED_MESSAGE))
             else:
                 jobs.append(("写出：待审核清单", review_list.write_review_list, (period.year,)))
-            t = time.perf_counter()
-            rows = ledger_rows.ledger_frame(res.items, res.scored, res.roster, res.rulebook, period.year)
-            res.timings["台账数据"] = res.timings.get("台账数据", 0.0) + time.perf_counter() - t
+            with clock("台账数据"):
+                rows = ledger_rows.ledger_frame(res.items, res.scored, res.roster, res.rulebook, period.year)
             jobs.append(("写出：积分总台账", master_ledger.write_master_ledger, (period.year, rows)))
             jobs += [("写出：个人和单位台账", f, a) for f, a in personal_ledger.ledger_jobs(res, period.year, rows)]
             jobs.append(("写出：年度排名", annual.write_annual, (period,)))
@@ -90,7 +90,7 @@ def jobs_for(res, recorded: dict, log) -> list[tuple]:
     # built with the others; written again at the end only if some output could not be written
     jobs.append(("写出：校验报告", report.write_report, ()))
     # the heaviest first, so the workers finish together
-    return sorted(jobs, key=lambda j: j[0] not in ("写出：积分总台账", "写出：待审核清单"))
+    return sorted(jobs, key=lambda j: j[0] not in ("写出：积分总台账", "写出：待审核清单")), filled
 
 
 _JOBS: list = []
@@ -135,8 +135,12 @@ def run_jobs(res, jobs: list):
         _JOBS, _RES = [], None
 
 
-def write_all(res) -> OutputLog:
-    """Every output of a normal run; each writer formats what the pipeline computed."""
+def write_all(res, clock):
+    """Every output of a normal run; each writer formats what the pipeline computed.
+    → the run with what writing adds: the log, files that could not be written (as problems),
+    review lists filled in where they are."""
+    from dataclasses import replace
+
     from jifen.outputs import pdf, report, state
     from jifen.progress import Progress
 
@@ -145,13 +149,14 @@ def write_all(res) -> OutputLog:
     state.forget_run(res.options.output_dir)     # an interrupted run must not look finished
     state.remove_stale_temporaries(res.options.output_dir)
     if res.rulebook is not None:
-        jobs = jobs_for(res, recorded, log)
+        jobs, filled = jobs_for(res, recorded, log, clock)
+        res = replace(res, filled_in_place=res.filled_in_place + filled)
         # Files are staged (written under temporary names) as their jobs finish, while the
         # others are still being built; only then are they moved into place.
-        with timed(res, "写出：生成全部文件（并行）"), Progress("写出文件", len(jobs), min_total=10) as bar:
+        with clock("写出：生成全部文件（并行）"), Progress("写出文件", len(jobs), min_total=10) as bar:
             try:
                 for (label, _func, _), (writes, failed, secs) in zip(jobs, run_jobs(res, jobs)):
-                    res.timings[label] = res.timings.get(label, 0.0) + secs
+                    clock.add(label, secs, peak=False)
                     log.failed += failed
                     for path, data in writes:
                         log.stage(path, data)
@@ -167,24 +172,24 @@ def write_all(res) -> OutputLog:
         except BaseException:
             log.discard()
             raise
-        with timed(res, "写出：落盘"):
+        with clock("写出：落盘"):
             log.commit()
         # a PDF made from a notice's old content goes now; the new one is made after the
         # summary, in the background (outputs/pdf.py)
         pdf.remove_stale(res.options.output_dir, pdf.notice_hashes(log.hashes))
-    for path, msg in log.failed:
-        res.problems.append(pb.error("output-not-written", f"输出文件 {path} 未能写入：{msg}",
-                                     "请先关闭该文件，或按提示处理后重新运行。", file=path))
+    res = replace(res, log=log, problems=res.problems + [
+        pb.error("output-not-written", f"输出文件 {path} 未能写入：{msg}", "请先关闭该文件，或按提示处理后重新运行。",
+                 file=path) for path, msg in log.failed])
     if log.failed or res.rulebook is None:
-        with timed(res, "写出：校验报告"):
+        with clock("写出：校验报告"):
             report.write_report(res, log)       # again, last: it lists what could not be written
     if res.rulebook is not None:
         from jifen.outputs import overview
 
-        with timed(res, "写出：总览"):
+        with clock("写出：总览"):
             overview.write_overview(res, log)   # last: it links to the outputs now in place
     state.save(res.options.output_dir, {**recorded, **log.hashes})
-    return log
+    return res
 
 
 def _attachment_extras(res, period) -> list:

@@ -1,0 +1,116 @@
+"""Every workbook of input/ at once: through the gate, parsed once per content (cache), in
+worker processes when there are many. The first stage of a run, and the only one that reads
+the declarations; everything after it works on the records it returns."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from jifen.progress import Progress
+from jifen.readers import inputs
+from jifen.readers.cache import ParseCache
+
+PARALLEL_FROM = 200     # below this many files to parse, worker processes cost more than they save
+
+
+def fingerprint_inputs(input_dir: Path) -> tuple[list[tuple], list[inputs.FileInfo]]:
+    """→ ([(path, relative name, SHA-256)] of the workbooks, skipped files), in a stable order."""
+    paths, skipped = inputs.scan_inputs(input_dir)
+    return [(p, p.relative_to(input_dir).as_posix(), d) for p, d in zip(paths, _sha256s(paths))], skipped
+
+
+def unhashed_inputs(input_dir: Path) -> tuple[list[tuple], list[inputs.FileInfo]]:
+    """Like `fingerprint_inputs` without reading the files (the parsers hash them as they read)."""
+    paths, skipped = inputs.scan_inputs(input_dir)
+    return [(p, p.relative_to(input_dir).as_posix(), None) for p in paths], skipped
+
+
+def _sha256s(paths: list[Path]) -> list[str]:
+    out = []
+    for path in paths:
+        with open(path, "rb") as fh:
+            out.append(inputs.file_sha256(fh.read()))    # the same digest the parsers record
+    return out
+
+
+def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | None = None,
+                stats: dict | None = None, entries=None, background_save: bool = False,
+                save_cache: bool = True) -> tuple[list[inputs.Parsed], list[inputs.FileInfo]]:
+    """Every workbook under input/, through the gate, parsed once per content (cache; with
+    `save_cache=False` the cache is only read, as `compare` leaves output/ alone)."""
+    if entries is None:
+        entries = fingerprint_inputs(input_dir)
+    listed, skipped = entries
+    paths = [p for p, _, _ in listed]
+    cache = ParseCache(cache_dir)
+    found, todo = {}, []
+    for p, rel, sha in listed:
+        hit = cache.get(rel, sha) if sha else None
+        if hit is not None:
+            found[rel] = hit
+        else:
+            todo.append((p, rel, sha))
+    workers = workers if workers is not None else min(4, os.cpu_count() or 1)
+    n_parsed, todo_all = len(todo), list(todo)
+    if todo:
+        note_reader_fallback()
+    with Progress("读取文件", len(todo)) as bar:
+        if len(todo) >= PARALLEL_FROM and workers > 1:
+            try:
+                todo = _parse_parallel(todo, workers, found, cache, bar)
+            except Exception:   # no worker processes here (locked-down PC, odd Python): go on alone
+                todo = [t for t in todo if t[1] not in found]
+        for p, rel, _sha in todo:
+            parsed = inputs.parse_file(p, rel)
+            found[rel] = parsed
+            cache.put(rel, parsed.info.sha256, parsed)
+            bar.update()
+    if save_cache:
+        cache.save({(rel, parsed.info.sha256) for rel, parsed in found.items()}, background=background_save)
+    if stats is not None:
+        fresh = [found[rel] for _, rel, _ in todo_all]
+        stats.update({"files": len(paths), "parsed": n_parsed, "from_cache": len(paths) - n_parsed,
+                      "gate_cpu_s": round(sum(x.seconds[0] for x in fresh), 3),
+                      "parse_cpu_s": round(sum(x.seconds[1] for x in fresh), 3)})
+    return [found[rel] for _, rel, _ in listed], skipped
+
+
+def note_reader_fallback(stream=None) -> bool:
+    """One console line when Excel files are read by openpyxl because python-calamine could
+    not be loaded (antivirus, Wine): the results are the same, only slower."""
+    from jifen.readers import book
+
+    if not book.FALLBACK_REASON:
+        return False
+    print(f"提示：快速读取组件 python-calamine 无法加载（{book.FALLBACK_REASON}），"
+          "改用 openpyxl 读取 Excel 文件：结果相同，速度较慢。", file=stream, flush=True)
+    return True
+
+
+def _parse_parallel(todo, workers, found, cache, bar) -> list:
+    """Parse in worker processes (forked, or spawned on Windows); → what is left to parse
+    here: nothing when all went well, everything when worker processes are off."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    from jifen.orphans import watch_parent
+    from jifen.workers import start_method
+
+    method = start_method()
+    if method == "serial":
+        return todo
+    chunk = max(20, len(todo) // (workers * 8))
+    batches = [todo[i:i + chunk] for i in range(0, len(todo), chunk)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method),
+                             initializer=watch_parent) as pool:
+        for batch, results in zip(batches, pool.map(_parse_batch, [[(p, r) for p, r, _ in b] for b in batches])):
+            for (_, rel, _), parsed in zip(batch, results):
+                found[rel] = parsed
+                cache.put(rel, parsed.info.sha256, parsed)
+            bar.update(len(batch))
+    return []
+
+
+def _parse_batch(batch):
+    return [inputs.parse_file(p, rel) for p, rel in batch]
