@@ -6,8 +6,8 @@ import datetime as dt
 
 import pandas as pd
 
-from jifen import normalize as nz
-from jifen import problems as pb
+from jifen import normalize
+from jifen.problems import Problem, error
 
 ROSTER_COLUMNS = ["cadre_id", "name", "display_name", "unit", "post", "category", "group",
                   "start", "end", "file", "sheet", "row"]
@@ -15,7 +15,7 @@ ROSTER_COLUMNS = ["cadre_id", "name", "display_name", "unit", "post", "category"
 _FAR_PAST, _FAR_FUTURE = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 
-def build_roster(records: list[dict]) -> tuple[pd.DataFrame, list[pb.Problem]]:
+def build_roster(records: list[dict]) -> tuple[pd.DataFrame, list[Problem]]:
     """Records → roster DataFrame; overlapping rows of one 干部编号 are an error (later row dropped)."""
     df = pd.DataFrame.from_records(records, columns=ROSTER_COLUMNS)
     problems = []
@@ -29,7 +29,7 @@ def build_roster(records: list[dict]) -> tuple[pd.DataFrame, list[pb.Problem]]:
     for rec in df.itertuples():
         prev = last_end.get(rec.cadre_id)
         if prev is not None and rec.start_d <= prev[0]:
-            problems.append(pb.error(
+            problems.append(error(
                 "roster-overlap",
                 f"干部编号 {rec.cadre_id} 的在册期间与 {prev[1]} 第{prev[2]}行重叠，该行未采用",
                 "同一干部的多行记录（调动、提拔）须首尾相接、不能重叠：前一行填在册截止日期，后一行从次日开始。",
@@ -53,7 +53,7 @@ def months_on_roster(roster: pd.DataFrame, months: list[str]) -> pd.Series:
     """干部编号 → how many of `months` the cadre was on the roster at month end."""
     counts = pd.Series(0, index=pd.Index(roster["cadre_id"].unique(), name="cadre_id"), dtype=int)
     for ym in months:
-        ids = as_of(roster, nz.month_end(ym)).index
+        ids = as_of(roster, normalize.month_end(ym)).index
         counts.loc[ids] += 1
     return counts
 

@@ -12,9 +12,8 @@ from decimal import Decimal
 
 import pandas as pd
 
-from jifen import normalize as nz
-from jifen import problems as pb
-from jifen import scoring
+from jifen import normalize, scoring
+from jifen.problems import Problem, error, warning
 
 COUNTED, PENDING, REJECTED_BY_REVIEW, INVALID = "计分", "待审核", "不通过", "无效"
 STATUSES = [COUNTED, PENDING, REJECTED_BY_REVIEW, INVALID]
@@ -27,8 +26,8 @@ ITEM_COLUMNS = ["item_id", "fingerprint", "source", "cadre_id", "name", "month",
 
 def fingerprint(code, qty, desc, matter, date) -> str:
     """A short hash of what a reviewer judged: an edited item no longer matches its decision."""
-    parts = [nz.text(code), "" if qty is None else format(qty.normalize(), "f") if isinstance(
-        qty, Decimal) else nz.text(qty), nz.text(desc), nz.text(matter), "" if date is None else str(date)]
+    parts = [normalize.text(code), "" if qty is None else format(qty.normalize(), "f") if isinstance(
+        qty, Decimal) else normalize.text(qty), normalize.text(desc), normalize.text(matter), "" if date is None else str(date)]
     return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:10]
 
 
@@ -44,16 +43,16 @@ def prepare_items(records: list[dict], rulebook) -> pd.DataFrame:
                  "evidence", "note", "basis", "registrar", "reg_id", "file", "sheet", "decl"]
     for col in text_cols:
         df[col] = df[col].astype(object).where(df[col].notna(), "")
-    df["qty_dec"] = df["qty_raw"].map(nz.number)
+    df["qty_dec"] = df["qty_raw"].map(normalize.number)
     df["qty"] = df["qty_dec"].map(lambda q: float(q) if q is not None else None).astype("float64")
-    df["date"] = df["date_raw"].map(nz.date)
-    df["declared"] = df["declared_raw"].map(nz.number).map(
+    df["date"] = df["date_raw"].map(normalize.date)
+    df["declared"] = df["declared_raw"].map(normalize.number).map(
         lambda q: float(q) if q is not None else None).astype("float64")
     items = rulebook.items
     df["kind"] = df["code"].map(items["kind"]).fillna("")
     df["points"] = df["code"].map(items["points"]).astype("float64")
     df["year"] = df["month"].map(lambda m: int(m[:4]) if m else 0)
-    df["quarter"] = df["month"].map(lambda m: nz.quarter_of(m) if m else 0)
+    df["quarter"] = df["month"].map(lambda m: normalize.quarter_of(m) if m else 0)
     df["fingerprint"] = [fingerprint(c, q, d, m, t) for c, q, d, m, t in
                          zip(df["code"], df["qty_dec"], df["desc"], df["matter"], df["date"])]
     df["part"] = df["part"].fillna(0).astype(int)
@@ -114,12 +113,12 @@ def check_register_fields(items, ctx):
     problems = []
     reg = v[v["source"] == "登记"]
     for rec in reg[reg["cadre_id"] == ""].itertuples():
-        problems.append(pb.error("missing-cadre-id", "登记表该行没有干部编号，不予计分", "请补填干部编号。",
+        problems.append(error("missing-cadre-id", "登记表该行没有干部编号，不予计分", "请补填干部编号。",
                                  **_where(rec, "干部编号")))
         _reject(items, rec.Index, "缺少干部编号")
     reg = reg[reg["cadre_id"] != ""]
     for rec in reg[reg["month"] == ""].itertuples():
-        problems.append(pb.error("bad-month", "登记表该行的月份为空或无法识别，不予计分",
+        problems.append(error("bad-month", "登记表该行的月份为空或无法识别，不予计分",
                                  "请填写月份，如 2026-03 或 2026年3月。", **_where(rec, "月份")))
         _reject(items, rec.Index, "月份缺失或无法识别")
     return problems
@@ -133,7 +132,7 @@ def check_duplicate_register_ids(items, ctx):
     first = reg.drop_duplicates("reg_id").set_index("reg_id")
     for rec in dup.itertuples():
         f = first.loc[rec.reg_id]
-        problems.append(pb.error("duplicate-register-id",
+        problems.append(error("duplicate-register-id",
                                  f"登记编号 {rec.reg_id} 重复（已在 {f['file']} 第{f['row']}行使用），该行不予计分",
                                  "每条登记须有唯一的登记编号；如为同一事项重复登记请删除一行。",
                                  **_where(rec, "登记编号")))
@@ -154,7 +153,7 @@ def check_cadre_known(items, ctx):
         if not _first_for_sheet(rec, seen):
             continue
         what = "申报表的" if rec.source == "申报" else ""
-        problems.append(pb.error("unknown-cadre", f"{what}干部编号 {rec.cadre_id} 不在干部名册中，不予计分",
+        problems.append(error("unknown-cadre", f"{what}干部编号 {rec.cadre_id} 不在干部名册中，不予计分",
                                  "请核对干部编号；如是新任干部，请先在干部名册中增加。",
                                  **_where(rec, "干部编号")))
     v = _valid(items)
@@ -166,7 +165,7 @@ def check_cadre_known(items, ctx):
         _reject(items, rec.Index, f"姓名与干部编号不符（名册为 {expected}）")
         if not _first_for_sheet(rec, seen):
             continue
-        problems.append(pb.error("name-mismatch",
+        problems.append(error("name-mismatch",
                                  f"姓名“{rec.name}”与干部编号 {rec.cadre_id} 不符（名册中为“{expected}”），不予计分",
                                  "请核对干部编号和姓名，同名同姓的干部以干部编号区分。", **_where(rec, "姓名")))
     return problems
@@ -179,13 +178,13 @@ def check_on_roster(items, ctx):
     problems = []
     seen = set()
     for month, part in v.groupby("month"):
-        day = nz.month_end(month)
+        day = normalize.month_end(month)
         on = roster[(roster["start_d"] <= day) & (roster["end_d"] >= day)]["cadre_id"]
         for rec in part[~part["cadre_id"].isin(on)].itertuples():
             _reject(items, rec.Index, f"{month} 月末该干部不在册")
             if not _first_for_sheet(rec, seen):
                 continue
-            problems.append(pb.error("not-on-roster", f"干部 {rec.cadre_id} 在 {month} 月末不在册，该月事项不予计分",
+            problems.append(error("not-on-roster", f"干部 {rec.cadre_id} 在 {month} 月末不在册，该月事项不予计分",
                                      "请核对月份，或在干部名册中核对该干部的在册起止日期。",
                                      **_where(rec, "月份")))
     return problems
@@ -196,19 +195,19 @@ def check_code(items, ctx):
     v = _valid(items)
     problems = []
     for rec in v[v["code"] == ""].itertuples():
-        problems.append(pb.error("missing-code", "该行没有填写项目代码，不予计分",
+        problems.append(error("missing-code", "该行没有填写项目代码，不予计分",
                                  "请从下拉列表中选择项目代码。", **_where(rec, "项目代码")))
         _reject(items, rec.Index, "缺少项目代码")
     v = _valid(items)
     for rec in v[~v["code"].isin(rulebook.items.index)].itertuples():
-        problems.append(pb.error("unknown-code", f"项目代码“{rec.code}”不在积分规则中，不予计分",
+        problems.append(error("unknown-code", f"项目代码“{rec.code}”不在积分规则中，不予计分",
                                  "请对照积分规则（rulebook.xlsx）改正项目代码。", **_where(rec, "项目代码")))
         _reject(items, rec.Index, f"未知项目代码 {rec.code}")
     v = _valid(items)
     declarable = rulebook.items["self_declarable"]
     bad = v[(v["source"] == "申报") & ~v["code"].map(declarable).fillna(False).astype(bool)]
     for rec in bad.itertuples():
-        problems.append(pb.error("not-self-declarable",
+        problems.append(error("not-self-declarable",
                                  f"项目“{rec.code}”不能由干部自主申报（由组织部登记），不予计分",
                                  "基础积分扣分由组织部根据巡访情况登记，请删除该行。", **_where(rec, "项目代码")))
         _reject(items, rec.Index, f"{rec.code} 不可自主申报")
@@ -222,7 +221,7 @@ def check_quantity(items, ctx):
     bad = q.isna() | (q <= 0) | (~base & (q != q.round())) | (base & ((q * 2) != (q * 2).round()))
     problems = []
     for rec in v[bad].itertuples():
-        q1, raw = rec.qty, nz.clean(rec.qty_raw)
+        q1, raw = rec.qty, normalize.clean(rec.qty_raw)
         if pd.isna(q1):
             msg = "数量为空" if not raw else f"数量“{raw}”不是数字"
         elif q1 <= 0:
@@ -231,7 +230,7 @@ def check_quantity(items, ctx):
             msg = f"数量 {raw} 不是整数（加分、扣分项目按次、篇、项计数）"
         else:
             msg = f"扣分数 {raw} 须为 0.5 的整数倍"
-        problems.append(pb.error("bad-quantity", msg + "，不予计分", "请填写正整数（基础积分扣分可填 0.5 的倍数）。",
+        problems.append(error("bad-quantity", msg + "，不予计分", "请填写正整数（基础积分扣分可填 0.5 的倍数）。",
                                  **_where(rec, "数量")))
         _reject(items, rec.Index, msg)
     return problems
@@ -240,16 +239,16 @@ def check_quantity(items, ctx):
 def check_date(items, ctx):
     v = _valid(items)
     problems = []
-    unreadable = v["date"].isna() & v["date_raw"].map(lambda x: nz.clean(x) != "")
+    unreadable = v["date"].isna() & v["date_raw"].map(lambda x: normalize.clean(x) != "")
     for rec in v[unreadable].itertuples():
-        problems.append(pb.error("bad-date", f"发生日期“{nz.clean(rec.date_raw)}”无法识别，不予计分",
+        problems.append(error("bad-date", f"发生日期“{normalize.clean(rec.date_raw)}”无法识别，不予计分",
                                  "请写成 2026-03-15 或设置为日期格式。", **_where(rec, "发生日期")))
         _reject(items, rec.Index, "发生日期无法识别")
     dated = v[v["date"].notna()]
-    ends = dated["month"].map(lambda m: nz.month_end(m))
+    ends = dated["month"].map(lambda m: normalize.month_end(m))
     late = dated[dated["date"] > ends]
     for rec in late.itertuples():
-        problems.append(pb.error("date-after-month",
+        problems.append(error("date-after-month",
                                  f"发生日期 {rec.date:%Y-%m-%d} 晚于所属月份 {rec.month}，不予计分",
                                  "事项应在发生后的月份申报；请核对发生日期或改到正确月份的申报表。",
                                  **_where(rec, "发生日期")))
@@ -264,8 +263,8 @@ def check_declared_value(items, ctx):
     differs = expected != v["declared"].round(scoring.ROUND)
     problems = []
     for rec, exp in zip(v[differs].itertuples(), expected[differs]):
-        problems.append(pb.warning("declared-value-differs",
-                                   f"申报分值 {nz.clean(rec.declared_raw)} 与规则计算的 {exp:g} 分不一致，按规则计 {exp:g} 分",
+        problems.append(warning("declared-value-differs",
+                                   f"申报分值 {normalize.clean(rec.declared_raw)} 与规则计算的 {exp:g} 分不一致，按规则计 {exp:g} 分",
                                    "申报分值仅供参考，以积分规则为准；无需修改。", **_where(rec, "申报分值")))
     return problems
 
@@ -285,7 +284,7 @@ def check_evidence(items, ctx):
     text_only: dict[str, list] = {}
     for rec in v[needs & (v["attachments"].map(len) == 0)].itertuples():
         if rec.evidence == "":
-            problems.append(pb.warning("missing-evidence", f"项目“{rec.code}”需要佐证材料，但未填写，也没有随表提交文件或图片",
+            problems.append(warning("missing-evidence", f"项目“{rec.code}”需要佐证材料，但未填写，也没有随表提交文件或图片",
                                        hint, **_where(rec, "佐证材料")))
         else:
             text_only.setdefault(rec.decl or f"{rec.file}|{rec.sheet}", []).append(rec)
@@ -294,7 +293,7 @@ def check_evidence(items, ctx):
     for recs in text_only.values():
         where = {**_where(recs[0], "佐证材料"), "row": 0}
         rows = "、".join(f"第{r.row}行（{r.code}）" for r in recs[:8]) + ("等" if len(recs) > 8 else "")
-        problems.append(pb.warning("evidence-not-attached",
+        problems.append(warning("evidence-not-attached",
                                    f"本表 {len(recs)} 项需佐证的事项只写了文字说明，没有随表提交文件或图片：{rows}",
                                    hint, **where))
     for rec in v[v["evidence"].str.contains("[.．]")].itertuples():        # a file name has an extension
@@ -302,7 +301,7 @@ def check_evidence(items, ctx):
         missing = [n for n in evidence.named_files(rec.evidence)
                    if not any(h == n.lower() or h.endswith(n.lower()) for h in have)]
         if missing:
-            problems.append(pb.warning("evidence-file-not-found",
+            problems.append(warning("evidence-file-not-found",
                                        f"佐证材料中写的文件“{'、'.join(missing)}”没有随表提交（input 中找不到）",
                                        "请干部补交该文件，放在申报表旁（文件名以申报表文件名开头）或以申报表文件名命名的文件夹中。",
                                        **_where(rec, "佐证材料")))
@@ -317,7 +316,7 @@ def check_duplicate_item_ids(items, ctx):
     for rec in dup.itertuples():
         new_id = f"{rec.item_id}-行{rec.row}"
         items.at[rec.Index, "item_id"] = new_id
-        problems.append(pb.warning("duplicate-seq", f"序号 {rec.seq} 在本表中重复，该行事项ID记为 {new_id}",
+        problems.append(warning("duplicate-seq", f"序号 {rec.seq} 在本表中重复，该行事项ID记为 {new_id}",
                                    "请把序号改为不重复的数字。", **_where(rec, "序号")))
     return problems
 
@@ -336,7 +335,7 @@ def check_per_year_limit(items, ctx):
     for rec, total in zip(v.itertuples(), used):
         limit = int(limits[rec.code])
         if total > limit:
-            problems.append(pb.error("over-yearly-limit",
+            problems.append(error("over-yearly-limit",
                                      f"项目“{rec.code}”每年最多计 {limit} 次，{rec.year} 年已达上限，该行不予计分",
                                      "同一年度该项目只能计分一次（如上年度考核结果），请删除重复的申报或登记。",
                                      **_where(rec, "项目代码")))
@@ -360,10 +359,10 @@ CHECKS = [
 ]
 
 
-def validate_items(items: pd.DataFrame, rulebook, roster) -> list[pb.Problem]:
+def validate_items(items: pd.DataFrame, rulebook, roster) -> list[Problem]:
     """Run every check in order; rows still valid afterwards await review or count."""
     ctx = {"rulebook": rulebook, "roster": roster}
-    problems: list[pb.Problem] = []
+    problems: list[Problem] = []
     for check in CHECKS:
         if items.empty:
             break
@@ -380,7 +379,7 @@ def mark_valid(items: pd.DataFrame, review_required: bool) -> None:
     items.loc[valid & declared & (items["status"] == PENDING), "reason"] = "等待组织部审核"
 
 
-def check_template_versions(decls: list[dict], rulebook) -> list[pb.Problem]:
+def check_template_versions(decls: list[dict], rulebook) -> list[Problem]:
     """A declaration made from a template offering other items (codes, names, points) than the
     current rulebook: a warning, never a rejection. A rulebook changed only in its parameters
     or 通报设置 offers the same items, so its templates are not old."""
@@ -396,14 +395,14 @@ def check_template_versions(decls: list[dict], rulebook) -> list[pb.Problem]:
         else:                      # a template listing no items: only its rulebook's fingerprint
             old = bool(sha) and sha != rulebook.sha256
         if old:
-            problems.append(pb.warning(
+            problems.append(warning(
                 "template-old-rulebook", "该申报表所用的模板来自旧版积分规则（可申报项目的代码、名称或分值已改变），已按现行规则计分",
                 "下月请使用新生成的申报模板（process.py template --month YYYY-MM）。",
                 file=d["file"], sheet=d["sheet"], cadre_id=d["cadre_id"]))
     return problems
 
 
-def check_duplicate_declarations(decls: list[dict]) -> tuple[set, list[pb.Problem]]:
+def check_duplicate_declarations(decls: list[dict]) -> tuple[set, list[Problem]]:
     """Two declaration workbooks for one cadre and month (SPEC §4).
 
     Byte-identical copies count once; an empty copy yields to the other; otherwise both are
@@ -425,24 +424,24 @@ def check_duplicate_declarations(decls: list[dict]) -> tuple[set, list[pb.Proble
             where = {"file": other["file"], "sheet": other["sheet"], "cell": "", "cadre_id": cid}
             if other["sha256"] == kept["sha256"]:
                 drop.add(other["key"])
-                problems.append(pb.warning("duplicate-declaration-identical",
+                problems.append(warning("duplicate-declaration-identical",
                                            f"与 {kept['file']} 完全相同（重复提交），只计一次",
                                            "可把重复的一份移出 input 文件夹（两份完全相同，只计一次，不影响结果）。", **where))
             elif other["n_items"] == 0:
                 drop.add(other["key"])
-                problems.append(pb.warning("duplicate-declaration-empty",
+                problems.append(warning("duplicate-declaration-empty",
                                            f"{cid} 的 {month} 申报表有两份，本份没有事项，采用 {kept['file']}",
                                            "可删除没有事项的那一份。", **where))
             elif kept["n_items"] == 0:
                 drop.add(kept["key"])
-                problems.append(pb.warning("duplicate-declaration-empty",
+                problems.append(warning("duplicate-declaration-empty",
                                            f"{cid} 的 {month} 申报表有两份，{kept['file']} 没有事项，采用本份",
                                            "可删除没有事项的那一份。", **where))
                 kept = other
             else:
                 drop.update({kept["key"], other["key"]})
                 what = f"续表{part}" if part else "申报表"
-                problems.append(pb.error("duplicate-declaration-conflict",
+                problems.append(error("duplicate-declaration-conflict",
                                          f"{cid} 的 {month} {what}有两份且内容不同（另一份：{kept['file']}），两份都暂不计分",
                                          "请确认哪一份有效，把另一份移出 input 文件夹后重新运行；如两份都要申报，"
                                          "请在后交的一份的“续表”栏填写“是”（再有一份填 2、3…）。", **where))

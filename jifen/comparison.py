@@ -12,8 +12,7 @@ import hashlib
 
 import pandas as pd
 
-from jifen import consequences, ranking
-from jifen import normalize as nz
+from jifen import consequences, normalize, ranking
 
 CADRE_COLUMNS = ["期间", "排名分组", "干部编号", "姓名", "单位", "原积分", "新积分", "积分变化", "原名次", "新名次",
                  "原等次", "新等次", "原结果运用", "新结果运用"]
@@ -46,7 +45,7 @@ def _results(props_by_year: dict) -> dict:
 
 
 def _num(v):
-    return None if _blank(v) else nz.shown(v)
+    return None if _blank(v) else normalize.shown(v)
 
 
 def cadre_frame(old, new) -> pd.DataFrame:
@@ -126,7 +125,7 @@ def _field(item, name):
     if item is None:
         return "（无此项目）"
     v = item[name]
-    return None if _blank(v) else nz.shown(v)
+    return None if _blank(v) else normalize.shown(v)
 
 
 def _code_order(*books):
@@ -213,5 +212,5 @@ def _show(v) -> str:
     if isinstance(v, bool):
         return "是" if v else "否"
     if isinstance(v, (int, float)):
-        return str(nz.shown(v))
+        return str(normalize.shown(v))
     return str(v)

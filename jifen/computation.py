@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from jifen import cadres, checks, evidence, filechecks, ranking, reviews, scoring
-from jifen import periods as per
-from jifen import problems as pb
 from jifen.files import safe_filename
+from jifen.periods import build_periods
+from jifen.problems import error
 from jifen.progress import Progress
 from jifen.readers import inputs
 from jifen.rulebook import Rulebook
@@ -80,7 +80,7 @@ def check(parsed: list, skipped: list, rulebook: Rulebook) -> Checked:
     found += more
     if roster.empty:
         fatal.append("没有读到干部名册（工作表“干部名册”，表头含 干部编号、姓名、干部类别）")
-        found.append(pb.error("roster-missing", "input 文件夹中没有可用的干部名册，无法计分和排名",
+        found.append(error("roster-missing", "input 文件夹中没有可用的干部名册，无法计分和排名",
                               "请把干部名册（含 干部编号、姓名、单位、职务、干部类别 列）放入 input 文件夹。"))
     found += checks.check_template_versions(declarations, rulebook)
     misfiled, more = filechecks.check_declaration_months(declarations)
@@ -137,7 +137,7 @@ def score(items: pd.DataFrame, data_months: set, rulebook: Rulebook) -> tuple[pd
     Every year present is computed (earlier years feed the consequences); --year only
     restricts which years get outputs."""
     scored = scoring.score_items(items[items["status"] == checks.COUNTED], rulebook)
-    periods = per.build_periods(data_months, sorted({int(m[:4]) for m in data_months}))
+    periods = build_periods(data_months, sorted({int(m[:4]) for m in data_months}))
     return scored, periods, scoring.period_scores(scored, periods, rulebook)
 
 

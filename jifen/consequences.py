@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from jifen import problems as pb
 from jifen import ranking
+from jifen.problems import warning
 
 PRIORITY, TALK, NO_HONOURS, ADMONISH, DEMOTE = "优先考虑", "组织约谈", "当年不得评先评优", "诫勉谈话", "调整岗位或降职"
 RESULT_ORDER = [PRIORITY, TALK, NO_HONOURS, ADMONISH, DEMOTE]
@@ -48,7 +48,7 @@ def band_history(ranks: pd.DataFrame, periods, archived: list[dict], history: li
         k = (h["year"], h["quarter"], h["cadre_id"])
         if (h["year"], h["quarter"]) in have:
             if known.get(k, "") != h["band"]:
-                warnings.append(pb.warning(
+                warnings.append(warning(
                     "history-disagrees",
                     f"历年结果中 {h['cadre_id']} 的{_period_cn(h['year'], h['quarter'])}等次为“{h['band'] or '无'}”，"
                     f"与计算或归档结果“{known.get(k, '') or '无（不在该期间的排名中）'}”不一致，以计算或归档结果为准",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jifen import checks
-from jifen import normalize as nz
+from jifen import checks, normalize
 
 COLUMNS = ["干部编号", "姓名", "单位", "排名分组", "事项ID", "项目代码", "原分值", "新分值", "原积分", "新积分",
            "原名次", "新名次", "原等次", "新等次", "原因"]
@@ -77,8 +76,8 @@ def compare(snap: dict, res, period) -> pd.DataFrame:
 def _row(cid, o, n, iid, code, old_v, new_v, reason) -> dict:
     ref = n or o or {}
     return {"干部编号": cid, "姓名": ref.get("name", ""), "单位": ref.get("unit", ""), "排名分组": ref.get("group", ""),
-            "事项ID": iid, "项目代码": code, "原分值": nz.shown(old_v), "新分值": nz.shown(new_v),
-            "原积分": nz.shown(o["score"]) if o else None, "新积分": nz.shown(n["score"]) if n else None,
+            "事项ID": iid, "项目代码": code, "原分值": normalize.shown(old_v), "新分值": normalize.shown(new_v),
+            "原积分": normalize.shown(o["score"]) if o else None, "新积分": normalize.shown(n["score"]) if n else None,
             "原名次": o["rank"] if o else None, "新名次": n["rank"] if n else None,
             "原等次": o["band"] if o else "", "新等次": n["band"] if n else "", "原因": reason}
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import pandas as pd
 
 from jifen import ranking, scoring
+from jifen.periods import Period, month_keys
 
 TWO_QUARTERS, LAST_YEAR, NEAR = "连续两个季度末位", "上年度末位且本年度排名靠后", "接近末位"
 KIND_ORDER = [TWO_QUARTERS, LAST_YEAR, NEAR]
@@ -113,11 +114,9 @@ def empty() -> pd.DataFrame:
 
 def ytd_period(period, data_months: set):
     """The period 'January to the end of `period`' (a quarter), ranked like a year so far."""
-    from jifen import periods as per
-
-    months = per.month_keys(period.year)[: 3 * period.quarter]
+    months = month_keys(period.year)[: 3 * period.quarter]
     present = [m for m in months if m in data_months]
-    return per.Period(f"{period.year}Q{period.quarter}累计", "year", period.year, months,
+    return Period(f"{period.year}Q{period.quarter}累计", "year", period.year, months,
                       len(present) == len(months), present[-1] if present else months[-1])
 
 

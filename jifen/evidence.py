@@ -17,8 +17,8 @@ from __future__ import annotations
 import posixpath
 import re
 
-from jifen import normalize as nz
-from jifen import problems as pb
+from jifen import normalize
+from jifen.problems import Problem, warning
 
 EVIDENCE = "佐证材料"                # FileInfo.status of an attached file
 PICTURE, FILE = "图片", "文件"
@@ -47,7 +47,7 @@ def _months_in(path: str) -> set[str]:
     return out
 
 
-def declaration_files(decls: list[dict], candidates: list[str]) -> tuple[dict, dict, list[pb.Problem]]:
+def declaration_files(decls: list[dict], candidates: list[str]) -> tuple[dict, dict, list[Problem]]:
     """→ (declaration key → attached paths, path → declaration file it belongs to, problems).
 
     Each lookup is a dictionary probe per path component or name prefix, so a county's
@@ -96,7 +96,7 @@ def _ascii_alnum(ch: str) -> bool:
 def _by_cadre_folder(path: str, by_cadre: dict, problems: list) -> list[dict]:
     parts = path.split("/")
     for i in range(len(parts) - 2, -1, -1):
-        cid = nz.cadre_id(parts[i])
+        cid = normalize.cadre_id(parts[i])
         decls = by_cadre.get(cid)
         if not decls:
             continue
@@ -110,7 +110,7 @@ def _by_cadre_folder(path: str, by_cadre: dict, problems: list) -> list[dict]:
         if len(months) == 1:
             return [d for d in near if d["month"] == months[0]]
         if near:
-            problems.append(pb.warning(
+            problems.append(warning(
                 "evidence-ambiguous", f"该文件在干部编号 {cid} 的文件夹中，但无法确定属于哪个月的申报表，未作为佐证材料",
                 "请把佐证材料放进以申报表文件名命名的文件夹，或在文件名中写明月份（如 2026-03）。",
                 file=path, cadre_id=cid))
@@ -130,10 +130,10 @@ def _rest(path: str, decl_file: str) -> str:
 
 def named_files(text: str) -> list[str]:
     """File names (with an extension) written in an item's 佐证材料 text."""
-    return _NAMED_FILE.findall(nz.text(text))
+    return _NAMED_FILE.findall(normalize.text(text))
 
 
-def assign(items, decl_files: dict, decl_pictures: dict, decl_of: dict) -> tuple[list[list[dict]], list[pb.Problem]]:
+def assign(items, decl_files: dict, decl_pictures: dict, decl_of: dict) -> tuple[list[list[dict]], list[Problem]]:
     """Each item row's attachments, in row order: its own pictures, the files it names or
     that name its 序号, then its declaration's other files and pictures (shared=True).
 
@@ -143,13 +143,13 @@ def assign(items, decl_files: dict, decl_pictures: dict, decl_of: dict) -> tuple
     for pos, key in enumerate(items["decl"]):
         if key:
             by_decl.setdefault(key, []).append(pos)
-    texts = [nz.text(t).lower() for t in items["evidence"]]
+    texts = [normalize.text(t).lower() for t in items["evidence"]]
     seqs = list(items["seq"])
     out: list[list[dict]] = [[] for _ in range(len(items))]
     for pos, pics in enumerate(items["pictures"]):
         for p in pics or []:
             out[pos].append(_picture(p, shared=False))
-    problems: list[pb.Problem] = []
+    problems: list[Problem] = []
     for key, rows in by_decl.items():
         files = decl_files.get(key, [])
         taken = set()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from jifen import problems as pb
+from jifen.problems import Problem, error, warning
 
 # 2026-03, 2026_3, 2026.03, 2026年3月, 2026年03; or 202603 standing alone
 _SEPARATED = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*[-_./年]\s*(1[0-2]|0?[1-9])(?!\d)")
@@ -28,7 +28,7 @@ def month_in_name(name: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def check_declaration_months(decls: list[dict]) -> tuple[set, list[pb.Problem]]:
+def check_declaration_months(decls: list[dict]) -> tuple[set, list[Problem]]:
     """Declarations whose 申报月份 disagrees with their file name, folder or template record.
 
     → (keys of the declarations held back, problems). Held declarations are not counted
@@ -55,7 +55,7 @@ def check_declaration_months(decls: list[dict]) -> tuple[set, list[pb.Problem]]:
             continue
         held.add(d["key"])
         said = "、".join(f"{what}{f'“{name}”' if name else ''}（{m}）" for what, name, m in sources)
-        problems.append(pb.error(
+        problems.append(error(
             "declaration-month-mismatch",
             f"申报月份“{d.get('month_raw') or month}”（{month}）与{said}不一致，无法确定该表属于哪个月，本表事项暂不计分",
             "请向申报人核实实际所属的月份：若表中的申报月份填错了，请改正后保存；若文件放错了位置或文件名写错了，"
@@ -76,7 +76,7 @@ def lock_target(name: str) -> str | None:
     return None
 
 
-def check_lock_files(lock_paths: list[str], workbook_paths: list[str]) -> list[pb.Problem]:
+def check_lock_files(lock_paths: list[str], workbook_paths: list[str]) -> list[Problem]:
     """A 警告 for each workbook with a lock file beside it: it may be open, with unsaved edits.
 
     Word-style owner files drop the first two characters of a long name (`~$0001_张明.xlsx` for
@@ -99,7 +99,7 @@ def check_lock_files(lock_paths: list[str], workbook_paths: list[str]) -> list[p
             match = match if len(match) == 1 else []
         for name in match:
             rel = (p.parent / name).as_posix()
-            problems.append(pb.warning(
+            problems.append(warning(
                 "workbook-open", f"该文件旁有 Excel/WPS 的锁定文件“{p.name}”：它可能正在被打开编辑，"
                 "未保存的修改不会被读入（本次按磁盘上已保存的内容计算）",
                 "请在打开该文件的电脑上保存并关闭它，然后重新运行；如果没有人打开它，锁定文件是上次异常退出留下的，可以删除那个锁定文件。",

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jifen import cadres, checks
-from jifen import normalize as nz
+from jifen import cadres, checks, normalize
 
 KIND_CN = {"base": "基础积分", "bonus": "奖励加分", "penalty": "惩戒扣分", "": ""}
 LEDGER_COLUMNS = ["干部编号", "姓名", "单位", "月份", "季度", "来源", "事项ID", "项目代码", "项目名称", "类别",
@@ -32,7 +31,7 @@ def ledger_frame(items: pd.DataFrame, scored: pd.DataFrame, roster: pd.DataFrame
             matter_rows[key] = list(ids)
     units = {}
     for month in sorted(m for m in part["month"].unique() if m):
-        units[month] = cadres.as_of(roster, nz.month_end(month))["unit"].to_dict() if not roster.empty else {}
+        units[month] = cadres.as_of(roster, normalize.month_end(month))["unit"].to_dict() if not roster.empty else {}
     names = roster.drop_duplicates("cadre_id", keep="last").set_index("cadre_id")["display_name"].to_dict() \
         if not roster.empty else {}
     # plain dicts: a pandas lookup per row costs more than the rest of the loop together
@@ -61,7 +60,7 @@ def ledger_frame(items: pd.DataFrame, scored: pd.DataFrame, roster: pd.DataFrame
             "季度": f"第{rec.quarter}季度" if rec.quarter else "", "来源": rec.source, "事项ID": rec.item_id,
             "项目代码": rec.code, "项目名称": item_names.get(rec.code, ""),
             "类别": KIND_CN.get(rec.kind, ""), "事项说明": rec.desc, "同一事项标识": rec.matter,
-            "数量": nz.shown(rec.qty), "行分值": nz.shown(rec.value), "计分分值": nz.shown(counted), "状态": rec.status,
+            "数量": normalize.shown(rec.qty), "行分值": normalize.shown(rec.value), "计分分值": normalize.shown(counted), "状态": rec.status,
             "差异说明": "；".join(notes), "审核依据": getattr(rec, "decision", ""), "来源文件": rec.file,
             "行号": rec.row,
         })

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jifen import normalize as nz
+from jifen import normalize
 from jifen.rulebook import notice_dates
 
 KIND_CN = {"base": "基础扣分", "bonus": "奖励加分", "penalty": "惩戒扣分"}
@@ -131,11 +131,11 @@ def period_index(period, ranks: pd.DataFrame, scored: pd.DataFrame, warnings: pd
     if warnings is not None:
         for cid, why in zip(warnings["干部编号"], warnings["依据"]):
             warned.setdefault(cid, []).append(why)
-    dates = notice_dates(rulebook, period.key, nz.month_end(period.months[-1]))
+    dates = notice_dates(rulebook, period.key, normalize.month_end(period.months[-1]))
     return {"by_unit": by_unit, "rows": rows_by_cadre(scored, period.months), "warned": warned,
             "sizes": pr[pr["ranked"].astype(bool)].groupby("group").size().to_dict(),
             "items": rulebook.items[["name", "cap", "kind"]].to_dict("index"),
-            "appeal": (f"如对以上积分或排名有异议，请于{nz.cn_date(dates['申辩截止日期'])}前{dates['申辩途径']}。"
+            "appeal": (f"如对以上积分或排名有异议，请于{normalize.cn_date(dates['申辩截止日期'])}前{dates['申辩途径']}。"
                        "逾期未提出的，视为无异议。"),
             "title": "本季度" if period.kind == "quarter" else "本年度"}
 
@@ -158,7 +158,7 @@ def period_letters(period, ranks: pd.DataFrame, scored: pd.DataFrame, warnings: 
 def context(period, rulebook, pages: list[dict]) -> dict:
     """The Word template's variables for one unit's file."""
     county = rulebook.params["县名"]
-    dates = notice_dates(rulebook, period.key, nz.month_end(period.months[-1]))
+    dates = notice_dates(rulebook, period.key, normalize.month_end(period.months[-1]))
     return {"period_title": period.title, "county": county, "org": f"中共{county}县委组织部",
-            "date": nz.cn_date(dates["发文日期"]),
+            "date": normalize.cn_date(dates["发文日期"]),
             "plan": f"《{county}县科级领导干部及后备干部日常积分管理制度实施方案》", "cadres": pages}

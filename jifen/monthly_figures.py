@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jifen import cadres, checks
-from jifen import normalize as nz
+from jifen import cadres, checks, normalize
 
 PERSON_COLUMNS = ["干部编号", "姓名", "单位", "干部类别", "申报表", "申报事项", "计分事项", "待审核", "不通过", "无效",
                   "基础扣分", "加分", "扣分", "月度积分"]
@@ -14,7 +13,7 @@ UNIT_COLUMNS = ["单位", "在册人数", "已交申报表", "未交申报表", 
 
 
 def monthly_frames(month: str, roster, items, declarations, scores, base: float):
-    on = cadres.as_of(roster, nz.month_end(month)).reset_index()
+    on = cadres.as_of(roster, normalize.month_end(month)).reset_index()
     handed = {d["cadre_id"] for d in declarations if d["month"] == month}
     part = items[items["month"] == month]
     by = part.groupby(["cadre_id", "status"]).size().unstack(fill_value=0) if not part.empty else pd.DataFrame()
@@ -30,8 +29,8 @@ def monthly_frames(month: str, roster, items, declarations, scores, base: float)
 
     def figure(col, default):
         if s.empty:
-            return [nz.shown(default)] * len(ids)
-        return [nz.shown(v) if v == v else nz.shown(default) for v in ids.map(s[col]).astype(float)]
+            return [normalize.shown(default)] * len(ids)
+        return [normalize.shown(v) if v == v else normalize.shown(default) for v in ids.map(s[col]).astype(float)]
 
     people = pd.DataFrame({
         "干部编号": ids.values, "姓名": on["display_name"].values, "单位": on["unit"].values,
@@ -48,8 +47,8 @@ def monthly_frames(month: str, roster, items, declarations, scores, base: float)
     unit_df = pd.DataFrame({
         "单位": sums.index, "在册人数": size.values, "已交申报表": sums["已交"].astype(int).values,
         "未交申报表": (size - sums["已交"]).astype(int).values, "申报事项": sums["申报事项"].astype(int).values,
-        "计分事项": sums["计分事项"].astype(int).values, "加分合计": [nz.shown(v) for v in sums["加分"]],
-        "扣分合计": [nz.shown(a + b) for a, b in zip(sums["扣分"], sums["基础扣分"])],
-        "平均月度积分": [nz.shown(round(v, 2)) for v in mean]}, columns=UNIT_COLUMNS)
+        "计分事项": sums["计分事项"].astype(int).values, "加分合计": [normalize.shown(v) for v in sums["加分"]],
+        "扣分合计": [normalize.shown(a + b) for a, b in zip(sums["扣分"], sums["基础扣分"])],
+        "平均月度积分": [normalize.shown(round(v, 2)) for v in mean]}, columns=UNIT_COLUMNS)
     missing = people[people["申报表"] == "未交"][["单位", "干部编号", "姓名", "干部类别"]]
     return people, unit_df, missing.reset_index(drop=True)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jifen import checks, ranking
-from jifen import normalize as nz
+from jifen import checks, normalize, ranking
 from jifen.rulebook import notice_dates
 
 CN_NUM = "一二三四五六七八九十"
@@ -79,7 +78,7 @@ def notice_context(period, ranks: pd.DataFrame, items: pd.DataFrame, rulebook, c
             "bottom_empty": "全组积分相同，本期不确定末位人员。" if tie_all else "本期无。",
         })
     n = len(groups) + 2
-    dates = notice_dates(rulebook, period.key, nz.month_end(period.months[-1]))
+    dates = notice_dates(rulebook, period.key, normalize.month_end(period.months[-1]))
     corr = list(corrections or [])
     corrections_heading = ""
     if corr:
@@ -94,10 +93,10 @@ def notice_context(period, ranks: pd.DataFrame, items: pd.DataFrame, rulebook, c
         "overview": overview, "items_summary": items_summary, "groups": groups,
         "corrections": corr, "corrections_heading": corrections_heading,
         "appeal_heading": f"{CN_NUM[n - 1]}、申辩和问询",
-        "appeal": (f"对本通报所列{what}积分和排名有异议的，请于{nz.cn_date(dates['申辩截止日期'])}前{dates['申辩途径']}。"
+        "appeal": (f"对本通报所列{what}积分和排名有异议的，请于{normalize.cn_date(dates['申辩截止日期'])}前{dates['申辩途径']}。"
                    "县委组织部将及时核实并反馈，核实后需要更正的，在下期通报中予以说明。"),
         "closing": ("希望受到通报的先进人员珍惜荣誉、再接再厉；排名靠后的同志要认真查找差距、及时改进，"
                     "在日常工作中切实担当作为、争先进位。"),
-        "org": f"中共{county}县委组织部", "date": nz.cn_date(dates["发文日期"]),
+        "org": f"中共{county}县委组织部", "date": normalize.cn_date(dates["发文日期"]),
         "doc_number": dates["文号"],
     }

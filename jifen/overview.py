@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from jifen import cadres, checks, consequences, ranking
-from jifen import normalize as nz
+from jifen import cadres, checks, consequences, normalize, ranking
 
 MAX_FILES = 300          # problem files listed on the page; the rest are in 校验报告
 MAX_CHANGES = 60         # moved cadres listed per period
@@ -32,7 +31,7 @@ FILE_COUNTS = [("files_total", "文件总数"), ("files_read", "已读取"), ("f
 
 
 def _n(v) -> str:
-    return "" if v is None or (isinstance(v, float) and v != v) else str(nz.shown(v))
+    return "" if v is None or (isinstance(v, float) and v != v) else str(normalize.shown(v))
 
 
 def _rank(v):
@@ -137,7 +136,7 @@ def submission_matrix(res, year: int, link_month) -> dict:
     cells: dict[str, dict] = {}
     totals = []
     for m in months:
-        on = cadres.as_of(res.roster, nz.month_end(m))
+        on = cadres.as_of(res.roster, normalize.month_end(m))
         done = pd.Series([(cid, m) in handed for cid in on.index], index=on.index, dtype=bool)
         g = pd.DataFrame({"unit": on["unit"], "done": done}).groupby("unit")["done"]
         size, sums = g.size(), g.sum()

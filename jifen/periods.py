@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from jifen import normalize as nz
+from jifen import normalize
 
 QUARTER_CN = {1: "一", 2: "二", 3: "三", 4: "四"}
 
@@ -28,7 +28,7 @@ class Period:
     def last_day(self) -> dt.date:
         """The day ranking groups and roster membership are taken (period end, or the end of
         the last month with data while the period is incomplete)."""
-        return nz.month_end(self.elapsed[-1])
+        return normalize.month_end(self.elapsed[-1])
 
     @property
     def quarter(self) -> int:

@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from jifen import checks, computation, consequences, early_warning, evidence, filechecks, publish, suspicious
-from jifen import problems as pb
 from jifen.files import OutputLog, safe_filename
+from jifen.problems import RulebookError, warning
 from jifen.readers import batch
 from jifen.rulebook import Rulebook, read_rulebook
 from jifen.timing import Clock
@@ -212,13 +212,13 @@ def load_rulebook(path: Path) -> tuple[Rulebook | None, list]:
     """→ (the rulebook or None, its problems: warnings, or the errors that stop the run)."""
     try:
         rulebook = read_rulebook(path)
-    except pb.RulebookError as exc:
+    except RulebookError as exc:
         return None, list(exc.problems)
     return rulebook, list(rulebook.warnings)
 
 
 def lock_notices(opts: Options) -> list:
-    return [pb.warning("stale-lock", text, "无需处理；若对方其实仍在运行，请核对两次运行的结果。",
+    return [warning("stale-lock", text, "无需处理；若对方其实仍在运行，请核对两次运行的结果。",
                        file=opts.output_dir.name) for text in opts.notices]
 
 
@@ -325,7 +325,7 @@ def what_if(opts: Options, proposed_path: Path) -> WhatIf:
     """Read the inputs once, compute everything under both rulebooks with the run's own
     functions, write output/规则调整影响.xlsx and nothing else (the parse cache is only read)."""
     from jifen import comparison
-    from jifen.outputs import comparison as writer
+    from jifen.outputs.comparison import write_comparison
 
     wi = WhatIf(Result(opts))
     books = []
@@ -356,14 +356,13 @@ def what_if(opts: Options, proposed_path: Path) -> WhatIf:
     wi.old, wi.new = sides
     wi.fingerprint = comparison.input_fingerprint(wi.old.files, wi.old.rulebook.sha256)
     wi.log = OutputLog(opts.output_dir)
-    wi.counts = writer.write_comparison(wi, wi.log)
+    wi.counts = write_comparison(wi, wi.log)
     return wi
 
 
 def make_templates(opts: Options, month: str) -> Result:
     """`template --month`: one pre-filled declaration workbook per cadre on the roster."""
-    from jifen import cadres
-    from jifen import normalize as nz
+    from jifen import cadres, normalize
     from jifen.outputs import declaration_template
 
     rulebook, problems = load_rulebook(opts.rulebook)
@@ -376,7 +375,7 @@ def make_templates(opts: Options, month: str) -> Result:
     if roster.empty:
         return replace(res, fatal=["没有读到干部名册，无法生成申报表"])
     log = OutputLog(opts.output_dir)
-    on = cadres.as_of(roster, nz.month_end(month)).reset_index()
+    on = cadres.as_of(roster, normalize.month_end(month)).reset_index()
     county = rulebook.params["县名"]
     folder = opts.output_dir / "申报模板" / month
     for rec in on.sort_values("cadre_id").to_dict("records"):

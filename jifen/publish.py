@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jifen import corrections, guard, seal
-from jifen import problems as pb
 from jifen.files import current_umask
+from jifen.problems import RulebookError, warning
 from jifen.rulebook import period_key, read_rulebook
 
 SNAPSHOT = "snapshot.json"
@@ -77,7 +77,7 @@ def recompute_published(computed, archive_dir: Path, recompute, publishing: str 
         try:
             snap = json.loads((folder / SNAPSHOT).read_text("utf-8"))
         except (OSError, ValueError) as exc:
-            problems.append(pb.warning("archive-unreadable", f"归档 {key}/{n} 的快照无法读取（{exc}），未与之比对",
+            problems.append(warning("archive-unreadable", f"归档 {key}/{n} 的快照无法读取（{exc}），未与之比对",
                                        "请勿手工修改 archive 文件夹。", file=f"archive/{key}/{n}/{SNAPSHOT}"))
             continue
         published[key] = {"n": n, "folder": folder}
@@ -85,7 +85,7 @@ def recompute_published(computed, archive_dir: Path, recompute, publishing: str 
         if snap.get("rulebook_sha256") != computed.rulebook.sha256 and (folder / "rulebook.xlsx").exists():
             try:
                 archived = read_rulebook(folder / "rulebook.xlsx")
-            except pb.RulebookError:
+            except RulebookError:
                 archived = None
             if archived is not None:
                 basis = recompute(archived)
@@ -130,7 +130,7 @@ def _say_changed(period, table, publishing: str) -> tuple[str, list]:
     if publishing == period.key:
         return f"{period.title}与上次发布的结果相比有更正（{people}人），重新发布的通报和附件中列出更正说明。", []
     line = f"{period.title}已发布的结果有更正（{people}人），核对后请重新发布：{launcher('publish', period.key)}"
-    return line, [pb.warning(
+    return line, [warning(
         "published-changed", line,
         "更正的人员、事项和原因见该期通报附件（季度通报/…积分排名.xlsx 或年度排名）的“更正说明”表；核对无误后重新发布，"
         "打印 output 中重新生成的通报。")]

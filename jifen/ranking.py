@@ -14,8 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from jifen import cadres, scoring
-from jifen import normalize as nz
+from jifen import cadres, normalize, scoring
 
 TOP, BOTTOM = "先进", "末位"
 
@@ -112,7 +111,7 @@ def rank_period(period, scores: pd.DataFrame, roster: pd.DataFrame, rulebook) ->
     enough = df["months_on"] >= min_months
     df["ranked"] = on_end & enough
     df["note"] = ""
-    df.loc[~on_end, "note"] = f"{nz.cn_date(period.last_day)}不在册，不参加排名"
+    df.loc[~on_end, "note"] = f"{normalize.cn_date(period.last_day)}不在册，不参加排名"
     df.loc[on_end & ~enough, "note"] = f"在册不满{min_months}个月，不参加排名"
     df["rank"] = pd.array([pd.NA] * len(df), dtype="Int64")
     df["bottom_rank"] = pd.array([pd.NA] * len(df), dtype="Int64")

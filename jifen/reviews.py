@@ -14,7 +14,7 @@ import re
 import pandas as pd
 
 from jifen import checks
-from jifen import problems as pb
+from jifen.problems import Problem, error, warning
 
 CONCLUSIONS = ("通过", "不通过", "调整")
 REJECT_REASONS = ("佐证不足", "不符合加分条件", "重复申报", "弄虚作假", "其他")
@@ -38,33 +38,33 @@ def _signature(d) -> tuple:
     return (d["conclusion"], value, d["reject_reason"], d["opinion"], d["type"], d["date"])
 
 
-def check_decision(d) -> pb.Problem | None:
+def check_decision(d) -> Problem | None:
     """A decision row that cannot be applied as written."""
     if d["conclusion"] not in CONCLUSIONS:
-        return pb.error("review-bad-conclusion", f"审核结论“{d['conclusion']}”无法识别，未采用",
+        return error("review-bad-conclusion", f"审核结论“{d['conclusion']}”无法识别，未采用",
                         "审核结论只能填“通过”“不通过”或“调整”。", **_where(d, "审核结论"))
     if d["type"] not in TYPES:
-        return pb.error("review-bad-type", f"类型“{d['type']}”无法识别，未采用", "类型只能填“初审”或“申辩复核”。",
+        return error("review-bad-type", f"类型“{d['type']}”无法识别，未采用", "类型只能填“初审”或“申辩复核”。",
                         **_where(d, "类型"))
     if d["date"] is None:
         msg = "审核日期为空" if not d["date_raw"] else f"审核日期“{d['date_raw']}”无法识别"
-        return pb.error("review-missing-date", msg + "，未采用", "请填写审核日期，如 2026-04-08。",
+        return error("review-missing-date", msg + "，未采用", "请填写审核日期，如 2026-04-08。",
                         **_where(d, "审核日期"))
     if d["conclusion"] == "调整":
         if d["value"] is None or d["value"] < 0:
-            return pb.error("review-adjust-value", "结论为“调整”但审核分值为空或不是非负数，未采用",
+            return error("review-adjust-value", "结论为“调整”但审核分值为空或不是非负数，未采用",
                             "调整时请填写审核分值（该行应计的分数，扣分也填正数）。", **_where(d, "审核分值"))
         if not d["opinion"]:
-            return pb.error("review-adjust-opinion", "结论为“调整”但没有填写审核意见，未采用",
+            return error("review-adjust-opinion", "结论为“调整”但没有填写审核意见，未采用",
                             "调整时请在“审核意见”中写明调整理由。", **_where(d, "审核意见"))
     if d["conclusion"] == "不通过" and d["reject_reason"] not in REJECT_REASONS:
         msg = "没有填写不通过原因" if not d["reject_reason"] else f"不通过原因“{d['reject_reason']}”无法识别"
-        return pb.error("review-reject-reason", f"结论为“不通过”但{msg}，未采用",
+        return error("review-reject-reason", f"结论为“不通过”但{msg}，未采用",
                         "请从下拉列表选择不通过原因：" + "、".join(REJECT_REASONS) + "。", **_where(d, "不通过原因"))
     return None
 
 
-def match_decisions(decisions: list[dict], items: pd.DataFrame) -> tuple[list[dict], list[pb.Problem]]:
+def match_decisions(decisions: list[dict], items: pd.DataFrame) -> tuple[list[dict], list[Problem]]:
     """Attach each decision to an item (`matched_id`), or report why it cannot be."""
     problems = []
     by_id = dict(zip(items["item_id"], items["fingerprint"])) if not items.empty else {}
@@ -86,19 +86,19 @@ def match_decisions(decisions: list[dict], items: pd.DataFrame) -> tuple[list[di
                 d["matched_id"] = moved[0]
             elif fp_now is not None:
                 d["outcome"] = "未采用：事项在审核后被修改"
-                problems.append(pb.error(
+                problems.append(error(
                     "review-item-changed", f"事项 {d['item_id']} 在审核后被修改（指纹不符），该审核结论未采用",
                     "请在新生成的待审核清单中重新审核该事项。", **_where(d, "事项ID")))
             else:
                 d["outcome"] = "未采用：找不到该事项"
-                problems.append(pb.warning(
+                problems.append(warning(
                     "review-unknown-item", f"找不到事项 {d['item_id']}（可能已被删除或移出 input），该审核结论未采用",
                     "如该事项确已撤回，可删除此行。", **_where(d, "事项ID")))
         matched.append(d)
     return matched, problems
 
 
-def resolve_decisions(decisions: list[dict]) -> tuple[dict, list[dict], list[pb.Problem]]:
+def resolve_decisions(decisions: list[dict]) -> tuple[dict, list[dict], list[Problem]]:
     """→ (item id → standing decision, every decision with its outcome, problems)."""
     problems, audit = [], []
     groups: dict[str, list[dict]] = {}
@@ -122,7 +122,7 @@ def resolve_decisions(decisions: list[dict]) -> tuple[dict, list[dict], list[pb.
         for d in group:
             if d["type"] == "申辩复核" and late is not None and d["date"] <= late:
                 audit.append({**d, "outcome": "未采用：申辩复核日期不晚于原结论"})
-                problems.append(pb.error(
+                problems.append(error(
                     "review-appeal-date", f"事项 {iid} 的申辩复核日期 {d['date']:%Y-%m-%d} 不晚于原审核结论的日期，未采用",
                     "申辩复核请填写复核当天的日期（须晚于原审核日期）。", **_where(d, "审核日期")))
             else:
@@ -144,7 +144,7 @@ def resolve_decisions(decisions: list[dict]) -> tuple[dict, list[dict], list[pb.
                 places = "、".join(f"{d['file']} 第{d['row']}行" for d in same_day)
                 for d in same_day:
                     audit.append({**d, "outcome": "未采用：同一日期有不同结论"})
-                problems.append(pb.error(
+                problems.append(error(
                     "review-conflict", f"事项 {iid} 在 {date:%Y-%m-%d} 有不同的审核结论（{places}），都未采用",
                     "同一事项同一天只能有一个结论；请删除错误的一行，或把更正的结论填写更晚的审核日期。",
                     **_where(same_day[-1], "审核结论")))
@@ -153,7 +153,7 @@ def resolve_decisions(decisions: list[dict]) -> tuple[dict, list[dict], list[pb.
             if d["type"] == "申辩复核" and current is not None and not (d["date"] > current["date"]):
                 for x in same_day:
                     audit.append({**x, "outcome": "未采用：申辩复核日期不晚于原结论"})
-                problems.append(pb.error(
+                problems.append(error(
                     "review-appeal-date", f"事项 {iid} 的申辩复核日期 {date:%Y-%m-%d} 不晚于原审核结论的日期，未采用",
                     "申辩复核请填写复核当天的日期（须晚于原审核日期）。", **_where(d, "审核日期")))
                 continue
@@ -170,7 +170,7 @@ def resolve_decisions(decisions: list[dict]) -> tuple[dict, list[dict], list[pb.
     return standing, audit, problems
 
 
-def apply_decisions(items: pd.DataFrame, standing: dict, review_required: bool) -> list[pb.Problem]:
+def apply_decisions(items: pd.DataFrame, standing: dict, review_required: bool) -> list[Problem]:
     """Set status and value from the standing decisions (items changed in place, column-wise)."""
     problems = []
     n = len(items)
@@ -183,7 +183,7 @@ def apply_decisions(items: pd.DataFrame, standing: dict, review_required: bool) 
             continue
         if status[i] == checks.INVALID:
             if iid not in valid_ids:   # else a held-back copy of an item whose valid copy takes it
-                problems.append(pb.warning(
+                problems.append(warning(
                     "review-on-invalid-item", f"事项 {iid} 校验未通过（{reason[i]}），审核结论未采用",
                     "请先按校验报告改正该事项。", **_where(d, "审核结论")))
             continue
@@ -234,8 +234,7 @@ def review_frames(items: pd.DataFrame, standing: dict, roster, rulebook, warning
                   year: int, hints: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The review list's two sheets for one year: awaiting a decision, and decided/registered.
     `hints`: 事项ID → 可疑提示 text (suspicious.hints_by_item)."""
-    from jifen import cadres, evidence
-    from jifen import normalize as nz
+    from jifen import cadres, evidence, normalize
 
     hints = hints or {}
     needs = rulebook.items["needs_evidence"]
@@ -245,7 +244,7 @@ def review_frames(items: pd.DataFrame, standing: dict, roster, rulebook, warning
         return empty, pd.DataFrame(columns=LIST_COLUMNS + DECIDED_EXTRA)
     units = {}
     for month in sorted(part["month"].dropna().unique()):
-        on = cadres.as_of(roster, nz.month_end(month))
+        on = cadres.as_of(roster, normalize.month_end(month))
         units[month] = on["unit"].to_dict()
     names = rulebook.items["name"]
 
@@ -258,19 +257,19 @@ def review_frames(items: pd.DataFrame, standing: dict, roster, rulebook, warning
                 "指纹": rec.fingerprint, "干部编号": rec.cadre_id, "姓名": rec.name, "月份": rec.month,
                 "序号": rec.seq if rec.source == "申报" else None, "项目代码": rec.code,
                 "项目名称": names.get(rec.code, ""), "事项说明": rec.desc, "同一事项标识": rec.matter,
-                "发生日期": rec.date, "数量": nz.shown(rec.qty), "规则分值": nz.shown(rec.rule_value),
+                "发生日期": rec.date, "数量": normalize.shown(rec.qty), "规则分值": normalize.shown(rec.rule_value),
                 "佐证材料": evidence.summary(rec.evidence or rec.basis, rec.attachments,
                                              rec.source == "申报" and bool(needs.get(rec.code, False))),
                 "校验提示": "；".join(warnings.get((rec.file, rec.row), [])),
                 "可疑提示": hints.get(rec.item_id, ""),
                 "来源文件": f"{rec.file} 第{rec.row}行",
                 "初评意见": d["first_opinion"] if d else "", "审核结论": d["conclusion"] if d else "",
-                "审核分值": nz.shown(d["value"]) if d and d["value"] is not None else None,
+                "审核分值": normalize.shown(d["value"]) if d and d["value"] is not None else None,
                 "不通过原因": d["reject_reason"] if d else "", "审核意见": d["opinion"] if d else "",
                 "审核人": d["reviewer"] if d else "", "审核日期": d["date"] if d else None,
                 "类型": d["type"] if d else "",
                 "当前状态": rec.status + ("（登记）" if rec.source == "登记" else ""),
-                "计分分值": nz.shown(rec.value) if rec.status == checks.COUNTED else None,
+                "计分分值": normalize.shown(rec.value) if rec.status == checks.COUNTED else None,
             })
         out = pd.DataFrame(rows, columns=LIST_COLUMNS + DECIDED_EXTRA)
         out = cadres.sort_by_unit(out, "单位", roster, then=("干部编号", "月份", "来源文件"))

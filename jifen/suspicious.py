@@ -21,8 +21,7 @@ import re
 
 import pandas as pd
 
-from jifen import cadres
-from jifen import normalize as nz
+from jifen import cadres, normalize
 
 COLUMNS = ["规则", "事项ID", "干部编号", "姓名", "月份", "项目代码", "提示", "来源文件"]
 SAME_FILE, SAME_DOC, REPEATED, LATE, MANY = "同一佐证", "同一文号", "重复申报", "超期申报", "申报过多"
@@ -45,7 +44,7 @@ def doc_numbers(*texts) -> set[str]:
 @functools.lru_cache(maxsize=1 << 16)
 def _doc_numbers(text: str) -> frozenset:
     out = set()
-    for prefix, year, num in _DOC_NO.findall(nz.text(text)):
+    for prefix, year, num in _DOC_NO.findall(normalize.text(text)):
         prefix = _LEAD.sub("", prefix) or prefix       # “见县委〔2026〕3号” is 县委〔2026〕3号
         out.add(f"{prefix}〔{year}〕{int(num)}号")
     return frozenset(out)
@@ -53,7 +52,7 @@ def _doc_numbers(text: str) -> frozenset:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _flat(text: str) -> str:
-    return re.sub(r"\s+", "", nz.text(text))
+    return re.sub(r"\s+", "", normalize.text(text))
 
 
 def _row(rec, rule: str, reason: str) -> dict:
@@ -142,7 +141,7 @@ def repeated(items: pd.DataFrame) -> list[dict]:
 def _keys(desc, matter, text) -> set:
     keys = {("文号", d) for d in doc_numbers(desc, text)}
     if matter:
-        keys.add(("标识", nz.text(matter)))
+        keys.add(("标识", normalize.text(matter)))
     flat = _flat(desc) if isinstance(desc, str) else ""
     if len(flat) >= 4:
         keys.add(("说明", flat))
@@ -179,7 +178,7 @@ def many(items: pd.DataFrame, roster: pd.DataFrame, ratio: float, minimum: int) 
     if live.empty or roster.empty:
         return out
     for (year, quarter), part in live.groupby(["year", "quarter"]):
-        end = nz.month_end(f"{int(year)}-{int(quarter) * 3:02d}")
+        end = normalize.month_end(f"{int(year)}-{int(quarter) * 3:02d}")
         on = cadres.as_of(roster, end)
         counts = part.groupby("cadre_id").size()
         for group, members in on.groupby("group", sort=True):

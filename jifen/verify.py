@@ -140,19 +140,19 @@ def recompute(key: str, folder: Path, archive_dir: Path, inputs: list, parsed_ca
     from dataclasses import replace
 
     from jifen import computation, consequences, corrections, publish
-    from jifen import problems as pb
-    from jifen.readers import inputs as rd
+    from jifen.problems import RulebookError
+    from jifen.readers.inputs import parse_file
     from jifen.rulebook import read_rulebook
 
     try:
         rulebook = read_rulebook(folder / "rulebook.xlsx")
-    except (pb.RulebookError, OSError) as exc:
+    except (RulebookError, OSError) as exc:
         raise RecomputeError(f"归档的规则文件无法读取（{exc}），无法复算") from exc
     parsed = []
     for entry in sorted(inputs, key=lambda e: e["path"]):
         k = (entry["path"], entry["sha256"])
         if k not in parsed_cache:
-            parsed_cache[k] = rd.parse_file(archive_dir / entry["stored"], entry["path"])
+            parsed_cache[k] = parse_file(archive_dir / entry["stored"], entry["path"])
         parsed.append(parsed_cache[k])
     computed = computation.compute(parsed, [], rulebook)
     period = next((p for p in computed.periods if p.key == key), None)

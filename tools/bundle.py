@@ -219,12 +219,12 @@ def installed_versions(site: Path) -> dict[str, str]:
 def write_lock(cache: Path) -> None:
     """Resolve PINS with their dependencies for the target and write tools/win64.lock."""
     sys.path.insert(0, str(ROOT / "tools"))
-    import build_wheels as bw
+    import build_wheels
 
     with tempfile.TemporaryDirectory() as tmp:
         pip("download", *target_args(), "-d", tmp, *PINS)
-        target = bw.make_targets((2, 28))["win64"]
-        chosen, missing = bw.check_target(Path(tmp), PINS, target, PY_VERSION)
+        target = build_wheels.make_targets((2, 28))["win64"]
+        chosen, missing = build_wheels.check_target(Path(tmp), PINS, target, PY_VERSION)
         if missing:
             raise BuildError("missing for win_amd64: " + ", ".join(sorted(missing)))
         reqs = [f"{w.name}=={w.version} --hash=sha256:{sha256(w.path)}" for w in chosen.values()]

@@ -13,8 +13,8 @@ import os
 import time
 
 from jifen import consequences, ledger_rows
-from jifen import problems as pb
 from jifen.files import OutputLog
+from jifen.problems import error
 
 PARALLEL_FROM_ITEMS = 3000      # smaller runs are quicker in one process
 
@@ -178,7 +178,7 @@ def write_all(res, clock):
         # summary, in the background (outputs/pdf.py)
         pdf.remove_stale(res.options.output_dir, pdf.notice_hashes(log.hashes))
     res = replace(res, log=log, problems=res.problems + [
-        pb.error("output-not-written", f"输出文件 {path} 未能写入：{msg}", "请先关闭该文件，或按提示处理后重新运行。",
+        error("output-not-written", f"输出文件 {path} 未能写入：{msg}", "请先关闭该文件，或按提示处理后重新运行。",
                  file=path) for path, msg in log.failed])
     if log.failed or res.rulebook is None:
         with clock("写出：校验报告"):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from jifen import checks
-from jifen import normalize as nz
+from jifen import checks, normalize
 from jifen.files import safe_filename
 from jifen.outputs import common, docx_render
 from jifen.pipeline_paths import TEMPLATES
@@ -37,7 +36,7 @@ def reply_context(rec: dict, d: dict, rulebook) -> dict:
         "before": _describe(prev, rule_value) if prev is not None else _describe(None, rule_value)
         if rec["source"] == "登记" else "待审核",
         "decision": decision, "reason": d["opinion"] or "（未填写审核意见）",
-        "org": f"中共{rulebook.params['县名']}县委组织部", "date": nz.cn_date(d["date"]),
+        "org": f"中共{rulebook.params['县名']}县委组织部", "date": normalize.cn_date(d["date"]),
         "mark": rulebook.params.get("内部文件标识") or "",
     }
 

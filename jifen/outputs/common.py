@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from jifen import __version__
-from jifen import normalize as nz
+from jifen import __version__, normalize
 
 EPOCH = dt.datetime(2000, 1, 1)
 
@@ -25,4 +24,4 @@ def num(value):
     """Whole numbers as int (so 100 shows as 100, not 100.0); text passes through."""
     if isinstance(value, str):
         return value
-    return nz.shown(value)
+    return normalize.shown(value)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from jifen import comparison as cmp
+from jifen import comparison
 from jifen.outputs import common
 from jifen.outputs.xlsx import Book, write_table
 
@@ -40,11 +40,11 @@ def notes_frame(wi, cadres: pd.DataFrame) -> pd.DataFrame:
 
 def write_comparison(wi, log) -> dict:
     """Build and write the workbook; → the counts the console prints."""
-    cadres = cmp.cadre_frame(wi.old, wi.new)
-    moved = cmp.moves(cadres)
-    summary = cmp.summary(cadres, moved)
-    items = cmp.item_frame(wi.old, wi.new)
-    diffs = cmp.rule_differences(wi.old.rulebook, wi.new.rulebook)
+    cadres = comparison.cadre_frame(wi.old, wi.new)
+    moved = comparison.moves(cadres)
+    summary = comparison.summary(cadres, moved)
+    items = comparison.item_frame(wi.old, wi.new)
+    diffs = comparison.rule_differences(wi.old.rulebook, wi.new.rulebook)
     stamp = common.stamp(wi.new)
     county = wi.old.rulebook.params["县名"]
     book = Book("规则调整影响", mark=common.mark(wi.old), stamp=stamp)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from jifen import normalize as nz
+from jifen import normalize
 from jifen.outputs.xlsx import Book, safe_text
 from jifen.rulebook import declarable_digest
 
@@ -99,7 +99,7 @@ def template_bytes(cadre: dict, month: str, rulebook, county: str) -> bytes:
     table = f"'{INFO_SHEET}'!$A${first_code_row + 1}:$C${last_code_row + 1}"
     info.hide()
 
-    month_end = nz.month_end(month)
+    month_end = normalize.month_end(month)
     first, last = 5, 5 + LINES - 1
     for i in range(LINES):
         r = first + i
@@ -127,7 +127,7 @@ def template_bytes(cadre: dict, month: str, rulebook, county: str) -> bytes:
     ws.data_validation(first, 5, last, 5, {
         "validate": "date", "criteria": "between", "minimum": dt.datetime(year - 1, 1, 1),
         "maximum": dt.datetime(month_end.year, month_end.month, month_end.day), "error_type": "stop",
-        "error_title": "发生日期", "error_message": f"发生日期须为日期，且不晚于 {nz.cn_date(month_end)}。"})
+        "error_title": "发生日期", "error_message": f"发生日期须为日期，且不晚于 {normalize.cn_date(month_end)}。"})
     r = last + 2
     ws.merge_range(r, 0, r, 9, "本人承诺以上申报内容真实准确，如有不实，愿承担相应责任。", fmt["sign"])
     ws.set_row(r + 1, 8)

@@ -68,12 +68,12 @@ def write_overview(res, log) -> None:
     """Written last, after the other outputs are in place: it links to them and reports their
     failures."""
     from jifen import comparison
-    from jifen.outputs import comparison as what_if
+    from jifen.outputs.comparison import load_summary
 
     out = res.options.output_dir
     current = overview.record(res)
     link = linker(out)
-    compared = what_if.load_summary(out, link, comparison.input_fingerprint(res.files, res.rulebook.sha256))
+    compared = load_summary(out, link, comparison.input_fingerprint(res.files, res.rulebook.sha256))
     ctx = overview.context(res, link, load_record(out), current, compared)
     ctx["stamp"] = common.stamp(res)
     if log.write(out / OVERVIEW_NAME, render(ctx)):

@@ -26,7 +26,7 @@ except (ImportError, OSError) as _exc:  # DLL blocked or missing: read with open
 else:
     FALLBACK_REASON = None
 
-from jifen import problems as pb
+from jifen.problems import Problem, error, warning
 from jifen.readers import gate
 
 MAX_ROWS, MAX_COLS = gate.GRID_ROWS, gate.GRID_COLS
@@ -44,9 +44,9 @@ class Book:
     sheets: list[Sheet]
 
 
-def read_book(data: bytes, display_name: str, verdict: gate.Verdict) -> tuple[Book | None, list[pb.Problem]]:
+def read_book(data: bytes, display_name: str, verdict: gate.Verdict) -> tuple[Book | None, list[Problem]]:
     """Parse a workbook's bytes; an unreadable one is a problem, never an exception."""
-    problems: list[pb.Problem] = []
+    problems: list[Problem] = []
     sheets = []
     wb = None
     try:
@@ -57,7 +57,7 @@ def read_book(data: bytes, display_name: str, verdict: gate.Verdict) -> tuple[Bo
             visible = str(meta.visible).endswith("Visible")
             facts = verdict.sheets.get(meta.name, gate.SheetFacts(meta.name, ""))
             if facts.bounded:
-                problems.append(pb.warning(
+                problems.append(warning(
                     "range-too-large",
                     f"工作表“{meta.name}”的使用范围过大，只读取前 {MAX_ROWS} 行、前 {MAX_COLS} 列",
                     "请删除表格末尾或右侧多余的内容、格式后重新保存。", file=display_name, sheet=meta.name))
@@ -72,7 +72,7 @@ def read_book(data: bytes, display_name: str, verdict: gate.Verdict) -> tuple[Bo
     except BaseException as exc:  # noqa: BLE001 - a native panic is a BaseException, still a bad file
         if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
             raise
-        return None, problems + [pb.error(
+        return None, problems + [error(
             "unreadable-file", f"文件内容损坏，无法读取（{type(exc).__name__}）",
             "请用 Excel 或 WPS 打开该文件，另存为 .xlsx 后重新放入。", file=display_name)]
     finally:
@@ -240,12 +240,12 @@ def _clear_pictures(grid: list[list], cells: set) -> None:
             grid[r][c] = None
 
 
-def _hidden_rows(grid, hidden, file, sheet) -> list[pb.Problem]:
+def _hidden_rows(grid, hidden, file, sheet) -> list[Problem]:
     rows = [r for r in hidden if r - 1 < len(grid) and any(v is not None for v in grid[r - 1])]
     if not rows:
         return []
     shown = "、".join(str(r) for r in rows[:10]) + ("等" if len(rows) > 10 else "")
-    return [pb.warning("hidden-rows", f"第 {shown} 行是隐藏行，其中的数据已读入", "请确认隐藏行中的数据确实需要计分。",
+    return [warning("hidden-rows", f"第 {shown} 行是隐藏行，其中的数据已读入", "请确认隐藏行中的数据确实需要计分。",
                        file=file, sheet=sheet, cell=f"第{rows[0]}行", row=rows[0])]
 
 

@@ -18,7 +18,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
-from jifen import problems as pb
+from jifen.problems import error, warning
 from jifen.readers import pictures, zipdir
 
 MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024     # a county register is a few MB
@@ -72,7 +72,7 @@ def col_index(letters: bytes) -> int:
 
 
 def _reject(code: str, message: str, hint: str, rel: str, kind: str) -> Verdict:
-    return Verdict(False, [pb.error(code, message, hint, file=rel)], kind=kind)
+    return Verdict(False, [error(code, message, hint, file=rel)], kind=kind)
 
 
 def inspect(data: bytes, rel: str) -> Verdict:
@@ -156,7 +156,7 @@ def _inspect_zip(data: bytes, rel: str) -> Verdict:
                        "请联系报送人重新制作该文件。", rel, "bomb")
     verdict = Verdict(True)
     if any(n.lower().endswith("vbaproject.bin") for n in names):
-        verdict.problems.append(pb.warning("macro-content", "工作簿含有宏（VBA 代码），程序只读取数据，不运行宏",
+        verdict.problems.append(warning("macro-content", "工作簿含有宏（VBA 代码），程序只读取数据，不运行宏",
                                            "建议另存为不含宏的 .xlsx 文件。", file=rel))
     try:
         for info in infos:

@@ -13,11 +13,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jifen import problems as pb
 from jifen.filechecks import lock_target
-from jifen.readers import book as bk
-from jifen.readers import classify as cl
-from jifen.readers import gate
+from jifen.problems import error, warning
+from jifen.readers import classify, gate
+from jifen.readers.book import read_book
 from jifen.readers.declaration import read_declaration_sheet
 from jifen.readers.history import read_history_sheet
 from jifen.readers.register import read_register_sheet
@@ -113,7 +112,7 @@ def _parse(path: Path, rel: str) -> Parsed:
         info.status = "无法读取"
         info.note = verdict.kind
         return out
-    book, problems = bk.read_book(data, rel, verdict)
+    book, problems = read_book(data, rel, verdict)
     out.problems += problems
     if book is None:
         info.status = "无法读取"
@@ -123,22 +122,22 @@ def _parse(path: Path, rel: str) -> Parsed:
     for sheet in book.sheets:
         if sheet.name == TEMPLATE_SHEET:
             continue
-        kind, hr, cols = cl.sheet_kind(sheet.name, sheet.rows)
+        kind, hr, cols = classify.sheet_kind(sheet.name, sheet.rows)
         if kind is None:
             continue
         if hr is None:
-            out.problems.append(pb.error("header-not-found", f"工作表“{sheet.name}”找不到表头行，未读入",
+            out.problems.append(error("header-not-found", f"工作表“{sheet.name}”找不到表头行，未读入",
                                          "请保留程序下发表格的表头（如 序号、项目代码、数量）。",
                                          file=rel, sheet=sheet.name))
             continue
         if not sheet.visible:
-            out.problems.append(pb.warning("hidden-sheet", f"工作表“{sheet.name}”是隐藏的，其中的数据已读入",
+            out.problems.append(warning("hidden-sheet", f"工作表“{sheet.name}”是隐藏的，其中的数据已读入",
                                            "请确认隐藏表中的数据确实需要计分。", file=rel, sheet=sheet.name))
         info.kinds.append(kind)
-        if kind == cl.ROSTER:
+        if kind == classify.ROSTER:
             recs, probs = read_roster_sheet(sheet.rows, hr, cols, rel, sheet.name)
             out.roster += recs
-        elif kind == cl.DECLARATION:
+        elif kind == classify.DECLARATION:
             decl, recs, probs = read_declaration_sheet(sheet.rows, hr, cols, rel, sheet.name)
             # the sheet's own content: two sheets of one file are two declarations
             decl["sha256"] = file_sha256(repr(sheet.rows).encode("utf-8"))
@@ -148,12 +147,12 @@ def _parse(path: Path, rel: str) -> Parsed:
             decl["key"] = f"{rel}|{sheet.name}"
             out.declarations.append(decl)
             out.items += recs
-        elif kind == cl.REGISTER:
+        elif kind == classify.REGISTER:
             recs, probs = read_register_sheet(sheet.rows, hr, cols, rel, sheet.name, stem)
             for rec in recs:
                 rec["decl"] = ""
             out.items += recs
-        elif kind == cl.REVIEW:
+        elif kind == classify.REVIEW:
             recs, probs = read_review_sheet(sheet.rows, hr, cols, rel, sheet.name)
             out.reviews += recs
         else:
@@ -165,7 +164,7 @@ def _parse(path: Path, rel: str) -> Parsed:
     info.n_items = len(out.items)
     if not info.kinds:
         info.status = "未识别"
-        out.problems.append(pb.warning(
+        out.problems.append(warning(
             "unrecognised-workbook", "没有找到可识别的工作表（干部名册、积分申报表、积分登记表、审核结论、历年结果），未读入",
             "如果这是申报表，请使用组织部下发的模板；否则请移出 input 文件夹。", file=rel))
     else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jifen import normalize as nz
+from jifen import normalize
 
 # header text a clerk might type → the canonical column name
 SYNONYMS = {
@@ -16,7 +16,7 @@ SYNONYMS = {
 
 
 def canon(value) -> str:
-    s = nz.label(value)
+    s = normalize.label(value)
     return SYNONYMS.get(s, s)
 
 
@@ -44,7 +44,7 @@ def header_rows(rows, limit: int = 40) -> list[dict]:
 
 
 def is_blank(value) -> bool:
-    return value is None or nz.text(value) == ""
+    return value is None or normalize.text(value) == ""
 
 
 def find_header(rows, required, limit: int = 40, heads: list[dict] | None = None):
@@ -68,13 +68,13 @@ def find_fields(rows, fields: dict, stop_row: int | None = None, known_labels=()
     for r in range(min(end, len(rows))):
         for c, v in enumerate(rows[r]):
             if isinstance(v, str):
-                t = nz.text(v)
+                t = normalize.text(v)
                 head, sep, tail = t.replace(" ", "").partition(":")
-                cells.append((r, c, t, head, sep, tail, nz.label(t)))
-    labels = {nz.label(n) for n in known_labels}
+                cells.append((r, c, t, head, sep, tail, normalize.label(t)))
+    labels = {normalize.label(n) for n in known_labels}
     for names in fields.values():
-        labels |= {nz.label(n) for n in names}
-    return {key: _field(rows, cells, {nz.label(n) for n in names}, labels) for key, names in fields.items()}
+        labels |= {normalize.label(n) for n in names}
+    return {key: _field(rows, cells, {normalize.label(n) for n in names}, labels) for key, names in fields.items()}
 
 
 def _field(rows, cells, wanted: set, labels: set):
@@ -89,7 +89,7 @@ def _field(rows, cells, wanted: set, labels: set):
             nxt = row[c2]
             if is_blank(nxt):
                 continue
-            if isinstance(nxt, str) and nz.label(nxt) in labels:
+            if isinstance(nxt, str) and normalize.label(nxt) in labels:
                 return None, r, c + 1
             return nxt, r, c2
         return None, r, c + 1
@@ -99,14 +99,13 @@ def _field(rows, cells, wanted: set, labels: set):
 def cell_warnings(raw, what: str, where: dict) -> list:
     """Problems a raw ID-like cell carries even when it normalises fine: invisible characters
     (a copy-paste lookup in Excel then fails) and a long number Excel cut to 15 digits."""
-    from jifen import problems as pb
-
+    from jifen.problems import error, warning
     out = []
     if isinstance(raw, float) and abs(raw) >= 1e15:
-        out.append(pb.error("id-precision-lost", f"{what}是一个超过 15 位的数字，Excel 已丢失末几位（读到 {raw:.0f}）",
+        out.append(error("id-precision-lost", f"{what}是一个超过 15 位的数字，Excel 已丢失末几位（读到 {raw:.0f}）",
                             f"请把该单元格设置为文本格式后重新输入完整的{what}。", **where))
-    elif isinstance(raw, str) and nz.has_invisible(raw.replace("\u3000", "") if what == "姓名" else raw):
+    elif isinstance(raw, str) and normalize.has_invisible(raw.replace("\u3000", "") if what == "姓名" else raw):
         # a full-width space inside a two-character name (“张　三”) is deliberate alignment
-        out.append(pb.warning("invisible-characters", f"{what}“{nz.clean(raw)}”中含有不可见字符（零宽空格、不换行空格、全角空格等），已自动去除",
+        out.append(warning("invisible-characters", f"{what}“{normalize.clean(raw)}”中含有不可见字符（零宽空格、不换行空格、全角空格等），已自动去除",
                               "建议在表格中删除这些字符，以免用 Excel 查找、比对时对不上。", **where))
     return out

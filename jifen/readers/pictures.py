@@ -22,7 +22,7 @@ import re
 import xml.etree.ElementTree as ET
 import zipfile
 
-from jifen import problems as pb
+from jifen.problems import Problem, cell_name, warning
 
 MAX_PICTURES = 200                     # per workbook; a month's evidence is a handful
 MAX_PICTURE_BYTES = 20 * 1024 * 1024   # one photo; the whole file stays under the gate's limit
@@ -172,18 +172,18 @@ def _ext(part: str) -> str:
     return ext if _SAFE_EXT.match(ext) else "bin"
 
 
-def locate(parts, sheets: dict, rel: str) -> tuple[list[dict], list[pb.Problem]]:
+def locate(parts, sheets: dict, rel: str) -> tuple[list[dict], list[Problem]]:
     """Every picture of the workbook as {sheet, row (1-based), col, cell, part, kind, size,
     sha256, ext}, in sheet and cell order; → (pictures, problems). Damaged picture parts
     are a warning: the workbook's data is still read."""
     try:
         return _locate(parts, sheets, rel)
     except (ET.ParseError, ValueError, KeyError) as exc:
-        return [], [pb.warning("pictures-unreadable", f"工作簿中的图片部件已损坏（{type(exc).__name__}），图片未提取",
+        return [], [warning("pictures-unreadable", f"工作簿中的图片部件已损坏（{type(exc).__name__}），图片未提取",
                                "请用 Excel 或 WPS 打开后重新保存，或把图片作为单独的文件随表报送。", file=rel)]
 
 
-def _locate(parts, sheets: dict, rel: str) -> tuple[list[dict], list[pb.Problem]]:
+def _locate(parts, sheets: dict, rel: str) -> tuple[list[dict], list[Problem]]:
     found = []
     wps = _wps_ids(parts) if any(f.picture_ids for f in sheets.values()) else {}
     rich = _rich_values(parts) if any(f.rich_cells for f in sheets.values()) else {}
@@ -199,9 +199,9 @@ def _locate(parts, sheets: dict, rel: str) -> tuple[list[dict], list[pb.Problem]
                 found.append((name, r, c, media, FLOATING))
     problems, out = [], []
     for name, r, c, media, kind in found:
-        cell = pb.cell_name(r, c)
+        cell = cell_name(r, c)
         if len(out) >= MAX_PICTURES:
-            problems.append(pb.warning("too-many-pictures", f"工作簿中的图片超过 {MAX_PICTURES} 张，其余图片未提取",
+            problems.append(warning("too-many-pictures", f"工作簿中的图片超过 {MAX_PICTURES} 张，其余图片未提取",
                                        "请把多余的图片作为单独的文件随表报送。", file=rel, sheet=name, cell=cell, row=r + 1))
             break
         try:
@@ -209,7 +209,7 @@ def _locate(parts, sheets: dict, rel: str) -> tuple[list[dict], list[pb.Problem]
         except KeyError:
             continue                   # a dangling reference: nothing to show
         if info.file_size > MAX_PICTURE_BYTES:
-            problems.append(pb.warning(
+            problems.append(warning(
                 "picture-too-large", f"{cell} 的图片过大（{info.file_size // (1 << 20)} MB），未提取",
                 f"请压缩图片（每张不超过 {MAX_PICTURE_BYTES >> 20} MB）后重新粘贴，或作为单独的文件随表报送。",
                 file=rel, sheet=name, cell=cell, row=r + 1))
@@ -217,7 +217,7 @@ def _locate(parts, sheets: dict, rel: str) -> tuple[list[dict], list[pb.Problem]
         try:
             data = parts.read(media)
         except zipfile.BadZipFile:       # inflates to another size or CRC than declared
-            problems.append(pb.warning(
+            problems.append(warning(
                 "picture-damaged", f"{cell} 的图片数据已损坏（与声明的大小或校验码不符），未提取",
                 "请重新粘贴该图片后保存，或把图片作为单独的文件随表报送。", file=rel, sheet=name, cell=cell, row=r + 1))
             continue
