@@ -191,14 +191,19 @@ def _run(opts: Options) -> Result:
     gc.freeze()
     computed = computation.compute(read.parsed, read.skipped, rulebook, clock, progress=True)
     attached = attach_evidence(opts, read.skipped, computed)
-    computed = replace(computed, items=attached.items)
-    res = Result(opts, rulebook, files=[p.info for p in read.parsed], skipped=attached.skipped,
-                 evidence=attached.evidence, suspicious=attached.suspicious, read_stats=read.stats,
-                 run_key=read.run_key, timings=clock.timings, peaks=clock.peaks,
-                 **_figures(computed), problems=problems + read.problems + computed.problems, fatal=computed.fatal)
+    held = outcome = warned = archived = None
     if not computed.roster.empty:
         with clock("已发布期间与结果运用"):
-            res = published_and_consequences(res, computed, read, opts)
+            held = publish.recompute_published(
+                computed, opts.archive_dir, lambda rb: computation.compute(read.parsed, read.skipped, rb),
+                opts.publishing)
+            archived = publish.archived_snapshots(opts.archive_dir)
+            fig = held.computed
+            outcome = consequences.derive_consequences(fig.ranks, fig.periods, archived, read.history,
+                                                       rulebook.params)
+            warned = early_warning.derive_warnings(fig.periods, fig.scored, fig.roster, rulebook,
+                                                   outcome.bands, outcome.ranks)
+    res = assemble(opts, problems, read, computed, attached, held, outcome, warned, archived, clock)
     if not opts.write:
         return report_only(res)
     from jifen.outputs import write_all
@@ -206,6 +211,26 @@ def _run(opts: Options) -> Result:
     res = write_all(res, clock)
     remember_run(res)
     return res
+
+
+def assemble(opts: Options, problems: list, read: Inputs, computed: computation.Computed, attached: Attached,
+             held: publish.Recomputed | None, outcome: consequences.Consequences | None, warned: dict | None,
+             archived: list | None, clock: Clock) -> Result:
+    """The run's Result from its stages' (the later ones are absent without a roster)."""
+    figures = {name: getattr(computed, name) for name in (
+        "roster", "declarations", "audit", "standing", "evidence_owner", "periods", "scored", "scores", "ranks")}
+    found = problems + read.problems + computed.problems
+    more = {}
+    if held is not None:
+        figures.update(scored=held.computed.scored, scores=held.computed.scores, ranks=outcome.ranks)
+        found += held.problems + outcome.problems
+        more = {"published": held.published, "corrections": held.corrections, "notes": held.notes,
+                "bands": outcome.bands, "proposals": outcome.proposals, "warnings": warned,
+                "archived": archived, "history": read.history}
+    return Result(opts, computed.rulebook, files=[p.info for p in read.parsed], skipped=attached.skipped,
+                  evidence=attached.evidence, suspicious=attached.suspicious, items=attached.items,
+                  read_stats=read.stats, run_key=read.run_key, timings=clock.timings, peaks=clock.peaks,
+                  problems=found, fatal=computed.fatal, **figures, **more)
 
 
 def load_rulebook(path: Path) -> tuple[Rulebook | None, list]:
@@ -263,30 +288,6 @@ def attach_evidence(opts: Options, skipped: list, computed: computation.Computed
     files, still, items = evidence.attach_files(skipped, computed.evidence_owner, digests, computed.items)
     hints = suspicious.find(items, computed.roster, computed.rulebook) if not computed.roster.empty else None
     return Attached(files, still, items, hints)
-
-
-def published_and_consequences(res: Result, computed: computation.Computed, read: Inputs, opts: Options) -> Result:
-    """Published periods held to their archived rulebook (更正说明), then 结果运用 and 预警."""
-    recomputed = publish.recompute_published(
-        computed, opts.archive_dir, lambda rb: computation.compute(read.parsed, read.skipped, rb),
-        opts.publishing)
-    archived = publish.archived_snapshots(opts.archive_dir)
-    fig = recomputed.computed
-    outcome = consequences.derive_consequences(fig.ranks, fig.periods, archived, read.history,
-                                               computed.rulebook.params)
-    warned = early_warning.derive_warnings(fig.periods, fig.scored, fig.roster, fig.rulebook,
-                                           outcome.bands, outcome.ranks)
-    return replace(res, scored=fig.scored, scores=fig.scores, ranks=outcome.ranks, bands=outcome.bands,
-                   proposals=outcome.proposals, warnings=warned, archived=archived, history=read.history,
-                   published=recomputed.published, corrections=recomputed.corrections, notes=res.notes + recomputed.notes,
-                   problems=res.problems + recomputed.problems + outcome.problems)
-
-
-def _figures(computed: computation.Computed) -> dict:
-    """The computed fields a Result carries under the same names."""
-    return {name: getattr(computed, name) for name in (
-        "roster", "declarations", "items", "audit", "standing", "evidence_owner", "scored", "periods",
-        "scores", "ranks")}
 
 
 def report_only(res: Result) -> Result:
@@ -351,8 +352,9 @@ def what_if(opts: Options, proposed_path: Path) -> WhatIf:
             return wi
         outcome = consequences.derive_consequences(computed.ranks, computed.periods, archived, history, book.params)
         sides.append(Result(opts, book, files=[p.info for p in parsed], skipped=skipped,
-                            **{**_figures(computed), "ranks": outcome.ranks}, bands=outcome.bands,
-                            proposals=outcome.proposals))
+                            roster=computed.roster, declarations=computed.declarations, items=computed.items,
+                            periods=computed.periods, scored=computed.scored, scores=computed.scores,
+                            ranks=outcome.ranks, bands=outcome.bands, proposals=outcome.proposals))
     wi.old, wi.new = sides
     wi.fingerprint = comparison.input_fingerprint(wi.old.files, wi.old.rulebook.sha256)
     wi.log = OutputLog(opts.output_dir)
