@@ -80,7 +80,7 @@ COMMANDS = [
     ("pdf", "生成PDF", "为 output 中的通报生成 PDF 并等待完成（平时运行后在后台自动生成）"),
     ("bench", "测速", "性能测试：生成模拟县并测量各阶段用时和内存"),
 ]
-LOCKED = {"run", "check", "template", "publish"}     # the commands that write into the output folder
+LOCKED = {"run", "check", "template", "publish", "compare"}     # the commands that write into the output folder
 NAMES = {n for name, alias, _ in COMMANDS for n in (name, alias)}
 
 

@@ -146,3 +146,13 @@ def test_a_run_taking_over_a_left_lock_says_so_and_reports_it(tmp_path):
     codes = [(p["问题代码"], p["级别"]) for p in b.problem_codes(base / "output")]
     assert ("stale-lock", "警告") in codes
     assert not (base / "output" / runlock.LOCK_NAME).exists()
+
+
+def test_compare_waits_for_a_run_on_the_same_output_folder(tmp_path):
+    """compare writes 规则调整影响.xlsx into output/ and reads the run's cache: one at a time."""
+    base = county(tmp_path / "county")
+    since = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    write_lock(base / "output", user="钱进", host=socket.gethostname(), pid=os.getpid(), since=since)
+    proc = b.run_process(base, "compare", str(b.RULEBOOK))
+    assert proc.returncode == 2 and "未运行" in proc.stdout and "钱进" in proc.stdout, proc.stdout + proc.stderr
+    assert not (base / "output" / "规则调整影响.xlsx").exists()
