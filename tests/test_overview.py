@@ -285,3 +285,21 @@ def test_alerts_section_renders_when_the_pipeline_has_them(tmp_path):
     page = render({**overview.context(res, linker(tmp_path / "output"), None, record), "stamp": ""}).decode()
     alerts = page[page.index('id="alerts"'):page.index('id="results"')]
     assert "2026年第一季度" in alerts and "<td>王伟</td><td>接近末位</td>" in alerts
+
+
+def test_a_page_that_cannot_be_built_leaves_the_run_and_says_so(tmp_path, monkeypatch):
+    from jifen.outputs import overview as page
+
+    def broken(ctx):
+        raise KeyError("模板缺少的字段")
+
+    monkeypatch.setattr(page, "render", broken)
+    inp = tmp_path / "input"
+    b.roster(inp / "名册.xlsx", ROSTER, title="干部名册")
+    b.month_register(inp / "登记.xlsx", MONTHS, "K0002", "李华")
+    res = b.pipeline_run(tmp_path, write=True)
+    out = tmp_path / "output"
+    assert res.exit_code == 2 and not (out / "总览.html").exists()
+    assert (out / "季度通报" / "2026年第1季度积分情况通报.docx").exists()
+    rows = [p for p in b.problem_codes(out) if p["问题代码"] == "output-not-written"]
+    assert len(rows) == 1 and "总览.html" in rows[0]["问题"] and "KeyError" in rows[0]["问题"], rows

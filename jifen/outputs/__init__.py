@@ -184,11 +184,28 @@ def write_all(res, clock):
         with clock("写出：校验报告"):
             report.write_report(res, log)       # again, last: it lists what could not be written
     if res.rulebook is not None:
-        from jifen.outputs import overview
-
-        with clock("写出：总览"):
-            overview.write_overview(res, log)   # last: it links to the outputs now in place
+        res = _write_overview(res, log, clock)
     state.save(res.options.output_dir, {**recorded, **log.hashes})
+    return res
+
+
+def _write_overview(res, log, clock):
+    """Last: the page links to the outputs now in place. It is a convenience: when it cannot be
+    built, everything else stands, and the report and the exit status say so."""
+    from dataclasses import replace
+
+    from jifen.outputs import overview, report
+
+    with clock("写出：总览"):
+        try:
+            overview.write_overview(res, log)
+        except Exception as exc:      # a template or data the page did not expect: not the run's fault
+            msg = f"生成总览页时出错（{type(exc).__name__}：{exc}），其他输出文件不受影响"
+            log.failed.append((overview.OVERVIEW_NAME, msg))
+            res = replace(res, problems=res.problems + [error(
+                "output-not-written", f"输出文件 {overview.OVERVIEW_NAME} 未能写入：{msg}",
+                "其他输出文件已写好，可照常使用；请把这条信息告诉维护人员。", file=overview.OVERVIEW_NAME)])
+            report.write_report(res, log)
     return res
 
 
