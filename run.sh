@@ -103,7 +103,16 @@ fi
 if [ "$mode" = "test" ]; then
   "$boot" tools/bootstrap.py --test || finish $?
   shift
-  "$venv_py" -m pytest "$@"
+  # The whole suite runs on two worker processes (pytest-xdist), each taking whole test files so
+  # that a module's fixtures are built once, the slowest files first (tests/conftest.py). Named
+  # test files, --pdb and --trace run in this one process, which starts faster.
+  dist="-n 2 --dist loadfile --no-loadscope-reorder"
+  for arg in "$@"; do
+    case "$arg" in
+      --pdb|--trace|tests|tests/*|*.py|*.py::*) dist= ;;
+    esac
+  done
+  "$venv_py" -m pytest $dist "$@"
 elif [ "$mode" = "bundle" ]; then
   "$boot" tools/bootstrap.py || finish $?
   shift
