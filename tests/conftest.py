@@ -8,11 +8,13 @@ sys.path.insert(0, str(ROOT))
 
 
 def pytest_configure(config):
-    """Compile the package once before the tests start. The suite starts some sixty process.py
-    runs; where PYTHONDONTWRITEBYTECODE is set (it is on the machines this project is developed
-    on) each would otherwise compile every module it imports again, about 0.1 s of CPU a
-    run. Done in the main pytest process only, not again in each xdist worker."""
-    if not hasattr(config, "workerinput"):
+    """Keep compiled bytecode, even where PYTHONDONTWRITEBYTECODE is set (it is on the machines
+    this project is developed on): the test modules' assertion rewriting is then cached between
+    sessions (collection 2.8 s → 1.3 s, in each xdist worker), and jifen/ is compiled once here
+    rather than by each of the suite's sixty-odd process.py runs (about 0.1 s of CPU a run).
+    The files go to __pycache__/ folders, which git ignores."""
+    sys.dont_write_bytecode = False
+    if not hasattr(config, "workerinput"):        # once: in the main process, not in each worker
         compileall.compile_dir(ROOT / "jifen", quiet=1)
 
 
