@@ -109,7 +109,8 @@ if [ "$mode" = "test" ]; then
   dist="-n 2 --dist loadfile --no-loadscope-reorder"
   for arg in "$@"; do
     case "$arg" in
-      --pdb|--trace|tests|tests/*|*.py|*.py::*) dist= ;;
+      tests|tests/) ;;
+      --pdb|--trace|tests/*|*.py|*.py::*) dist= ;;
     esac
   done
   "$venv_py" -m pytest $dist "$@"
