@@ -7,8 +7,7 @@ import copy
 import pandas as pd
 from builders import RULEBOOK
 
-from jifen import periods as per
-from jifen import scoring
+from jifen import periods, scoring
 from jifen.rulebook import read_rulebook
 
 _RB = None
@@ -39,8 +38,8 @@ def items(rows: list[tuple], rb=None) -> pd.DataFrame:
 
 
 def year_periods(year: int = 2026, months=None):
-    months = set(months or per.month_keys(year))
-    return per.build_periods(months, [year])
+    months = set(months or periods.month_keys(year))
+    return periods.build_periods(months, [year])
 
 
 def scores(rows, rb=None, months=None) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import builders as b
 import openpyxl
 import pytest
 
-from jifen import periods as per
+from jifen import periods
 from jifen.outputs.xlsx import lines_needed, text_width
 
 SHEETS = ["年度排名", "先进人员", "末位人员", "季度汇总", "结果运用", "单位统计", "分布图", "说明"]
@@ -38,7 +38,7 @@ PLAN = {"C04": {q: 1 for q in EVERY_Q}, "C19": {q: -2 for q in EVERY_Q}, "C20": 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory):
     root = tmp_path_factory.mktemp("annual")
-    b.scored_county(root, PLAN, per.month_keys(2026), roster_rows=ROSTER)
+    b.scored_county(root, PLAN, periods.month_keys(2026), roster_rows=ROSTER)
     proc = b.run_process(root)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     path = root / "output" / "年度排名" / "2026年度积分排名.xlsx"

@@ -5,7 +5,7 @@ import zipfile
 
 import openpyxl
 
-from jifen.outputs import personal_ledger as pl
+from jifen.outputs import personal_ledger
 
 STAMP = "程序版本 t；规则文件 SHA-256 abc…"
 MARK = "内部资料 注意保密"
@@ -47,21 +47,21 @@ def _cells(data):
 
 def test_pattern_books_match_books_built_by_xlsxwriter():
     people = [_person("K0001", "张明", ITEMS), _person("K0002", "李&<华>", [])]
-    pattern = pl._pattern(people[0], "云溪", 2026, STAMP, MARK)
+    pattern = personal_ledger._pattern(people[0], "云溪", 2026, STAMP, MARK)
     assert pattern is not None
     for person in people:
-        fast, content, head, last = pl._personal_book(person, pattern, "云溪", 2026, STAMP, MARK)
-        slow, content2, head2, last2 = pl._personal_book(person, None, "云溪", 2026, STAMP, MARK)
+        fast, content, head, last = personal_ledger._personal_book(person, pattern, "云溪", 2026, STAMP, MARK)
+        slow, content2, head2, last2 = personal_ledger._personal_book(person, None, "云溪", 2026, STAMP, MARK)
         assert _cells(fast) == _cells(slow)
         assert _parts(fast) == _parts(slow)      # the same parts, in the same order, byte for byte
         assert (content, head, last) == (content2, head2, last2)
-    assert _cells(pl._personal_book(people[1], pattern, "云溪", 2026, STAMP, MARK)[0])[2] == "2026年度积分台账 李&<华>"
+    assert _cells(personal_ledger._personal_book(people[1], pattern, "云溪", 2026, STAMP, MARK)[0])[2] == "2026年度积分台账 李&<华>"
     ws = openpyxl.load_workbook(io.BytesIO(fast)).active
     assert ws.oddHeader.left.text == MARK and ws["A5"].value == MARK
 
 
 def test_pattern_books_are_reproducible():
     person = _person("K0001", "张明", ITEMS)
-    a = pl._personal_book(person, pl._pattern(person, "云溪", 2026, STAMP, MARK), "云溪", 2026, STAMP, MARK)[0]
-    b = pl._personal_book(person, pl._pattern(_person("K0009", "王五", []), "云溪", 2026, STAMP, MARK), "云溪", 2026, STAMP, MARK)[0]
+    a = personal_ledger._personal_book(person, personal_ledger._pattern(person, "云溪", 2026, STAMP, MARK), "云溪", 2026, STAMP, MARK)[0]
+    b = personal_ledger._personal_book(person, personal_ledger._pattern(_person("K0009", "王五", []), "云溪", 2026, STAMP, MARK), "云溪", 2026, STAMP, MARK)[0]
     assert a == b          # whichever cadre the model came from

@@ -237,11 +237,11 @@ def test_year_letter_leaves_out_the_warning_the_year_has_settled():
 
     import pandas as pd
 
-    from jifen import early_warning as ew
+    from jifen import early_warning
     from jifen.outputs import letters as out
 
-    warn = pd.DataFrame([{"干部编号": "C1", "预警": ew.LAST_YEAR, "依据": "a"},
-                         {"干部编号": "C1", "预警": ew.TWO_QUARTERS, "依据": "b"}])
+    warn = pd.DataFrame([{"干部编号": "C1", "预警": early_warning.LAST_YEAR, "依据": "a"},
+                         {"干部编号": "C1", "预警": early_warning.TWO_QUARTERS, "依据": "b"}])
     res = SimpleNamespace(warnings={"2026Q4": warn})
     year = SimpleNamespace(kind="year", year=2026, key="2026")
     quarter = SimpleNamespace(kind="quarter", year=2026, key="2026Q4")

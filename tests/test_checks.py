@@ -16,11 +16,10 @@ import shutil
 import builders as b
 import pytest
 
-from jifen import checks
-from jifen import problems as pb
+from jifen import checks, problems
 from jifen.pipeline import Options, run
 
-ERR, WARN = pb.ERROR, pb.WARNING
+ERR, WARN = problems.ERROR, problems.WARNING
 COUNTED, PENDING, INVALID = checks.COUNTED, checks.PENDING, checks.INVALID
 DS, RS = "积分申报表", "积分登记表"
 

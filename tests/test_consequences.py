@@ -17,12 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jifen import consequences as cq
-from jifen import periods as per
+from jifen import consequences, periods
 
-TALK, NO_HONOURS, PRIORITY = cq.TALK, cq.NO_HONOURS, cq.PRIORITY
-ADMONISH, DEMOTE = cq.ADMONISH, cq.DEMOTE
-Y2025, Y2026 = per.month_keys(2025), per.month_keys(2026)
+TALK, NO_HONOURS, PRIORITY = consequences.TALK, consequences.NO_HONOURS, consequences.PRIORITY
+ADMONISH, DEMOTE = consequences.ADMONISH, consequences.DEMOTE
+Y2025, Y2026 = periods.month_keys(2025), periods.month_keys(2026)
 CROSS = Y2025[9:] + Y2026[:6]                 # 2025年10月 … 2026年6月
 CROSS_PLAN = {"C20": {"2025Q4": -2, "2026Q1": -2, "2026Q2": -3}}
 PARAMS = {"先进比例": 0.15, "末位比例": 0.05, "跨年连续": True}
@@ -63,7 +62,7 @@ def bands(rows) -> pd.DataFrame:
     """rows: (year, quarter, cadre_id, band[, ranked]) → a band history as band_history returns it."""
     recs = [{"year": r[0], "quarter": r[1], "cadre_id": r[2], "name": f"干部{r[2]}", "band": r[3],
              "ranked": r[4] if len(r) > 4 else True, "source": "计算"} for r in rows]
-    return pd.DataFrame(recs, columns=cq.BAND_COLUMNS)
+    return pd.DataFrame(recs, columns=consequences.BAND_COLUMNS)
 
 
 def quarters(cid, seq):
@@ -72,7 +71,7 @@ def quarters(cid, seq):
 
 
 def pure(rows, year, complete=True, **params):
-    df = cq.proposals(bands(rows), year, complete, {**PARAMS, **params})
+    df = consequences.proposals(bands(rows), year, complete, {**PARAMS, **params})
     return [tuple(r) for r in df[["干部编号", "结果", "依据", "期间"]].itertuples(index=False)]
 
 
@@ -115,7 +114,7 @@ def test_pure_apply_no_honours_removes_the_cadre_and_nobody_moves_up():
         "rank": [1, 2, 3, 4, 5, 1], "band": ["先进", "先进", "先进", "", "末位", "先进"],
         "note": ["", "", "并列超额（先进名额 2 人）", "", "", ""]})
     prop = pd.DataFrame([{"干部编号": "X", "姓名": "", "结果": NO_HONOURS, "依据": "", "期间": "2026"}])
-    out = cq.apply_no_honours(ranks, prop, 2026)
+    out = consequences.apply_no_honours(ranks, prop, 2026)
     assert list(out["band"]) == ["先进", "", "先进", "", "末位", "先进"]     # the quarter is untouched
     assert "取消先进" in out.loc[1, "note"] and "不递补" in out.loc[1, "note"]
     assert out.loc[2, "note"] == "并列超额（先进名额 2 人）" and out.loc[3, "band"] == ""

@@ -17,15 +17,14 @@ from pathlib import Path
 
 import builders as b
 import pytest
-from corpus import make_corpus as mc
-from corpus import measure as ms
+from corpus import make_corpus, measure
 
 from jifen import checks
 from jifen.pipeline import Options, run
 from jifen.readers.inputs import parse_file, scan_inputs
 
-CASES = mc.cases()
-READ_CASES = [c for c in CASES if c.status != mc.SKIPPED]
+CASES = make_corpus.cases()
+READ_CASES = [c for c in CASES if c.status != make_corpus.SKIPPED]
 MAX_SECONDS, MAX_MB = 10.0, 500.0          # per file, alone: sanity bounds on a noisy machine
 
 
@@ -51,8 +50,8 @@ def fingerprints(folder: Path) -> dict:
 def corpus(tmp_path_factory):
     """→ (input folder, cases): the corpus plus the valid roster and declaration."""
     inp = tmp_path_factory.mktemp("corpus") / "input"
-    mc.write_baseline(inp)
-    return inp, mc.build(inp)
+    make_corpus.write_baseline(inp)
+    return inp, make_corpus.build(inp)
 
 
 @pytest.fixture(scope="session")
@@ -93,7 +92,7 @@ def test_corpus_is_big_enough_and_small():
 def test_corpus_files_are_small_and_deterministic(corpus, tmp_path):
     inp, cases = corpus
     again = tmp_path / "again"
-    mc.build(again, keep=lambda c: not c.heavy)
+    make_corpus.build(again, keep=lambda c: not c.heavy)
     for c in cases:
         size = (inp / c.name).stat().st_size
         assert size < 1 << 20, (c.name, size)
@@ -118,11 +117,11 @@ def test_inputs_untouched(outcome):
 
 def test_good_declaration_still_pending(outcome):
     res, _, _ = outcome
-    good = items_of(res, mc.GOOD_DECLARATION)
+    good = items_of(res, make_corpus.GOOD_DECLARATION)
     assert list(good["status"]) == [checks.PENDING]
     assert list(good["cadre_id"]) == ["K0001"] and list(good["month"]) == ["2026-03"]
-    assert problems_of(res, mc.GOOD_DECLARATION) == []
-    assert problems_of(res, mc.ROSTER_FILE) == []
+    assert problems_of(res, make_corpus.GOOD_DECLARATION) == []
+    assert problems_of(res, make_corpus.ROSTER_FILE) == []
     assert {"K0001", "K0002", "K0003", "K0004", "H0001"} <= set(res.roster["cadre_id"])
 
 
@@ -157,7 +156,7 @@ def test_no_file_silently_dropped(outcome, corpus):
 def test_case(outcome, case):
     res, _, _ = outcome
     found = problems_of(res, case.name)
-    if case.status == mc.SKIPPED:
+    if case.status == make_corpus.SKIPPED:
         assert case.name in {f.path for f in res.skipped}
         assert found == []
         return
@@ -182,20 +181,20 @@ def test_problem_cells_point_at_the_fault(outcome):
     """The clerk is told the cell: 数量 is column G from row 6 in every generated declaration."""
     res, _, _ = outcome
     cells = {(p.file, p.code): p.cell for p in res.problems}
-    assert cells[(f"{mc.SUB}/40-错误值数量.xlsx", "bad-quantity")] == "G6"
-    assert cells[(f"{mc.SUB}/42-公式无结果.xlsx", "bad-quantity")] == "G6"
-    assert cells[(f"{mc.SUB}/41-错误值编号.xlsx", "unknown-cadre")] == "B2"
-    assert cells[(f"{mc.SUB}/62-没有月份.xlsx", "bad-month")] in ("B3", "A3", "表头")
-    assert {p.cell for p in res.problems if p.file == f"{mc.SUB}/46-负数和小数.xlsx"} == {"G6", "G7"}
+    assert cells[(f"{make_corpus.SUB}/40-错误值数量.xlsx", "bad-quantity")] == "G6"
+    assert cells[(f"{make_corpus.SUB}/42-公式无结果.xlsx", "bad-quantity")] == "G6"
+    assert cells[(f"{make_corpus.SUB}/41-错误值编号.xlsx", "unknown-cadre")] == "B2"
+    assert cells[(f"{make_corpus.SUB}/62-没有月份.xlsx", "bad-month")] in ("B3", "A3", "表头")
+    assert {p.cell for p in res.problems if p.file == f"{make_corpus.SUB}/46-负数和小数.xlsx"} == {"G6", "G7"}
 
 
 def test_error_values_are_shown_not_blank(outcome):
     """An Excel error value reaches the message as itself (#DIV/0!, #N/A), not as an empty cell."""
     res, _, _ = outcome
     msgs = {p.file: p.message for p in res.problems if p.code in ("bad-quantity", "unknown-cadre")}
-    assert "#DIV/0!" in msgs[f"{mc.SUB}/40-错误值数量.xlsx"]
-    assert "#N/A" in msgs[f"{mc.SUB}/41-错误值编号.xlsx"]
-    assert "公式" in msgs[f"{mc.SUB}/42-公式无结果.xlsx"]
+    assert "#DIV/0!" in msgs[f"{make_corpus.SUB}/40-错误值数量.xlsx"]
+    assert "#N/A" in msgs[f"{make_corpus.SUB}/41-错误值编号.xlsx"]
+    assert "公式" in msgs[f"{make_corpus.SUB}/42-公式无结果.xlsx"]
 
 
 _FORMULA = re.compile(rb"<f>([^<]*)</f>")
@@ -258,7 +257,7 @@ def print_figures(request):
     yield
     if FIGURES:
         text = ("\nparse_file alone, per corpus file (time without tracemalloc; py = tracemalloc peak, "
-                "rss = native peak in a child process):\n" + ms.table(FIGURES))
+                "rss = native peak in a child process):\n" + measure.table(FIGURES))
         capman = request.config.pluginmanager.get_plugin("capturemanager")
         with capman.global_and_fixture_disabled():
             print(text)
@@ -268,13 +267,13 @@ def print_figures(request):
 def native(corpus):
     """Every file read once more in a fresh child process: peak resident memory per file."""
     inp, cases = corpus
-    return ms.measure_native([(inp / c.name, c.name) for c in cases if c.status != mc.SKIPPED])
+    return measure.measure_native([(inp / c.name, c.name) for c in cases if c.status != make_corpus.SKIPPED])
 
 
 @pytest.mark.parametrize("case", case_params(READ_CASES, xfail=False))
 def test_parse_alone_time_and_memory(corpus, native, case):
     inp, _ = corpus
-    fig = ms.measure(inp / case.name, case.name, trace=not case.heavy)
+    fig = measure.measure(inp / case.name, case.name, trace=not case.heavy)
     fig["rss_peak_mb"] = native[case.name]["rss_peak_mb"]
     FIGURES[case.name] = fig
     print(f"{case.name}: {fig['seconds'] * 1000:.0f} ms, py {fig['py_peak_mb']} MB, rss {fig['rss_peak_mb']} MB")
@@ -289,7 +288,7 @@ def test_skipped_files_are_never_opened(corpus):
     paths, skipped = scan_inputs(inp)
     rels = {p.relative_to(inp).as_posix() for p in paths}
     for c in cases:
-        if c.status == mc.SKIPPED:
+        if c.status == make_corpus.SKIPPED:
             assert c.name not in rels and c.name in {s.path for s in skipped}
 
 

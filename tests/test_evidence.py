@@ -13,7 +13,7 @@ from pathlib import Path
 
 import builders as b
 import openpyxl
-import picture_books as pbk
+import picture_books
 import pytest
 
 MONTH = "2026-03"
@@ -30,21 +30,21 @@ def county(tmp_path_factory):
     b.roster(inp / "干部名册.xlsx", ROSTER)
     d = inp / "申报" / MONTH
     # K0001: WPS cell pictures (a formula without a cached value, as in the issue)
-    pbk.wps_declaration(d / "K0001_张明.xlsx", "K0001", "张明", MONTH, [
+    picture_books.wps_declaration(d / "K0001_张明.xlsx", "K0001", "张明", MONTH, [
         {"code": "J6", "date": "2026-03-05", "desc": "社区志愿服务"},
         {"code": "J7", "date": "2026-03-06", "desc": "创建文明城市"},
-        {"code": "K4", "evidence": None}], {0: [pbk.png(1)], 1: [pbk.png(2), pbk.png(3)]})
+        {"code": "K4", "evidence": None}], {0: [picture_books.png(1)], 1: [picture_books.png(2), picture_books.png(3)]})
     # K0002: WPS cell picture with the cached value WPS writes itself
-    pbk.wps_declaration(d / "K0002_李华.xlsx", "K0002", "李华", MONTH, [
-        {"code": "J6", "date": "2026-03-07", "desc": "义务献血"}], {0: [pbk.png(4)]}, cached=True)
+    picture_books.wps_declaration(d / "K0002_李华.xlsx", "K0002", "李华", MONTH, [
+        {"code": "J6", "date": "2026-03-07", "desc": "义务献血"}], {0: [picture_books.png(4)]}, cached=True)
     # K0003: Excel floating pictures on the item rows, and one below the table
-    pbk.floating_declaration(d / "K0003_王伟.xlsx", "K0003", "王伟", MONTH, [
+    picture_books.floating_declaration(d / "K0003_王伟.xlsx", "K0003", "王伟", MONTH, [
         {"code": "J6", "date": "2026-03-08", "desc": "结对帮扶"},
         {"code": "J7", "date": "2026-03-09", "desc": "为民办实事", "evidence": "现场照片"}],
-        {0: [pbk.png(5)], 1: [pbk.png(6), pbk.png(7)]}, loose=[pbk.png(8)])
+        {0: [picture_books.png(5)], 1: [picture_books.png(6), picture_books.png(7)]}, loose=[picture_books.png(8)])
     # K0004: Excel in-cell pictures
-    pbk.incell_declaration(d / "K0004_赵强.xlsx", "K0004", "赵强", MONTH, [
-        {"code": "J6", "date": "2026-03-10", "desc": "扶贫济困"}], {0: pbk.png(9)})
+    picture_books.incell_declaration(d / "K0004_赵强.xlsx", "K0004", "赵强", MONTH, [
+        {"code": "J6", "date": "2026-03-10", "desc": "扶贫济困"}], {0: picture_books.png(9)})
     # K0005: files — a folder named after the declaration (by 序号), one beside it named in
     # the text, one beside it named by no item; plus a note that belongs to nobody
     b.declaration(d / "K0005_孙丽.xlsx", "K0005", "孙丽", MONTH, [
@@ -53,7 +53,7 @@ def county(tmp_path_factory):
         {"code": "J7", "date": "2026-03-04", "desc": "入户走访", "evidence": "走访记录.pdf"}])
     (d / "K0005_孙丽").mkdir()
     (d / "K0005_孙丽" / "1_表彰决定.pdf").write_bytes(PDF + b"1")
-    (d / "K0005_孙丽_志愿服务证明.jpg").write_bytes(pbk.png(10))
+    (d / "K0005_孙丽_志愿服务证明.jpg").write_bytes(picture_books.png(10))
     (d / "K0005_孙丽_承诺书.pdf").write_bytes(PDF + b"2")
     (inp / "说明.txt").write_text("三月份材料", encoding="utf-8")
     # K0006: a folder named after the 干部编号 beside the declaration; J6 with nothing at all
@@ -107,11 +107,11 @@ def test_wps_cell_pictures_extracted_and_linked(county):
     assert rows["K0002-2026-03-1"]["佐证材料"] == "图片 1 张"
     one = follow(root, cells["K0001-2026-03-1"])
     assert one == root / "output" / "佐证材料" / "K0001-2026-03-1" / "图片1.png"
-    assert one.read_bytes() == pbk.png(1)
+    assert one.read_bytes() == picture_books.png(1)
     two = root / "output" / "佐证材料" / "K0001-2026-03-2"
     assert sorted(p.name for p in two.iterdir()) == ["图片1.png", "图片2.png"]
-    assert {p.read_bytes() for p in two.iterdir()} == {pbk.png(2), pbk.png(3)}
-    assert (root / "output" / "佐证材料" / "K0002-2026-03-1" / "图片1.png").read_bytes() == pbk.png(4)
+    assert {p.read_bytes() for p in two.iterdir()} == {picture_books.png(2), picture_books.png(3)}
+    assert (root / "output" / "佐证材料" / "K0002-2026-03-1" / "图片1.png").read_bytes() == picture_books.png(4)
     # two pictures: the cell links to the item's rows in 佐证材料清单, which link to each
     assert cells["K0001-2026-03-2"].hyperlink.location.startswith("'佐证材料清单'!A")
     listed = [(r["材料"], follow(root, c)) for r, c in evidence_sheet(root) if r["事项ID"] == "K0001-2026-03-2"]
@@ -133,11 +133,11 @@ def test_floating_and_incell_pictures(county):
     assert rows["K0003-2026-03-1"]["佐证材料"] == "见图片；图片 2 张"          # its own + the loose one
     assert rows["K0003-2026-03-2"]["佐证材料"] == "现场照片；图片 3 张"
     own = root / "output" / "佐证材料" / "K0003-2026-03-2"
-    assert [p.read_bytes() for p in sorted(own.iterdir())] == [pbk.png(6), pbk.png(7)]
+    assert [p.read_bytes() for p in sorted(own.iterdir())] == [picture_books.png(6), picture_books.png(7)]
     loose = root / "output" / "佐证材料" / "K0003-2026-03-随表" / "图片1.png"
-    assert loose.read_bytes() == pbk.png(8)
+    assert loose.read_bytes() == picture_books.png(8)
     assert rows["K0004-2026-03-1"]["佐证材料"] == "图片 1 张"
-    assert follow(root, cells["K0004-2026-03-1"]).read_bytes() == pbk.png(9)
+    assert follow(root, cells["K0004-2026-03-1"]).read_bytes() == picture_books.png(9)
 
 
 def test_evidence_files_round_trip(county):
@@ -155,7 +155,7 @@ def test_evidence_files_round_trip(county):
     listed = {(r["事项ID"], r["材料"]): follow(root, c) for r, c in evidence_sheet(root)}
     inp = root / "input"
     assert listed[("K0005-2026-03-1", "1_表彰决定.pdf")] == inp / d / "K0005_孙丽" / "1_表彰决定.pdf"
-    assert listed[("K0005-2026-03-2", "K0005_孙丽_志愿服务证明.jpg")].read_bytes() == pbk.png(10)
+    assert listed[("K0005-2026-03-2", "K0005_孙丽_志愿服务证明.jpg")].read_bytes() == picture_books.png(10)
     assert rows["K0006-2026-03-1"]["佐证材料"] == "市表彰；文件：市表彰.pdf"
     assert follow(root, cells["K0006-2026-03-1"]) == inp / d / "K0006" / "市表彰.pdf"
     # 校验报告: attached files listed as evidence, the note as skipped; the balance adds up
@@ -205,11 +205,11 @@ def test_pictures_found_whichever_parser_reads_the_cells(tmp_path, monkeypatch, 
         monkeypatch.setattr(book, "CalamineWorkbook", None)
     items = [{"code": "J6", "date": "2026-03-05"}, {"code": "J7", "date": "2026-03-06", "evidence": "照片"}]
     books = {
-        "wps.xlsx": lambda p: pbk.wps_declaration(p, "K0001", "张明", MONTH, items, {0: [pbk.png(1)]}),
-        "wps-cached.xlsx": lambda p: pbk.wps_declaration(p, "K0001", "张明", MONTH, items, {0: [pbk.png(1)]},
+        "wps.xlsx": lambda p: picture_books.wps_declaration(p, "K0001", "张明", MONTH, items, {0: [picture_books.png(1)]}),
+        "wps-cached.xlsx": lambda p: picture_books.wps_declaration(p, "K0001", "张明", MONTH, items, {0: [picture_books.png(1)]},
                                                          cached=True),
-        "incell.xlsx": lambda p: pbk.incell_declaration(p, "K0001", "张明", MONTH, items, {0: pbk.png(1)}),
-        "floating.xlsx": lambda p: pbk.floating_declaration(p, "K0001", "张明", MONTH, items, {1: [pbk.png(1)]}),
+        "incell.xlsx": lambda p: picture_books.incell_declaration(p, "K0001", "张明", MONTH, items, {0: picture_books.png(1)}),
+        "floating.xlsx": lambda p: picture_books.floating_declaration(p, "K0001", "张明", MONTH, items, {1: [picture_books.png(1)]}),
     }
     for name, make in books.items():
         parsed = inputs.parse_file(make(tmp_path / name), name)
@@ -217,7 +217,7 @@ def test_pictures_found_whichever_parser_reads_the_cells(tmp_path, monkeypatch, 
         first, second = parsed.items
         pics = first.get("pictures", []) + second.get("pictures", [])
         assert [(p["cell"], p["size"]) for p in pics] == [("I6" if name != "floating.xlsx" else "I7",
-                                                          len(pbk.png(1)))], name
+                                                          len(picture_books.png(1)))], name
         assert "DISPIMG" not in str(first["evidence"]) and "#VALUE" not in str(first["evidence"]), name
         assert second["evidence"] == "照片", name
 
@@ -250,8 +250,8 @@ def test_picture_limits_are_warnings_and_the_data_is_still_read(tmp_path, monkey
     from jifen.readers import inputs, pictures
 
     items = [{"code": "J6", "date": "2026-03-05"}, {"code": "J7", "date": "2026-03-06"}]
-    path = pbk.floating_declaration(tmp_path / "f.xlsx", "K0001", "张明", MONTH, items,
-                                    {0: [pbk.png(1), pbk.png(2)], 1: [pbk.png(3) + b"\0" * 500]})
+    path = picture_books.floating_declaration(tmp_path / "f.xlsx", "K0001", "张明", MONTH, items,
+                                    {0: [picture_books.png(1), picture_books.png(2)], 1: [picture_books.png(3) + b"\0" * 500]})
     monkeypatch.setattr(pictures, "MAX_PICTURE_BYTES", 400)
     parsed = inputs.parse_file(path, "f.xlsx")
     assert [(p.code, p.level, p.cell) for p in parsed.problems] == [("picture-too-large", "警告", "I7")]

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import builders as b
 import pytest
-from corpus import make_corpus as mc
+from corpus import make_corpus
 
 from jifen import files as atomic
 from jifen import summary
@@ -45,14 +45,14 @@ def county(tmp_path, monkeypatch):
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     inp = tmp_path / "input"
-    mc.write_baseline(inp)
+    make_corpus.write_baseline(inp)
     return inp, tmp_path / "output"
 
 
 def add_declaration(inp: Path, cadre="K0002", month="2026-03", code="J5-3") -> Path:
     """Another declaration: changes the ledgers, rankings, review list and manifest."""
     p = inp / "申报" / f"{cadre}_{month}.xlsx"
-    p.write_bytes(mc.declaration(cadre, month, [{"code": code, "desc": "志愿服务", "date": f"{month}-05"}]))
+    p.write_bytes(make_corpus.declaration(cadre, month, [{"code": code, "desc": "志愿服务", "date": f"{month}-05"}]))
     return p
 
 
@@ -396,7 +396,7 @@ def test_inputs_are_never_modified(county):
     """The hostile corpus (all but the slow cases) and the valid county: bytes, mtime, mode and
     the folder listing are the same after a run, a re-run (cache, fast path) and a check."""
     inp, out = county
-    mc.build(inp, keep=lambda c: not c.heavy)
+    make_corpus.build(inp, keep=lambda c: not c.heavy)
     before = fingerprints(inp)
     run(options(inp, out))
     res = run(options(inp, out))

@@ -9,10 +9,10 @@ from pathlib import Path
 import builders as b
 import pytest
 
-from jifen import filechecks as fc
+from jifen import filechecks
 from jifen.files import OutputLog, current_umask
 from jifen.outputs.declaration_template import template_bytes
-from jifen.readers import inputs as rd
+from jifen.readers import inputs
 from jifen.rulebook import read_rulebook
 
 
@@ -24,7 +24,7 @@ from jifen.rulebook import read_rulebook
     ("2026-03 补报 2026-02.xlsx", None),              # two months: cannot tell
 ])
 def test_month_in_name(name, month):
-    assert fc.month_in_name(name) == month
+    assert filechecks.month_in_name(name) == month
 
 
 def decl(file, month, recorded=None, key=None):
@@ -40,7 +40,7 @@ def test_declaration_month_disagreeing_with_name_folder_or_template_is_held():
         decl("申报/K0004.xlsx", "2052-03", "2026-03"),                             # template record only
         decl("申报/K0005.xlsx", "2026-03"),                                        # nothing to compare
     ]
-    held, problems = fc.check_declaration_months(decls)
+    held, problems = filechecks.check_declaration_months(decls)
     assert held == {"申报表/2026-03/K0002_李华_2026-03.xlsx", "申报表/2026-04/K0003_王伟.xlsx", "申报/K0004.xlsx"}
     by_file = {p.file: p for p in problems}
     assert {p.code for p in problems} == {"declaration-month-mismatch"} and all(p.is_error for p in problems)
@@ -72,10 +72,10 @@ def test_misfiled_declaration_counts_nowhere_and_makes_no_year(tmp_path):
 
 
 def test_lock_file_names_of_excel_wps_and_libreoffice():
-    assert fc.lock_target("~$K0001_张明.xlsx") == "K0001_张明.xlsx"           # Excel, WPS on Windows
-    assert fc.lock_target(".~K0001_张明.xlsx") == "K0001_张明.xlsx"           # WPS on Linux
-    assert fc.lock_target(".~lock.K0001_张明.xlsx#") == "K0001_张明.xlsx"     # LibreOffice
-    assert fc.lock_target("K0001_张明.xlsx") is None and fc.lock_target(".DS_Store") is None
+    assert filechecks.lock_target("~$K0001_张明.xlsx") == "K0001_张明.xlsx"           # Excel, WPS on Windows
+    assert filechecks.lock_target(".~K0001_张明.xlsx") == "K0001_张明.xlsx"           # WPS on Linux
+    assert filechecks.lock_target(".~lock.K0001_张明.xlsx#") == "K0001_张明.xlsx"     # LibreOffice
+    assert filechecks.lock_target("K0001_张明.xlsx") is None and filechecks.lock_target(".DS_Store") is None
 
 
 def test_lock_file_beside_a_declaration_is_a_warning_naming_it():
@@ -84,7 +84,7 @@ def test_lock_file_beside_a_declaration_is_a_warning_naming_it():
     locks = ["申报表/2026-03/~$K0001_张明.xlsx", "申报表/2026-03/.~K0002_李华.xlsx",
              "审核结论/.~lock.清单.xlsx#", "申报表/2026-03/~$003_王伟.xlsx",   # Word-style: first two dropped
              "其他/~$K9999.xlsx"]                                              # nothing of that name
-    problems = fc.check_lock_files(locks, books)
+    problems = filechecks.check_lock_files(locks, books)
     assert sorted(p.file for p in problems) == ["审核结论/清单.xlsx", "申报表/2026-03/K0001_张明.xlsx",
                                                  "申报表/2026-03/K0002_李华.xlsx", "申报表/2026-03/K0003_王伟.xlsx"]
     assert all(p.code == "workbook-open" and not p.is_error for p in problems)
@@ -107,7 +107,7 @@ def _template_info(tmp_path: Path, rulebook_path: Path, name: str) -> dict:
     cadre = {"cadre_id": "K0001", "display_name": "张明", "unit": "县财政局", "post": "局长"}
     path = tmp_path / name
     path.write_bytes(template_bytes(cadre, "2026-03", rulebook, "云溪"))
-    return rd.parse_file(path, name).declarations[0]
+    return inputs.parse_file(path, name).declarations[0]
 
 
 def test_template_is_old_only_when_the_items_it_offers_changed(tmp_path):
@@ -137,7 +137,7 @@ def test_template_without_a_recorded_digest_is_judged_by_its_item_list(tmp_path)
         wb = openpyxl.load_workbook(tmp_path / name)            # as an older version wrote it: no digest
         wb["_模板信息"].delete_rows(5)
         wb.save(tmp_path / name)
-        made[name] = rd.parse_file(tmp_path / name, name).declarations[0]
+        made[name] = inputs.parse_file(tmp_path / name, name).declarations[0]
         assert "可申报项目摘要" in made[name]["template"] and info["template"] != {}
     assert checks.check_template_versions([made["same.xlsx"]], current) == []
     assert len(checks.check_template_versions([made["old.xlsx"]], current)) == 1

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jifen import normalize as nz
+from jifen import normalize
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -15,7 +15,7 @@ from jifen import normalize as nz
     ("2026-13", None), ("三月", None), (None, None), ("", None),
 ])
 def test_month(raw, expected):
-    assert nz.month(raw) == expected
+    assert normalize.month(raw) == expected
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -24,7 +24,7 @@ def test_month(raw, expected):
     ("-1", Decimal(-1)), ("abc", None), ("", None), (None, None), (True, None),
 ])
 def test_number(raw, expected):
-    assert nz.number(raw) == expected
+    assert normalize.number(raw) == expected
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -32,16 +32,16 @@ def test_number(raw, expected):
     ("\ufeffK 0001", "K0001"), ("K0001\u3000", "K0001"),
 ])
 def test_cadre_id(raw, expected):
-    assert nz.cadre_id(raw) == expected
+    assert normalize.cadre_id(raw) == expected
 
 
 def test_label_strips_colon_and_spaces():
-    assert nz.label("干部编号：") == "干部编号"
-    assert nz.label(" 姓 名:") == "姓名"
+    assert normalize.label("干部编号：") == "干部编号"
+    assert normalize.label(" 姓 名:") == "姓名"
 
 
 def test_clean_keeps_chinese_punctuation():
-    assert nz.clean("各乡镇党委，县直（各）\xa0单位") == "各乡镇党委，县直（各） 单位"
+    assert normalize.clean("各乡镇党委，县直（各）\xa0单位") == "各乡镇党委，县直（各） 单位"
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -50,9 +50,9 @@ def test_clean_keeps_chinese_punctuation():
     (46089, dt.date(2026, 3, 8)), ("2026-02-30", None), ("昨天", None),
 ])
 def test_date(raw, expected):
-    assert nz.date(raw) == expected
+    assert normalize.date(raw) == expected
 
 
 @given(st.text(alphabet=st.sampled_from(list("ab 甲乙：:\u3000\xa0\u200b\t\n\x01\x7f１Ａ") + [" "]), max_size=12))
 def test_clean_shortcut_agrees_with_the_general_path(s):
-    assert nz.clean(s) == nz.clean_any(s)
+    assert normalize.clean(s) == normalize.clean_any(s)

@@ -51,13 +51,13 @@ def test_a_password_protected_declaration_is_named_in_clear_chinese(tmp_path):
     """A declaration a cadre saved with an opening password: the gate says so, and how to fix it."""
     import builders as b
 
-    from jifen.readers import inputs as rd
+    from jifen.readers import inputs
 
     plain = b.declaration(tmp_path / "plain.xlsx", "K0001", "张明", "2026-03", [{"code": "J6"}])
     locked = tmp_path / "input" / "张明3月申报表.xlsx"
     locked.parent.mkdir()
     locked.write_bytes(outward.encrypt_bytes(plain.read_bytes(), "abcd1234"))
-    parsed = rd.parse_file(locked, "张明3月申报表.xlsx")
+    parsed = inputs.parse_file(locked, "张明3月申报表.xlsx")
     assert [(p.code, p.file) for p in parsed.problems] == [("encrypted-workbook", "张明3月申报表.xlsx")]
     assert "设置了打开密码" in parsed.problems[0].message and "去掉密码" in parsed.problems[0].hint
     assert parsed.items == [] and parsed.info.status == "无法读取"

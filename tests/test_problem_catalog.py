@@ -11,12 +11,11 @@ from pathlib import Path
 import builders as b
 import pandas as pd
 
-from jifen import problem_catalog as cat
-from jifen import problems as pb
+from jifen import problem_catalog, problems
 from jifen.outputs import report
 
 CODE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
-LEVEL_OF_CALL = {"error": cat.ERROR, "_reject": cat.ERROR, "warning": cat.WARNING}
+LEVEL_OF_CALL = {"error": problem_catalog.ERROR, "_reject": problem_catalog.ERROR, "warning": problem_catalog.WARNING}
 
 
 def emitted_codes() -> dict[str, set]:
@@ -47,7 +46,7 @@ def test_the_scan_finds_the_emitters():
 def test_every_emitted_code_is_catalogued_at_its_level():
     missing, wrong = [], []
     for code, places in sorted(emitted_codes().items()):
-        entry = cat.CATALOG.get(code)
+        entry = problem_catalog.CATALOG.get(code)
         if entry is None:
             missing.append(f"{code} ({', '.join(sorted(f for _, f in places))})")
             continue
@@ -58,33 +57,33 @@ def test_every_emitted_code_is_catalogued_at_its_level():
 
 
 def test_every_catalogued_code_is_emitted_somewhere():
-    assert sorted(set(cat.CATALOG) - set(emitted_codes())) == []
+    assert sorted(set(problem_catalog.CATALOG) - set(emitted_codes())) == []
 
 
 def test_catalogue_entries_are_complete_and_chinese():
-    for e in cat.CATALOG.values():
-        assert e.level in (cat.ERROR, cat.WARNING) and e.stage in cat.STAGES, e
+    for e in problem_catalog.CATALOG.values():
+        assert e.level in (problem_catalog.ERROR, problem_catalog.WARNING) and e.stage in problem_catalog.STAGES, e
         assert e.kind and e.advice and re.search(r"[\u4e00-\u9fff]", e.kind + e.advice), e
-        assert e.kind != cat.UNKNOWN_KIND
+        assert e.kind != problem_catalog.UNKNOWN_KIND
 
 
 def test_problem_doc_is_current():
     doc = b.ROOT / "docs" / "问题代码.md"
-    assert doc.read_text("utf-8") == cat.markdown(), "docs/问题代码.md is stale: run python tools/make_problem_doc.py"
-    for code in cat.CATALOG:
-        assert f"`{code}`" in cat.markdown()
+    assert doc.read_text("utf-8") == problem_catalog.markdown(), "docs/问题代码.md is stale: run python tools/make_problem_doc.py"
+    for code in problem_catalog.CATALOG:
+        assert f"`{code}`" in problem_catalog.markdown()
 
 
 def test_emitters_fall_back_on_the_catalogue_advice():
-    p = pb.error("unknown-code", "项目代码“X9”不在积分规则中")
-    assert p.hint == cat.CATALOG["unknown-code"].advice and p.kind == "项目代码不存在"
-    assert pb.warning("missing-evidence", "…", "请补交").hint == "请补交"
-    assert pb.error("no-such-code", "…").kind == "其他"
+    p = problems.error("unknown-code", "项目代码“X9”不在积分规则中")
+    assert p.hint == problem_catalog.CATALOG["unknown-code"].advice and p.kind == "项目代码不存在"
+    assert problems.warning("missing-evidence", "…", "请补交").hint == "请补交"
+    assert problems.error("no-such-code", "…").kind == "其他"
 
 
 def test_report_frame_shows_kind_beside_code():
-    df = report.problem_frame([pb.error("name-mismatch", "姓名不符", file="a.xlsx", cadre_id="K1"),
-                               pb.warning("hidden-rows", "隐藏行", file="a.xlsx")])
+    df = report.problem_frame([problems.error("name-mismatch", "姓名不符", file="a.xlsx", cadre_id="K1"),
+                               problems.warning("hidden-rows", "隐藏行", file="a.xlsx")])
     assert list(df.columns[:4]) == ["序号", "级别", "问题类型", "问题代码"]
     assert list(df["问题类型"]) == ["姓名与编号不符", "隐藏行已读入"]
 
@@ -94,13 +93,13 @@ def test_cadre_id_filled_from_the_place_a_problem_names():
                           "row": [8, 3, 4], "cadre_id": ["K0001", "K0002", ""], "source": ["申报", "登记", "登记"]})
     decls = [{"file": "e.xlsx", "sheet": "积分申报表", "cadre_id": "K0003"}]
     got = report.with_cadre_ids([
-        pb.warning("hidden-rows", "", file="d.xlsx", sheet="积分申报表", row=12),       # same declaration
-        pb.warning("invisible-characters", "", file="reg.xlsx", sheet="积分登记表", row=3),   # that row's cadre
-        pb.warning("register-missing-id", "", file="reg.xlsx", sheet="积分登记表", row=4),     # unknown
-        pb.warning("hidden-sheet", "", file="e.xlsx", sheet="积分申报表"),                     # declaration, no items
-        pb.error("unknown-cadre", "", file="reg.xlsx", sheet="积分登记表", row=3, cadre_id="K9999"),
-        pb.warning("workbook-open", "", file="e.xlsx"),                                   # the whole file
-        pb.warning("workbook-open", "", file="reg.xlsx"),                                 # many cadres
+        problems.warning("hidden-rows", "", file="d.xlsx", sheet="积分申报表", row=12),       # same declaration
+        problems.warning("invisible-characters", "", file="reg.xlsx", sheet="积分登记表", row=3),   # that row's cadre
+        problems.warning("register-missing-id", "", file="reg.xlsx", sheet="积分登记表", row=4),     # unknown
+        problems.warning("hidden-sheet", "", file="e.xlsx", sheet="积分申报表"),                     # declaration, no items
+        problems.error("unknown-cadre", "", file="reg.xlsx", sheet="积分登记表", row=3, cadre_id="K9999"),
+        problems.warning("workbook-open", "", file="e.xlsx"),                                   # the whole file
+        problems.warning("workbook-open", "", file="reg.xlsx"),                                 # many cadres
     ], items, decls)
     assert [p.cadre_id for p in got] == ["K0001", "K0002", "", "K0003", "K9999", "K0003", ""]
 
@@ -125,6 +124,6 @@ def test_every_catalogued_code_is_triggered_by_some_test():
     no other test module names is a code no test triggers."""
     here = Path(__file__).resolve()
     text = "".join(p.read_text("utf-8") for p in here.parent.rglob("*.py") if p != here)
-    named = {code for code in cat.CATALOG if f'"{code}"' in text or f"'{code}'" in text}
-    assert sorted(set(cat.CATALOG) - named - NOT_YET_TRIGGERED) == []
+    named = {code for code in problem_catalog.CATALOG if f'"{code}"' in text or f"'{code}'" in text}
+    assert sorted(set(problem_catalog.CATALOG) - named - NOT_YET_TRIGGERED) == []
     assert sorted(NOT_YET_TRIGGERED & named) == [], "now tested: remove from NOT_YET_TRIGGERED"

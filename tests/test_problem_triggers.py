@@ -13,14 +13,14 @@ import pandas as pd
 import pytest
 
 from jifen import checks, reviews
-from jifen import problems as pb
+from jifen.problems import ERROR, WARNING, RulebookError
 from jifen.readers.history import read_history_sheet
 from jifen.readers.review import read_review_sheet
 from jifen.rulebook import read_rulebook
 
 
 def codes_raised(path) -> list[str]:
-    with pytest.raises(pb.RulebookError) as exc:
+    with pytest.raises(RulebookError) as exc:
         read_rulebook(path)
     return [p.code for p in exc.value.problems]
 
@@ -63,7 +63,7 @@ def decision(**change) -> dict:
 ])
 def test_decisions_that_cannot_be_applied(change, code, cell):
     p = reviews.check_decision(decision(**change))
-    assert (p.code, p.level, p.cell, p.cadre_id) == (code, pb.ERROR, cell, "K0001")
+    assert (p.code, p.level, p.cell, p.cadre_id) == (code, ERROR, cell, "K0001")
     assert reviews.check_decision(decision()) is None
 
 
@@ -83,7 +83,7 @@ def test_decision_on_an_item_that_failed_its_checks():
                           "reason": ["未知项目代码 J99", ""]})
     standing = {"K0001-2026-01-1": decision()}
     problems = reviews.apply_decisions(items, standing, review_required=True)
-    assert [(p.code, p.level) for p in problems] == [("review-on-invalid-item", pb.WARNING)]
+    assert [(p.code, p.level) for p in problems] == [("review-on-invalid-item", WARNING)]
     assert items.loc[0, "status"] == checks.INVALID                 # the decision is not applied
 
 
@@ -106,5 +106,5 @@ def test_unreadable_archive_snapshot_is_a_warning_not_a_stop(tmp_path):
     (folder / "snapshot.json").write_text("{ 被截断的快照", encoding="utf-8")
     res = b.pipeline_run(tmp_path)
     found = [p for p in res.problems if p.code == "archive-unreadable"]
-    assert [(p.level, p.file) for p in found] == [(pb.WARNING, "archive/2026Q1/1/snapshot.json")]
+    assert [(p.level, p.file) for p in found] == [(WARNING, "archive/2026Q1/1/snapshot.json")]
     assert not res.fatal and not res.ranks.empty                   # the run goes on

@@ -58,11 +58,11 @@ def test_demo_inputs_give_the_same_records(monkeypatch):
 
 
 def test_hostile_corpus_gives_the_same_records_and_problems(tmp_path, monkeypatch):
-    from corpus import make_corpus as mc
+    from corpus import make_corpus
 
     inp = tmp_path / "input"
-    mc.write_baseline(inp)
-    cases = mc.build(inp)
+    make_corpus.write_baseline(inp)
+    cases = make_corpus.build(inp)
     # the million-row sheets take seconds in openpyxl; the lying-size bombs are the
     # fallback's own guard, so they stay
     slow = {c.name for c in cases if c.heavy and "谎报大小" not in c.name}

@@ -9,8 +9,8 @@ import datetime as dt
 import builders as b
 import pytest
 
-from jifen import problems as pb
-from jifen.readers import classify as cl
+from jifen import problems
+from jifen.readers import classify
 from jifen.readers.inputs import parse_file, scan_inputs
 
 HEADER = b.DECL_HEADER          # 序号 项目代码 项目名称 事项说明 同一事项标识 发生日期 数量 申报分值 佐证材料 备注
@@ -72,7 +72,7 @@ def test_field_layouts(tmp_path, layout):
     fields, cells = LAYOUTS[layout]
     p = decl_book(tmp_path, fields, [item_row(1, "J1-4")])
     assert p.problems == []
-    assert p.info.kinds == [cl.DECLARATION] and p.info.status == "已读取"
+    assert p.info.kinds == [classify.DECLARATION] and p.info.status == "已读取"
     (decl,) = p.declarations
     assert (decl["cadre_id"], decl["name"], decl["unit"], decl["month"]) == ("K0001", "张三", "县财政局", "2026-03")
     assert decl["cells"] == cells
@@ -100,7 +100,7 @@ def test_inserted_rows_and_merged_title(tmp_path):
 def test_missing_field_label_reports_the_header(tmp_path):
     p = decl_book(tmp_path, [["姓名", "张三"], ["申报月份", "2026-03"]], [item_row(1, "J1-4")])
     prob = only(p, "missing-cadre-id")
-    assert (prob.level, prob.file, prob.sheet, prob.cell) == (pb.ERROR, "申报.xlsx", "积分申报表", "表头")
+    assert (prob.level, prob.file, prob.sheet, prob.cell) == (problems.ERROR, "申报.xlsx", "积分申报表", "表头")
     assert p.declarations[0]["cadre_id"] == "" and len(p.items) == 1
 
 
@@ -108,7 +108,7 @@ def test_empty_field_points_at_the_cell_to_fill(tmp_path):
     p = decl_book(tmp_path, [["干部编号"], ["姓名", "张三"], ["申报月份"]], [item_row(1, "J1-4")])
     assert only(p, "missing-cadre-id").cell == "B2"       # right of the label, where the value goes
     prob = only(p, "bad-month")
-    assert (prob.level, prob.cell) == (pb.ERROR, "B4")
+    assert (prob.level, prob.cell) == (problems.ERROR, "B4")
     assert p.declarations[0]["month"] is None
 
 
@@ -157,7 +157,7 @@ def test_unreadable_month(tmp_path, raw):
     p = decl_book(tmp_path, fields, [item_row(1, "J1-4")])
     prob = only(p, "bad-month")
     assert (prob.level, prob.file, prob.sheet, prob.cell, prob.cadre_id) == (
-        pb.ERROR, "申报.xlsx", "积分申报表", "B3", "K0001")
+        problems.ERROR, "申报.xlsx", "积分申报表", "B3", "K0001")
     assert p.declarations[0]["month"] is None and p.declarations[0]["month_raw"] == raw
 
 
@@ -258,7 +258,7 @@ def test_table_not_at_column_a(tmp_path):
 
 def test_declaration_recognised_by_header_in_any_sheet_name(tmp_path):
     p = decl_book(tmp_path, STD_FIELDS, [item_row(1, "J1-4")], sheet="Sheet1", name="随便起的名字.xlsx")
-    assert p.info.kinds == [cl.DECLARATION]
+    assert p.info.kinds == [classify.DECLARATION]
     assert p.items[0]["sheet"] == "Sheet1" and p.items[0]["file"] == "随便起的名字.xlsx"
 
 
@@ -266,7 +266,7 @@ def test_declaration_sheet_without_header(tmp_path):
     path = b.workbook(tmp_path / "坏表.xlsx", {"积分申报表": [["日常积分申报表"], ["干部编号", "K0001"], ["随便写的内容"]]})
     p = parse_file(path, "坏表.xlsx")
     prob = only(p, "header-not-found")
-    assert (prob.level, prob.file, prob.sheet) == (pb.ERROR, "坏表.xlsx", "积分申报表")
+    assert (prob.level, prob.file, prob.sheet) == (problems.ERROR, "坏表.xlsx", "积分申报表")
     assert p.items == [] and p.declarations == []
 
 
@@ -281,10 +281,10 @@ def test_register_with_id_column(tmp_path):
             [None, "K0002", "王五", "2026-04", "K4", "点名批评", None, None, 1, "会议纪要", "赵敏"]]
     path = b.workbook(tmp_path / "登记" / "组织部登记.xlsx", {"积分登记表": rows})
     p = parse_file(path, "登记/组织部登记.xlsx")
-    assert p.info.kinds == [cl.REGISTER]
+    assert p.info.kinds == [classify.REGISTER]
     prob = only(p, "register-missing-id")
     assert (prob.level, prob.file, prob.sheet, prob.cell, prob.row) == (
-        pb.WARNING, "登记/组织部登记.xlsx", "积分登记表", "A7", 7)
+        problems.WARNING, "登记/组织部登记.xlsx", "积分登记表", "A7", 7)
     assert "register-no-id-column" not in codes(p)
     a, c, d = p.items
     assert (a["reg_id"], a["cadre_id"], a["month"], a["code"], a["qty_raw"], a["row"], a["source"]) == (
@@ -305,7 +305,7 @@ def test_register_without_id_column(tmp_path):
     path = b.workbook(tmp_path / "二月登记.xlsx", {"Sheet1": rows})
     p = parse_file(path, "二月登记.xlsx")
     prob = only(p, "register-no-id-column")
-    assert (prob.level, prob.file, prob.sheet) == (pb.WARNING, "二月登记.xlsx", "Sheet1")
+    assert (prob.level, prob.file, prob.sheet) == (problems.WARNING, "二月登记.xlsx", "Sheet1")
     assert [(i["reg_id"], i["row"]) for i in p.items] == [("二月登记-2", 2), ("二月登记-3", 3)]
     assert p.items[0]["cols"] == {"干部编号": "A", "姓名": "B", "月份": "C", "项目代码": "D", "事项说明": "E", "数量": "F"}
 
@@ -330,7 +330,7 @@ def test_roster_with_title_and_dated_rows(tmp_path):
             [5, 20001, "王五", "县水利局", "局长", "科 级 领 导 干 部"]]
     merges = {"干部名册": ["A1:J1"]}
     p = parse_file(b.workbook(tmp_path / "名册.xlsx", {"干部名册": rows}, merges=merges), "名册.xlsx")
-    assert p.problems == [] and p.info.kinds == [cl.ROSTER]
+    assert p.problems == [] and p.info.kinds == [classify.ROSTER]
     got = [(r["cadre_id"], r["name"], r["unit"], r["category"], r["group"], r["start"], r["end"], r["row"])
            for r in p.roster]
     assert got == [
@@ -366,7 +366,7 @@ def test_hidden_sheet_is_read_with_a_warning(tmp_path):
     path = b.workbook(tmp_path / "h.xlsx", {"说明": [["填表说明"]], "积分申报表": decl}, hidden=["积分申报表"])
     p = parse_file(path, "h.xlsx")
     prob = only(p, "hidden-sheet")
-    assert (prob.level, prob.file, prob.sheet) == (pb.WARNING, "h.xlsx", "积分申报表")
+    assert (prob.level, prob.file, prob.sheet) == (problems.WARNING, "h.xlsx", "积分申报表")
     assert len(p.items) == 1 and p.info.status == "已读取"
 
 
@@ -377,7 +377,7 @@ def test_several_kinds_in_one_workbook(tmp_path):
     path = b.workbook(tmp_path / "all.xlsx", {"干部名册": roster, "积分登记表": register, "积分申报表": decl,
                                               "备注": [["随手记"]]})
     p = parse_file(path, "all.xlsx")
-    assert p.info.kinds == [cl.ROSTER, cl.REGISTER, cl.DECLARATION]
+    assert p.info.kinds == [classify.ROSTER, classify.REGISTER, classify.DECLARATION]
     assert len(p.roster) == 1 and len(p.declarations) == 1
     assert [(i["source"], i["sheet"], i["row"]) for i in p.items] == [("登记", "积分登记表", 2), ("申报", "积分申报表", 6)]
     assert p.problems == [] and p.info.n_items == 2
@@ -387,7 +387,7 @@ def test_unrecognised_workbook(tmp_path):
     path = b.workbook(tmp_path / "会议通知.xlsx", {"Sheet1": [["会议通知"], ["时间", "地点"], ["3月5日", "三楼"]]})
     p = parse_file(path, "会议通知.xlsx")
     prob = only(p, "unrecognised-workbook")
-    assert (prob.level, prob.file) == (pb.WARNING, "会议通知.xlsx")
+    assert (prob.level, prob.file) == (problems.WARNING, "会议通知.xlsx")
     assert p.info.status == "未识别" and p.info.kinds == [] and p.items == [] and p.roster == []
 
 
@@ -398,7 +398,7 @@ def test_unreadable_file(tmp_path, content, code):
     path.write_bytes(content)
     p = parse_file(path, "子目录/申报.xlsx")
     prob = only(p, code)
-    assert (prob.level, prob.file) == (pb.ERROR, "子目录/申报.xlsx")
+    assert (prob.level, prob.file) == (problems.ERROR, "子目录/申报.xlsx")
     assert p.info.status == "无法读取" and p.info.size == len(content) and len(p.info.sha256) == 64
     assert p.items == [] and p.declarations == []
 
@@ -413,7 +413,7 @@ def test_stray_value_far_right(tmp_path):
     wb.save(path)
     p = parse_file(path, "r.xlsx")
     prob = only(p, "range-too-large")
-    assert (prob.level, prob.file, prob.sheet) == (pb.WARNING, "r.xlsx", "积分登记表")
+    assert (prob.level, prob.file, prob.sheet) == (problems.WARNING, "r.xlsx", "积分登记表")
     (item,) = p.items
     assert (item["reg_id"], item["code"], item["row"]) == ("DJ1", "K4", 2)
 

@@ -10,12 +10,11 @@ import builders as b
 import pandas as pd
 import pytest
 
-from jifen import periods as per
-from jifen import ranking
+from jifen import periods, ranking
 from jifen.pipeline import Options, run
 
 KE, HOU = "科级领导干部", "后备干部"
-MONTHS = per.month_keys(2026)
+MONTHS = periods.month_keys(2026)
 
 ROSTER = [
     ("K0001", "张明", "县财政局", "局长", KE, "2020-01-01"),

@@ -9,8 +9,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from jifen import evidence, suspicious
-from jifen import normalize as nz
+from jifen import evidence, normalize, suspicious
 
 PARAMS = {"申报时限月数": 3, "可疑申报倍数": 3, "可疑申报最少项数": 5,
           "个人事项代码": ["J1-1", "J1-2", "J1-3", "J1-4", "J5-1", "J5-2", "J5-3"]}
@@ -24,7 +23,7 @@ def item(cid, month, seq, code, desc="", matter="", evidence_text="", date=None,
             "desc": desc, "matter": matter, "evidence": evidence_text,
             "date": dt.date.fromisoformat(date) if date else None, "source": source, "status": status,
             "attachments": list(atts), "file": f"{cid}.xlsx", "row": 5 + seq,
-            "year": int(month[:4]), "quarter": nz.quarter_of(month)}
+            "year": int(month[:4]), "quarter": normalize.quarter_of(month)}
 
 
 def frame(*rows) -> pd.DataFrame:
