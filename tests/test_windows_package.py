@@ -112,7 +112,13 @@ def wine_run(package):
     env = wine_env()
     if not (Path(env["WINEPREFIX"]) / "system.reg").exists():
         subprocess.run(["wineboot", "-i"], env=env, capture_output=True, timeout=600)
-    proc = subprocess.Popen(["wine", "cmd", "/c", "run.bat"], cwd=package, env=env,
+    return wine(package)
+
+
+def wine(package, *args) -> tuple[int, str]:
+    """`wine cmd /c run.bat ARGS` in the package folder: (exit status, console text)."""
+    env = wine_env()
+    proc = subprocess.Popen(["wine", "cmd", "/c", "run.bat", *args], cwd=package, env=env,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         out, _ = proc.communicate(timeout=1500)
@@ -121,6 +127,20 @@ def wine_run(package):
             proc.kill()
         subprocess.run(["wineserver", "-k"], env=env, capture_output=True, timeout=60)
     return proc.returncode, out.decode("gbk", errors="replace")
+
+
+@pytest.fixture(scope="module")
+def wine_publish(package, wine_run):
+    """`run.bat publish 2026Q1` on a small settled county in the folder 试发布 beside the demo, after the
+    demo run: the archive a Windows PC makes (copies, renames, seal)."""
+    county = package / "试发布"
+    b.roster(county / "input" / "干部名册.xlsx", [
+        ("K0001", "张明", "县财政局", "局长", "科级领导干部", "2020-01-01"),
+        ("K0002", "李华", "县财政局", "副局长", "科级领导干部", "2020-01-01")])
+    b.month_register(county / "input" / "登记表.xlsx", ("2026-01", "2026-02", "2026-03"), "K0001", "张明")
+    status, text = wine(package, "publish", "2026Q1", "--input", r"试发布\input", "--output", r"试发布\output",
+                        "--archive", r"试发布\archive")
+    return status, text, county
 
 
 @pytest.fixture(scope="module")
@@ -171,3 +191,17 @@ def test_unzipping_the_package_again_keeps_the_countys_files(built, package, win
     with zipfile.ZipFile(built) as zf:
         zf.extractall(package.parent)
     assert state() == before
+
+
+def test_publishing_on_windows_archives_a_period_that_verifies_on_linux(wine_publish):
+    status, text, county = wine_publish
+    assert status == 0 and "已发布 2026年第一季度" in text, text
+    folder = county / "archive" / "2026Q1" / "1"
+    names = {p.name for p in folder.iterdir()}
+    assert {"snapshot.json", "归档清单.json", "rulebook.xlsx", "运行清单.xlsx", "2026年第1季度积分情况通报.docx",
+            "2026年第1季度积分排名.xlsx"} <= names, names
+    assert not list((county / "archive" / "2026Q1").glob(".publishing-*"))     # the temporary folder was renamed
+    fingerprint = re.search(r"发布指纹[^：]*：([0-9a-f]{64})", text).group(1)
+    done = subprocess.run([sys.executable, str(ROOT / "process.py"), "verify", "--archive", str(county / "archive")],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0 and "核验通过" in done.stdout and fingerprint in done.stdout, done.stdout
