@@ -133,7 +133,8 @@ def _say_changed(period, table, publishing: str) -> tuple[str, list]:
     return line, [warning(
         "published-changed", line,
         "更正的人员、事项和原因见该期通报附件（季度通报/…积分排名.xlsx 或年度排名）的“更正说明”表；核对无误后重新发布，"
-        "打印 output 中重新生成的通报。")]
+        "打印 output 中重新生成的通报。更正后的通报如需新的发文日期和文号，重新发布前先在 rulebook.xlsx 的“通报设置”表中"
+        "填写该期的发文日期、文号（不填则沿用期末后第 10 天、文号空白）。")]
 
 
 def _substitute(computed, alt, period):

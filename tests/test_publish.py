@@ -60,7 +60,8 @@ def runs(tmp_path_factory) -> dict:
     assert first.returncode == 0, first.stdout + first.stderr
     snapshot_1 = {p.relative_to(base / "archive").as_posix() for p in (base / "archive").rglob("*")}
 
-    forks = {name: root / name for name in ("incomplete", "appeal", "rules", "pending", "encrypt", "rules-republish")}
+    forks = {name: root / name for name in ("incomplete", "appeal", "rules", "pending", "encrypt", "rules-republish",
+                                            "dated")}
     for path in forks.values():
         shutil.copytree(base, path)
     # a declaration of February still 待审核, and a register row in error (unknown code), both in Q1
@@ -76,7 +77,9 @@ def runs(tmp_path_factory) -> dict:
                   sheet="已审核事项")
     marked = b.rulebook_with(forks["rules"] / "rulebook-marked.xlsx", 内部文件标识="机密★1年")
     new_rules = b.rulebook_points(forks["rules"] / "rulebook-2026-05.xlsx", {"J1-3": 3}, source=marked)
-    again, incomplete, appeal, rules, pending, encrypt, rules_republish = b.run_many([
+    dated = b.rulebook_notices(forks["dated"] / "rulebook-dated.xlsx",
+                               [("2026Q1", dt.date(2026, 5, 20), "组通〔2026〕7号", dt.date(2026, 5, 30))])
+    again, incomplete, appeal, rules, pending, encrypt, rules_republish, redated = b.run_many([
         (base, ("publish", "2026Q1"), {}),
         (forks["incomplete"], ("publish", "2026Q2"), {}),
         (forks["appeal"], (), {}),
@@ -84,6 +87,7 @@ def runs(tmp_path_factory) -> dict:
         (forks["pending"], ("publish", "2026Q1"), {}),
         (forks["encrypt"], ("publish", "2026Q1", "--encrypt"), {"env": {"JIFEN_FILE_PASSWORD": PASSWORD}}),
         (forks["rules-republish"], ("publish", "2026Q1"), {"rulebook": new_rules}),
+        (forks["dated"], ("publish", "2026Q1"), {"rulebook": dated}),
     ])
     # the clerk re-publishes after the appeal, then runs again as every month
     republished = root / "republished"
@@ -94,7 +98,8 @@ def runs(tmp_path_factory) -> dict:
             "incomplete": (forks["incomplete"], incomplete), "appeal": (forks["appeal"], appeal),
             "rules": (forks["rules"], rules), "pending": (forks["pending"], pending),
             "republished": republished, "republish": republish, "after": after,
-            "encrypt": (forks["encrypt"], encrypt), "rules-republish": (forks["rules-republish"], rules_republish)}
+            "encrypt": (forks["encrypt"], encrypt), "rules-republish": (forks["rules-republish"], rules_republish),
+            "dated": (forks["dated"], redated)}
 
 
 def ranks(path: Path) -> dict:
@@ -456,5 +461,23 @@ def test_republishing_after_a_rule_change_archives_the_rules_the_figures_come_fr
     snap = json.loads((second / "snapshot.json").read_text("utf-8"))
     assert snap["rulebook_sha256"] == hashlib.sha256(b.RULEBOOK.read_bytes()).hexdigest()
     assert next(r for r in snap["ranks"] if r["cadre_id"] == "K0001")["score"] == 102
+    check = b.run_process(base, "verify")
+    assert check.returncode == 0, check.stdout
+
+
+def test_a_reissue_can_carry_its_own_date_and_number(runs):
+    """Only 通报设置 changed (the README's advice before re-publishing a corrected notice): the
+    re-issued notice carries the new 发文日期, 文号 and 申辩截止日期, the figures stay as published
+    (no correction is reported), and the archive verifies."""
+    base, proc = runs["dated"]
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    first, second = (base / "archive" / "2026Q1" / n for n in ("1", "2"))
+    text = "\n".join(p.text for p in docx.Document(second / Q1_NOTICE.name).paragraphs)
+    assert "组通〔2026〕7号" in text and "2026年5月20日" in text and "2026年5月30日前" in text
+    old = "\n".join(p.text for p in docx.Document(first / Q1_NOTICE.name).paragraphs)
+    assert "2026年5月20日" not in old
+    assert json.loads((second / "snapshot.json").read_text("utf-8"))["ranks"] == \
+        json.loads((first / "snapshot.json").read_text("utf-8"))["ranks"]
+    assert "published-changed" not in {p["问题代码"] for p in b.problem_codes(base / "output")}
     check = b.run_process(base, "verify")
     assert check.returncode == 0, check.stdout
