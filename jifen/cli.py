@@ -145,7 +145,8 @@ def options_from(ns) -> pipeline.Options:
 
 
 def cmd_run(ns, opts) -> int:
-    from jifen import firstrun, outward, summary
+    from jifen import firstrun, summary
+    from jifen.publishing import outward
 
     # an unzipped Windows package's first run: rulebook.xlsx and input/ from 示例/
     for line in firstrun.prepare(HERE, None if ns.rulebook else opts.rulebook,
@@ -166,7 +167,7 @@ def cmd_run(ns, opts) -> int:
 
 
 def _send_copies(paths, opts, password: str, code: int) -> int:
-    from jifen import outward
+    from jifen.publishing import outward
 
     written, failed = outward.write_copies(paths, opts.output_dir, password)
     outward.report(written, failed)
@@ -214,7 +215,8 @@ def cmd_bench(ns, opts) -> int:
 
 
 def cmd_publish(ns, opts) -> int:
-    from jifen import outward, publish, summary
+    from jifen import summary
+    from jifen.publishing import outward, publish
     from jifen.rulebook import period_key
     opts.force = True
     opts.publishing = period_key(ns.period) or ""    # its own changes are being published, not pointed out
@@ -253,7 +255,7 @@ def cmd_template(ns, opts) -> int:
 
 
 def cmd_verify(ns, opts) -> int:
-    from jifen import verify
+    from jifen.publishing import verify
     from jifen.rulebook import period_key
     only = period_key(ns.period) if ns.period else None
     if ns.period and only is None:
@@ -288,7 +290,8 @@ def check_arguments(ns) -> None:
 def run_locked(ns, opts) -> int:
     """Ask the 外发 password first (nobody waits for it mid-run), then hold the output
     folder's lock for the whole command: a second run on the same folder is refused."""
-    from jifen import outward, runlock
+    from jifen import runlock
+    from jifen.publishing import outward
 
     ns.password = None
     if getattr(ns, "encrypt", False):

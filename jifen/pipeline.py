@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from jifen import checks, computation, consequences, early_warning, evidence, filechecks, publish, suspicious
 from jifen.files import OutputLog, safe_filename
 from jifen.problems import RulebookError, warning
+from jifen.publishing import publish
 from jifen.readers import batch
 from jifen.rulebook import Rulebook, read_rulebook
+from jifen.rules import checks, computation, consequences, early_warning, evidence, filechecks, suspicious
 from jifen.timing import Clock
 
 
@@ -325,8 +326,8 @@ class WhatIf:
 def what_if(opts: Options, proposed_path: Path) -> WhatIf:
     """Read the inputs once, compute everything under both rulebooks with the run's own
     functions, write output/规则调整影响.xlsx and nothing else (the parse cache is only read)."""
-    from jifen import comparison
     from jifen.outputs.comparison import write_comparison
+    from jifen.views import comparison
 
     wi = WhatIf(Result(opts))
     books = []
@@ -364,8 +365,9 @@ def what_if(opts: Options, proposed_path: Path) -> WhatIf:
 
 def make_templates(opts: Options, month: str) -> Result:
     """`template --month`: one pre-filled declaration workbook per cadre on the roster."""
-    from jifen import cadres, normalize
+    from jifen import normalize
     from jifen.outputs import declaration_template
+    from jifen.rules import cadres
 
     rulebook, problems = load_rulebook(opts.rulebook)
     if rulebook is None:

@@ -7,8 +7,8 @@ import copy
 import pandas as pd
 from builders import RULEBOOK
 
-from jifen import periods, scoring
 from jifen.rulebook import read_rulebook
+from jifen.rules import periods, scoring
 
 _RB = None
 

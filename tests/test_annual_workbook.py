@@ -16,8 +16,8 @@ import builders as b
 import openpyxl
 import pytest
 
-from jifen import periods
 from jifen.outputs.xlsx import lines_needed, text_width
+from jifen.rules import periods
 
 SHEETS = ["年度排名", "先进人员", "末位人员", "季度汇总", "结果运用", "单位统计", "分布图", "说明"]
 TABLE_SHEETS = ["年度排名", "先进人员", "末位人员", "季度汇总", "结果运用", "单位统计"]

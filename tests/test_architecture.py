@@ -64,3 +64,25 @@ def test_no_import_cycles():
 def test_low_level_helpers_import_nothing_of_the_package():
     graph = import_graph()
     assert graph["jifen.files"] == set() and graph["jifen.timing"] == set()
+
+
+def imports_from(graph: dict, package: str, forbidden: tuple) -> dict:
+    return {m: sorted(d for d in deps if d.startswith(forbidden))
+            for m, deps in graph.items() if m.startswith(package) and any(d.startswith(forbidden) for d in deps)}
+
+
+def test_the_rules_know_nothing_of_documents_archives_or_the_run():
+    """rules/ is the pure middle: it may use the readers' record definitions, nothing later."""
+    forbidden = ("jifen.views", "jifen.outputs", "jifen.publishing", "jifen.pipeline", "jifen.cli", "jifen.summary")
+    assert imports_from(import_graph(), "jifen.rules", forbidden) == {}
+
+
+def test_views_read_computed_data_only():
+    """views/ turns computed frames into what a document shows; reading and publishing are not its business."""
+    forbidden = ("jifen.readers", "jifen.publishing", "jifen.pipeline", "jifen.cli", "jifen.summary")
+    assert imports_from(import_graph(), "jifen.views", forbidden) == {}
+
+
+def test_the_layering_check_sees_a_forbidden_import():
+    graph = {"jifen.rules.x": {"jifen.outputs.y", "jifen.normalize"}, "jifen.rules.z": {"jifen.normalize"}}
+    assert imports_from(graph, "jifen.rules", ("jifen.outputs",)) == {"jifen.rules.x": ["jifen.outputs.y"]}

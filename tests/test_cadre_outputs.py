@@ -149,8 +149,8 @@ def test_prepared_template_gives_the_document_docxtpl_gives(county):
 
     from lxml import etree
 
-    from jifen import letters
     from jifen.outputs import letters as out_letters
+    from jifen.views import letters
 
     _, res = county
     period = next(p for p in res.periods if p.key == "2026Q1")
@@ -219,8 +219,8 @@ def test_archive_prints_on_a4_with_a_line_chart(county):
 
 
 def test_archive_cut_from_the_model_is_the_workbook_xlsxwriter_builds(county):
-    from jifen import dossier
     from jifen.outputs import dossier as out
+    from jifen.views import dossier
 
     _, res = county
     idx = dossier.index(res, res.archived, res.history)
@@ -237,8 +237,8 @@ def test_year_letter_leaves_out_the_warning_the_year_has_settled():
 
     import pandas as pd
 
-    from jifen import early_warning
     from jifen.outputs import letters as out
+    from jifen.rules import early_warning
 
     warn = pd.DataFrame([{"干部编号": "C1", "预警": early_warning.LAST_YEAR, "依据": "a"},
                          {"干部编号": "C1", "预警": early_warning.TWO_QUARTERS, "依据": "b"}])

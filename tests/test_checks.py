@@ -16,8 +16,9 @@ import shutil
 import builders as b
 import pytest
 
-from jifen import checks, problems
+from jifen import problems
 from jifen.pipeline import Options, run
+from jifen.rules import checks
 
 ERR, WARN = problems.ERROR, problems.WARNING
 COUNTED, PENDING, INVALID = checks.COUNTED, checks.PENDING, checks.INVALID

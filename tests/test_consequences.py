@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jifen import consequences, periods
+from jifen.rules import consequences, periods
 
 TALK, NO_HONOURS, PRIORITY = consequences.TALK, consequences.NO_HONOURS, consequences.PRIORITY
 ADMONISH, DEMOTE = consequences.ADMONISH, consequences.DEMOTE

@@ -19,9 +19,9 @@ import builders as b
 import pytest
 from corpus import make_corpus, measure
 
-from jifen import checks
 from jifen.pipeline import Options, run
 from jifen.readers.inputs import parse_file, scan_inputs
+from jifen.rules import checks
 
 CASES = make_corpus.cases()
 READ_CASES = [c for c in CASES if c.status != make_corpus.SKIPPED]

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from jifen import early_warning
+from jifen.rules import early_warning
 
 PARAMS = {"末位比例": 0.05, "跨年连续": True, "预警分差": 1}
 GROUP = "科级领导干部"

@@ -9,11 +9,11 @@ from pathlib import Path
 import builders as b
 import pytest
 
-from jifen import filechecks
 from jifen.files import OutputLog, current_umask
 from jifen.outputs.declaration_template import template_bytes
 from jifen.readers import inputs
 from jifen.rulebook import read_rulebook
+from jifen.rules import filechecks
 
 
 @pytest.mark.parametrize("name, month", [
@@ -111,7 +111,7 @@ def _template_info(tmp_path: Path, rulebook_path: Path, name: str) -> dict:
 
 
 def test_template_is_old_only_when_the_items_it_offers_changed(tmp_path):
-    from jifen import checks
+    from jifen.rules import checks
 
     current = read_rulebook(b.RULEBOOK)
     params_only = b.rulebook_notices(tmp_path / "通报.xlsx", [("2026Q1", "2026-04-12", "云组通〔2026〕1号", "2026-04-20")],
@@ -127,7 +127,7 @@ def test_template_is_old_only_when_the_items_it_offers_changed(tmp_path):
 def test_template_without_a_recorded_digest_is_judged_by_its_item_list(tmp_path):
     import openpyxl
 
-    from jifen import checks
+    from jifen.rules import checks
 
     current = read_rulebook(b.RULEBOOK)
     made = {}

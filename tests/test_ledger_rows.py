@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builders as b
 
-from jifen import ledger_rows
+from jifen.views import ledger_rows
 
 
 def test_ledger_rows_add_up_to_the_annual_base_deduction(tmp_path):

@@ -484,7 +484,7 @@ def test_units_listed_in_roster_order_everywhere(county):
 
 
 def test_unit_order_helper_follows_first_appearance():
-    from jifen import cadres
+    from jifen.rules import cadres
     roster = pd.DataFrame({"unit": ["乙局", "甲镇", "乙局", "丙办"], "file": ["b.xlsx", "a.xlsx", "a.xlsx", "a.xlsx"],
                            "row": [2, 5, 3, 9]})
     assert cadres.unit_order(roster) == {"乙局": 0, "甲镇": 1, "丙办": 2}    # a.xlsx rows 3, 5, 9, then b.xlsx

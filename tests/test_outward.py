@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from jifen import outward
+from jifen.publishing import outward
 
 
 def test_password_from_the_environment_is_used_as_is():

@@ -12,8 +12,8 @@ import builders as b
 import pandas as pd
 import pytest
 
-from jifen import overview
 from jifen.outputs.overview import href
+from jifen.views import overview
 
 ROSTER = [
     ("K0001", "张明", "县财政局", "局长", "科级领导干部", "2020-01-01"),
@@ -258,7 +258,7 @@ def test_page_in_chromium(county, browser):
 def test_early_warnings_of_the_latest_complete_quarter():
     from types import SimpleNamespace
 
-    from jifen.periods import Period
+    from jifen.rules.periods import Period
 
     frame = pd.DataFrame([{"干部编号": "K1", "姓名": "甲", "预警": "连续两个季度末位", "期间": "2026Q2"}])
     periods = [Period("2026Q2", "quarter", 2026, ("2026-04", "2026-05", "2026-06"), True, "2026-06")]

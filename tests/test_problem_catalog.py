@@ -40,7 +40,7 @@ def test_the_scan_finds_the_emitters():
     found = emitted_codes()
     assert len(found) >= 70                                   # the scan itself still works
     assert ("错误", "jifen/readers/gate.py") in found["zip-bomb"]
-    assert ("警告", "jifen/checks.py") in found["missing-evidence"]
+    assert ("警告", "jifen/rules/checks.py") in found["missing-evidence"]
 
 
 def test_every_emitted_code_is_catalogued_at_its_level():

@@ -12,11 +12,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from jifen import checks, reviews
 from jifen.problems import ERROR, WARNING, RulebookError
 from jifen.readers.history import read_history_sheet
 from jifen.readers.review import read_review_sheet
 from jifen.rulebook import read_rulebook
+from jifen.rules import checks, reviews
 
 
 def codes_raised(path) -> list[str]:

@@ -388,7 +388,7 @@ def test_verify_passes_on_an_untouched_archive(runs):
 
 
 def test_verify_catches_a_single_flipped_byte(runs, tmp_path):
-    from jifen import verify
+    from jifen.publishing import verify
 
     archive = tampered_copy(runs, tmp_path)
     target = archive / "2026Q1" / "1" / "2026年第1季度积分排名.xlsx"
@@ -423,7 +423,7 @@ def test_verify_catches_a_changed_snapshot_even_with_its_hash_rewritten(runs, tm
 
 
 def test_verify_names_an_encrypted_file_and_a_changed_input(runs, tmp_path):
-    from jifen import verify
+    from jifen.publishing import verify
 
     archive = tampered_copy(runs, tmp_path)
     sent = runs["encrypt"][0] / "output" / "外发" / "2026年第1季度积分排名.xlsx"
@@ -442,7 +442,7 @@ def test_verify_names_an_encrypted_file_and_a_changed_input(runs, tmp_path):
 
 
 def test_verify_reports_a_publication_without_manifest(runs, tmp_path):
-    from jifen import verify
+    from jifen.publishing import verify
 
     archive = tampered_copy(runs, tmp_path)
     (archive / "2026Q1" / "1" / "归档清单.json").unlink()

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jifen import ranking
+from jifen.rules import ranking
 
 PARAMS = {"先进比例": 0.15, "末位比例": 0.05, "最少人数": 1}
 

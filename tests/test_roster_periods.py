@@ -10,8 +10,8 @@ import builders as b
 import pandas as pd
 import pytest
 
-from jifen import periods, ranking
 from jifen.pipeline import Options, run
+from jifen.rules import periods, ranking
 
 KE, HOU = "科级领导干部", "后备干部"
 MONTHS = periods.month_keys(2026)

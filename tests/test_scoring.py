@@ -3,7 +3,7 @@
 import pytest
 from rules_helpers import items, rulebook, scores, year_periods
 
-from jifen import scoring
+from jifen.rules import scoring
 
 BONUS = [("J1-1", 8), ("J1-2", 4), ("J1-3", 2), ("J1-4", 1), ("J1-5", 5), ("J1-6", 3), ("J1-7", 2),
          ("J1-8", 1), ("J2", 1), ("J3", 2), ("J4-1", 2), ("J4-2", 1), ("J4-3", 0.5), ("J5-1", 3),

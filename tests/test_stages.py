@@ -12,10 +12,11 @@ import builders as b
 import pandas as pd
 import pytest
 
-from jifen import computation, consequences, publish
 from jifen.pipeline import Options, Result
+from jifen.publishing import publish
 from jifen.readers import batch
 from jifen.rulebook import read_rulebook
+from jifen.rules import computation, consequences
 
 PACKAGE = Path(__file__).resolve().parent.parent / "jifen"
 FIELDS = {f.name for f in dataclasses.fields(Result)}

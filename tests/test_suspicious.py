@@ -1,4 +1,4 @@
-"""可疑申报 rules (jifen/suspicious.py) and the evidence matching rules (jifen/evidence.py), on
+"""可疑申报 rules (jifen/rules/suspicious.py) and the evidence matching rules (jifen/rules/evidence.py), on
 hand-made records: each rule with cases it must flag and cases it must not."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from jifen import evidence, normalize, suspicious
+from jifen import normalize
+from jifen.rules import evidence, suspicious
 
 PARAMS = {"申报时限月数": 3, "可疑申报倍数": 3, "可疑申报最少项数": 5,
           "个人事项代码": ["J1-1", "J1-2", "J1-3", "J1-4", "J5-1", "J5-2", "J5-3"]}

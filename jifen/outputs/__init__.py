@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 import time
 
-from jifen import consequences, ledger_rows
 from jifen.files import OutputLog
 from jifen.problems import error
+from jifen.rules import consequences
+from jifen.views import ledger_rows
 
 PARALLEL_FROM_ITEMS = 3000      # smaller runs are quicker in one process
 
@@ -225,7 +226,7 @@ def _attachment_extras(res, period) -> list:
 
 
 def _correction_lines(res, period) -> list[str]:
-    from jifen import corrections
+    from jifen.rules import corrections
 
     table = res.corrections.get(period.key)
     if table is None or table.empty:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jifen import __version__, cadres, ranking, reviews
+from jifen import __version__
 from jifen.outputs import common
 from jifen.outputs.xlsx import Book, fit_row, write_table
+from jifen.rules import cadres, ranking, reviews
 from jifen.rules_default import PARAMETERS
 
 ANNUAL_COLUMNS = ["排名分组", "名次", "干部编号", "姓名", "单位", "职务", "基础分", "加分", "扣分", "年度积分",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from jifen import checks, normalize
+from jifen import normalize
 from jifen.files import safe_filename
 from jifen.outputs import common, docx_render
 from jifen.pipeline_paths import TEMPLATES
+from jifen.rules import checks
 
 
 def _describe(d, value) -> str:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from jifen import comparison
 from jifen.outputs import common
 from jifen.outputs.xlsx import Book, write_table
+from jifen.views import comparison
 
 FILE_NAME = "规则调整影响.xlsx"
 NOTES_SHEET = "说明"

@@ -9,13 +9,13 @@ number of years, so the cadres sharing it are cut from one model workbook (book_
 
 from __future__ import annotations
 
-from jifen import dossier
 from jifen.files import safe_filename
 from jifen.outputs import common
 from jifen.outputs.book_pattern import BookPattern, PatternError
 from jifen.outputs.fastsheet import FastSheet
 from jifen.outputs.personal_ledger import ledger_book, ledger_sheet, page_setup, particulars
 from jifen.outputs.xlsx import fit_row
+from jifen.views import dossier
 
 SHEET = "积分档案"
 WIDTHS = [9, 9, 8, 7, 9, 7, 9, 34]
@@ -141,7 +141,7 @@ def _book_bytes(person: dict, county: str, stamp: str, mark: str = "内部资料
 def dossier_jobs(res, archived: list, history: list, size: int = 150) -> list[tuple]:
     """Every rostered cadre's archive, as jobs of about `size` cadres (their unit as of their
     last roster row)."""
-    from jifen import cadres
+    from jifen.rules import cadres
 
     if res.roster is None or res.roster.empty:
         return []

@@ -11,8 +11,8 @@ import hashlib
 import io
 import zipfile
 
-from jifen.evidence import PICTURE
 from jifen.readers import gate, pictures, zipdir
+from jifen.rules.evidence import PICTURE
 
 
 def picture_plan(items, year: int | None) -> dict:

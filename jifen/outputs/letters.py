@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jifen import letters
 from jifen.files import safe_filename
 from jifen.outputs import common, docx_render
 from jifen.pipeline_paths import TEMPLATES
+from jifen.views import letters
 
 TEMPLATE = "积分告知单.docx"
 _PATTERNS: dict = {}
@@ -26,7 +26,7 @@ def folder(output_dir: Path, period) -> Path:
 def _warnings(res, period):
     """A quarter's warnings; for the year those of its fourth quarter, except 末位 last year and so
     far this year: the year's own result is known by then (结果运用 in the annual workbook)."""
-    from jifen import early_warning
+    from jifen.rules import early_warning
 
     if period.kind == "quarter":
         return res.warnings.get(period.key)

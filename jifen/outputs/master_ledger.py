@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jifen import reviews
 from jifen.outputs import common
 from jifen.outputs.annual import params_frame
 from jifen.outputs.xlsx import Book, write_table
+from jifen.rules import reviews
 
 AUDIT_CN = {"item_id": "事项ID", "matched_id": "对应事项", "cadre_id": "干部编号", "conclusion": "审核结论",
             "value": "审核分值", "reject_reason": "不通过原因", "opinion": "审核意见", "first_opinion": "初评意见",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from jifen import monthly_figures
 from jifen.outputs import common
 from jifen.outputs.xlsx import Book, write_table
+from jifen.views import monthly_figures
 
 
 def write_monthly(res, log, period) -> None:

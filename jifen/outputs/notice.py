@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from jifen import notices, ranking
 from jifen.outputs import common, docx_render
 from jifen.outputs.xlsx import Book, write_table
 from jifen.pipeline_paths import TEMPLATES
+from jifen.rules import ranking
+from jifen.views import notices
 
 NOTICE_TEMPLATE = "积分情况通报.docx"
 QUARTER_COLUMNS = ["排名分组", "名次", "干部编号", "姓名", "单位", "职务", "季度积分", "等次", "备注"]

@@ -14,10 +14,10 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
-from jifen import overview
 from jifen.files import write_atomic
 from jifen.outputs import common
 from jifen.pipeline_paths import TEMPLATES
+from jifen.views import overview
 
 OVERVIEW_NAME = "总览.html"
 TEMPLATE_NAME = "总览.html.j2"
@@ -67,8 +67,8 @@ def save_record(output_dir: Path, record: dict) -> None:
 def write_overview(res, log) -> None:
     """Written last, after the other outputs are in place: it links to them and reports their
     failures."""
-    from jifen import comparison
     from jifen.outputs.comparison import load_summary
+    from jifen.views import comparison
 
     out = res.options.output_dir
     current = overview.record(res)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jifen import cadres, checks
 from jifen.files import safe_filename
 from jifen.outputs import common
 from jifen.outputs.book_pattern import BookPattern, PatternError
 from jifen.outputs.fastsheet import FastSheet
 from jifen.outputs.xlsx import Book, fit_row, page_header
+from jifen.rules import cadres, checks
 
 ITEM_HEAD = ["月份", "项目代码", "项目名称", "事项说明", "数量", "计分分值", "状态", "说明"]
 WIDTHS = [9, 7, 24, 22, 5, 7, 8, 18]

@@ -6,9 +6,9 @@ import dataclasses
 
 import pandas as pd
 
-from jifen import suspicious
 from jifen.outputs import common
 from jifen.outputs.xlsx import Book, write_table
+from jifen.rules import suspicious
 
 PROBLEM_COLUMNS = ["序号", "级别", "问题类型", "问题代码", "文件", "工作表", "单元格/行", "干部编号", "问题",
                    "处理建议"]

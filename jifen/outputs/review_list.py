@@ -10,9 +10,9 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from jifen import evidence, reviews
 from jifen.outputs import common, state
 from jifen.outputs.xlsx import Book, write_table
+from jifen.rules import evidence, reviews
 
 INSTRUCTION = ("使用方法：请先把本文件复制到 input\\审核结论\\ 文件夹，再在复制的文件中填写“审核结论”等列"
                "（不要修改事项ID和指纹），保存后重新运行程序。直接在 output 文件夹中填写的清单不会被采用。"
@@ -126,7 +126,7 @@ def _link_items(book, ws, df, atts_by_id, first_row_of, target) -> None:
 
 def write_review_list(res, log, year: int) -> None:
     """The list for `year` (the caller has made sure it was not filled in place)."""
-    from jifen import suspicious
+    from jifen.rules import suspicious
 
     path = list_path(res.options.output_dir, year)
     standing = res.standing

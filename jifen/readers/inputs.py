@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jifen.filechecks import lock_target
 from jifen.problems import error, warning
 from jifen.readers import classify, gate
 from jifen.readers.book import read_book
@@ -22,6 +21,7 @@ from jifen.readers.history import read_history_sheet
 from jifen.readers.register import read_register_sheet
 from jifen.readers.review import read_review_sheet
 from jifen.readers.roster import read_roster_sheet
+from jifen.rules.filechecks import lock_target
 
 NOT_WORKBOOK = "不是 Excel 工作簿（如佐证材料、说明文档），不作为数据读取"
 UNATTACHED = ("不是 Excel 工作簿，也没有对应的申报表，未作为佐证材料（佐证材料请放在以申报表文件名命名的文件夹中，"

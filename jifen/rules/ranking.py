@@ -14,7 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from jifen import cadres, normalize, scoring
+from jifen import normalize
+from jifen.rules import cadres, scoring
 
 TOP, BOTTOM = "先进", "末位"
 

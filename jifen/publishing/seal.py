@@ -1,4 +1,4 @@
-"""Tamper evidence for the archive: what publishing records (jifen/verify.py checks it).
+"""Tamper evidence for the archive: what publishing records (jifen/publishing/verify.py checks it).
 
 Publishing writes `归档清单.json` into archive/PERIOD/N/: the SHA-256 of every file archived
 there, and the list of input workbooks the period was computed from (relative path and

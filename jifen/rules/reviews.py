@@ -13,8 +13,8 @@ import re
 
 import pandas as pd
 
-from jifen import checks
 from jifen.problems import Problem, error, warning
+from jifen.rules import checks
 
 CONCLUSIONS = ("通过", "不通过", "调整")
 REJECT_REASONS = ("佐证不足", "不符合加分条件", "重复申报", "弄虚作假", "其他")
@@ -234,7 +234,8 @@ def review_frames(items: pd.DataFrame, standing: dict, roster, rulebook, warning
                   year: int, hints: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The review list's two sheets for one year: awaiting a decision, and decided/registered.
     `hints`: 事项ID → 可疑提示 text (suspicious.hints_by_item)."""
-    from jifen import cadres, evidence, normalize
+    from jifen import normalize
+    from jifen.rules import cadres, evidence
 
     hints = hints or {}
     needs = rulebook.items["needs_evidence"]

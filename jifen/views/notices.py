@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jifen import checks, normalize, ranking
+from jifen import normalize
 from jifen.rulebook import notice_dates
+from jifen.rules import checks, ranking
 
 CN_NUM = "一二三四五六七八九十"
 

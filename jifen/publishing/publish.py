@@ -14,10 +14,11 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from jifen import corrections, guard, seal
 from jifen.files import current_umask
 from jifen.problems import RulebookError, warning
+from jifen.publishing import guard, seal
 from jifen.rulebook import period_key, read_rulebook
+from jifen.rules import corrections
 
 SNAPSHOT = "snapshot.json"
 
@@ -124,7 +125,7 @@ def _snapshot(base: Path, n: int) -> dict | None:
 
 def _say_changed(period, table, publishing: str) -> tuple[str, list]:
     """One line per period, on the console and in 校验报告: the published results changed."""
-    from jifen.guard import launcher
+    from jifen.publishing.guard import launcher
 
     people = table["干部编号"].nunique()
     if publishing == period.key:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jifen import cadres, checks, normalize
+from jifen import normalize
+from jifen.rules import cadres, checks
 
 PERSON_COLUMNS = ["干部编号", "姓名", "单位", "干部类别", "申报表", "申报事项", "计分事项", "待审核", "不通过", "无效",
                   "基础扣分", "加分", "扣分", "月度积分"]

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from jifen import cadres, checks, evidence, filechecks, ranking, reviews, scoring
 from jifen.files import safe_filename
-from jifen.periods import build_periods
 from jifen.problems import error
 from jifen.progress import Progress
 from jifen.readers import inputs
 from jifen.rulebook import Rulebook
+from jifen.rules import cadres, checks, evidence, filechecks, ranking, reviews, scoring
+from jifen.rules.periods import build_periods
 from jifen.timing import Clock
 
 

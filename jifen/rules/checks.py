@@ -12,8 +12,9 @@ from decimal import Decimal
 
 import pandas as pd
 
-from jifen import normalize, scoring
+from jifen import normalize
 from jifen.problems import Problem, error, warning
+from jifen.rules import scoring
 
 COUNTED, PENDING, REJECTED_BY_REVIEW, INVALID = "计分", "待审核", "不通过", "无效"
 STATUSES = [COUNTED, PENDING, REJECTED_BY_REVIEW, INVALID]
@@ -272,7 +273,7 @@ def check_declared_value(items, ctx):
 def check_evidence(items, ctx):
     """需佐证 items with neither a file nor a picture (evidence.py attached them), and file
     names in the 佐证材料 text that were not handed in."""
-    from jifen import evidence
+    from jifen.rules import evidence
 
     rulebook = ctx["rulebook"]
     v = _valid(items)

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jifen import ranking, scoring
-from jifen.periods import Period, month_keys
+from jifen.rules import ranking, scoring
+from jifen.rules.periods import Period, month_keys
 
 TWO_QUARTERS, LAST_YEAR, NEAR = "连续两个季度末位", "上年度末位且本年度排名靠后", "接近末位"
 KIND_ORDER = [TWO_QUARTERS, LAST_YEAR, NEAR]

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from jifen import cadres, checks, consequences, normalize, ranking
+from jifen import normalize
+from jifen.rules import cadres, checks, consequences, ranking
 
 MAX_FILES = 300          # problem files listed on the page; the rest are in 校验报告
 MAX_CHANGES = 60         # moved cadres listed per period

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from jifen import ranking
 from jifen.problems import warning
+from jifen.rules import ranking
 
 PRIORITY, TALK, NO_HONOURS, ADMONISH, DEMOTE = "优先考虑", "组织约谈", "当年不得评先评优", "诫勉谈话", "调整岗位或降职"
 RESULT_ORDER = [PRIORITY, TALK, NO_HONOURS, ADMONISH, DEMOTE]

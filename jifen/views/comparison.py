@@ -12,7 +12,8 @@ import hashlib
 
 import pandas as pd
 
-from jifen import consequences, normalize, ranking
+from jifen import normalize
+from jifen.rules import consequences, ranking
 
 CADRE_COLUMNS = ["期间", "排名分组", "干部编号", "姓名", "单位", "原积分", "新积分", "积分变化", "原名次", "新名次",
                  "原等次", "新等次", "原结果运用", "新结果运用"]

@@ -21,7 +21,8 @@ import re
 
 import pandas as pd
 
-from jifen import cadres, normalize
+from jifen import normalize
+from jifen.rules import cadres
 
 COLUMNS = ["规则", "事项ID", "干部编号", "姓名", "月份", "项目代码", "提示", "来源文件"]
 SAME_FILE, SAME_DOC, REPEATED, LATE, MANY = "同一佐证", "同一文号", "重复申报", "超期申报", "申报过多"

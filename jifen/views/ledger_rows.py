@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jifen import cadres, checks, normalize
+from jifen import normalize
+from jifen.rules import cadres, checks
 
 KIND_CN = {"base": "基础积分", "bonus": "奖励加分", "penalty": "惩戒扣分", "": ""}
 LEDGER_COLUMNS = ["干部编号", "姓名", "单位", "月份", "季度", "来源", "事项ID", "项目代码", "项目名称", "类别",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jifen import consequences
+from jifen.rules import consequences
 
 KIND_CN = {"base": "基础积分扣减", "bonus": "奖励加分", "penalty": "惩戒扣分"}
 QUARTER_CN = ["全年", "第一季度", "第二季度", "第三季度", "第四季度"]

@@ -13,8 +13,8 @@ import sys
 
 import pandas as pd
 
-from jifen import cadres, checks
-from jifen.filechecks import month_in_name
+from jifen.rules import cadres, checks
+from jifen.rules.filechecks import month_in_name
 
 SHOW_IDS = 5           # 事项ID shown per unit
 SHOW_ERRORS = 8        # errors quoted in full

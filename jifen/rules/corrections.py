@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jifen import checks, normalize
+from jifen import normalize
+from jifen.rules import checks
 
 COLUMNS = ["干部编号", "姓名", "单位", "排名分组", "事项ID", "项目代码", "原分值", "新分值", "原积分", "新积分",
            "原名次", "新名次", "原等次", "新等次", "原因"]

@@ -1,7 +1,7 @@
 """`verify` (核验): is the archive still what was published?
 
 Re-hashes every archived file against its publication's manifest (归档清单.json, written by
-jifen/seal.py) and recomputes each published period from its archived inputs with its
+jifen/publishing/seal.py) and recomputes each published period from its archived inputs with its
 archived rulebook; any difference is reported by publication (period and number) and by file
 or cadre. An archived file replaced by a password-encrypted copy is named as such.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jifen.files import sha256_of_file
-from jifen.seal import MANIFEST
+from jifen.publishing.seal import MANIFEST
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -139,10 +139,11 @@ def recompute(key: str, folder: Path, archive_dir: Path, inputs: list, parsed_ca
     """The period's snapshot recomputed from its archived inputs with its archived rulebook."""
     from dataclasses import replace
 
-    from jifen import computation, consequences, corrections, publish
     from jifen.problems import RulebookError
+    from jifen.publishing import publish
     from jifen.readers.inputs import parse_file
     from jifen.rulebook import read_rulebook
+    from jifen.rules import computation, consequences, corrections
 
     try:
         rulebook = read_rulebook(folder / "rulebook.xlsx")

@@ -1,0 +1,1 @@
+"""What leaves the office: publishing and its guard, the sealed archive, verify, encrypted copies."""

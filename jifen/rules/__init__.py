@@ -1,0 +1,1 @@
+"""Pure rules: from parsed records to checked items, scores, ranks and their consequences (no file I/O)."""
