@@ -109,10 +109,7 @@ class Inputs:
     run_key: str = ""
     unchanged: dict | None = None          # the previous run's record, when nothing changed
     stats: dict = field(default_factory=dict)
-
-    @property
-    def history(self) -> list:
-        return [h for p in self.parsed for h in p.history]
+    history: list = field(default_factory=list)   # rows of the 历年结果 workbooks
 
 
 @dataclass(frozen=True)
@@ -276,7 +273,7 @@ def read_stage(opts: Options, rulebook: Rulebook) -> Inputs:
                                        entries[1]))
     problems = [x for p in parsed for x in p.problems]
     problems += filechecks.check_lock_files([f.path for f in skipped], [p.info.path for p in parsed])
-    return Inputs(parsed, skipped, problems, key, None, stats)
+    return Inputs(parsed, skipped, problems, key, None, stats, [h for p in parsed for h in p.history])
 
 
 def attach_evidence(opts: Options, skipped: list, computed: computation.Computed) -> Attached:
