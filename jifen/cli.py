@@ -39,13 +39,15 @@ class ChineseParser(argparse.ArgumentParser):
         self.add_argument("-h", "--help", action="help", help="显示本帮助")
 
     def error(self, message: str):
+        """One Chinese line, then where the options are listed; never argparse's English usage."""
         for pattern, text in _MESSAGES:
             m = re.fullmatch(pattern, message)
             if m:
                 message = text.format(*m.groups())
                 break
-        self.print_usage(sys.stderr)
-        self.exit(2, f"错误：{message}\n")
+        from jifen.publishing.guard import launcher
+
+        self.exit(2, f"错误：{message.rstrip('。')}。查看全部选项：{launcher(*self.prog.split()[1:], '--help')}\n")
 
 
 def _folders() -> argparse.ArgumentParser:
@@ -128,9 +130,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
         parser.error(f"不认识的命令“{argv[0]}”。可用命令：{known}")
     if not argv or argv[0] not in NAMES | {"-h", "--help", "--version"}:
         argv.insert(0, "run")
-    ns = parser.parse_args(argv)
+    ns, extra = parser.parse_known_args(argv)
     ns.command = next(name for name, alias, _ in COMMANDS if ns.command in (name, alias))
-    ns.usage_error = parser.commands[ns.command].error   # one Chinese line + usage, exit 2
+    ns.usage_error = parser.commands[ns.command].error   # one Chinese line, exit 2
+    if extra:                                            # named with the command's own options
+        ns.usage_error(f"无法识别的参数：{' '.join(extra)}")
     return ns
 
 

@@ -10,17 +10,19 @@ checkout both already exist, so nothing happens there.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 SAMPLES = "示例"
 INPUT_FOLDERS = ("申报表", "登记表", "审核结论", "历史结果")
 
 
-def prepare(root: Path, rulebook: Path | None, input_dir: Path | None) -> list[str]:
+def prepare(root: Path, rulebook: Path | None, input_dir: Path | None, sep: str = os.sep) -> list[str]:
     """Create what a first run needs; → the lines to tell the clerk (none when nothing done).
 
     `rulebook` / `input_dir` are the paths the run will use when they are the defaults, None
-    when the clerk named other ones (those are never created)."""
+    when the clerk named other ones (those are never created). `sep` writes the paths shown
+    as the clerk's system does (`\\` on Windows)."""
     said: list[str] = []
     sample_rules = root / SAMPLES / "rulebook.xlsx"
     if rulebook is not None and not rulebook.exists() and sample_rules.is_file():
@@ -31,6 +33,10 @@ def prepare(root: Path, rulebook: Path | None, input_dir: Path | None) -> list[s
     if input_dir is not None and not input_dir.exists() and (root / SAMPLES).is_dir():
         for sub in INPUT_FOLDERS:
             (input_dir / sub).mkdir(parents=True, exist_ok=True)
-        said.append(f"首次运行：已建立 {input_dir.name} 文件夹。请把干部名册放入其中，申报表、登记表等放入相应子文件夹，"
-                    f"然后重新运行。想先看看效果，可把“{SAMPLES}\\input”里的全部内容复制到 {input_dir.name} 文件夹。")
+        sample_input = f"{SAMPLES}{sep}input"
+        model = f"{sample_input}{sep}干部名册.xlsx" if (root / SAMPLES / "input" / "干部名册.xlsx").is_file() else ""
+        said.append(f"首次运行：已建立 {input_dir.name} 文件夹。请把本县的干部名册放入其中"
+                    + (f"（格式照 {model}：干部编号、姓名、单位、职务、干部类别 等列）" if model else "")
+                    + "，申报表、登记表等放入相应子文件夹，然后重新运行。"
+                    f"想先看看效果，可把“{sample_input}”里的全部内容复制到 {input_dir.name} 文件夹。")
     return said

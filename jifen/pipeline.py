@@ -302,7 +302,7 @@ def remember_run(res: Result) -> None:
     if res.log is None or not res.run_key or res.exit_code >= 2:
         return
     lines: list[str] = []
-    summary.print_summary(res, out=lines.append)
+    summary.print_summary(res, out=lines.append, writes=False)
     outputs = sorted(set(res.log.hashes) - {f for f, _ in res.log.failed})
     state.save_run(res.options.output_dir, {"key": res.run_key, "exit_code": res.exit_code,
                                             "summary": lines, "outputs": outputs})

@@ -36,6 +36,12 @@ class Problem:
         """问题类型 from the catalogue."""
         return problem_catalog.kind(self.code)
 
+    def line(self, sep: str = "，") -> str:
+        """The problem on one console line: its place (file, sheet, cell), then the message;
+        a problem of no file (a missing roster) is the message alone, with no empty place."""
+        where = sep.join(x for x in (self.file, self.sheet, self.cell) if x)
+        return f"{where}：{self.message}" if where else self.message
+
 
 def error(code: str, message: str, hint: str = "", **where) -> Problem:
     return Problem(code=code, level=ERROR, message=message, hint=hint or problem_catalog.advice(code), **where)

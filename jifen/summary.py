@@ -6,9 +6,10 @@ from jifen import normalize
 from jifen.timing import peak_rss_mb
 
 
-def print_summary(res, out=print, verdict: bool = True) -> None:
+def print_summary(res, out=print, verdict: bool = True, writes: bool = True) -> None:
     """The run's summary; without `verdict` it stops before the closing line (a refused
-    `publish` closes with its own message instead of "完成")."""
+    `publish` closes with its own message instead of "完成"); without `writes`, no count of
+    the files written (the summary an unchanged re-run repeats: it writes nothing)."""
     out("")
     out("=" * 60)
     if res.fatal:
@@ -16,8 +17,7 @@ def print_summary(res, out=print, verdict: bool = True) -> None:
             out(f"运行未完成：{reason}")
         for p in res.problems:
             if p.is_error:
-                where = "，".join(x for x in (p.file, p.sheet, p.cell) if x)
-                out(f"  [{p.level}] {where}：{p.message}")
+                out(f"  [{p.level}] {p.line()}")
     b = res.balance()
     if res.items is not None:
         out(f"文件：共 {b['files_total']} 个，读取 {b['files_read']}，无法读取或未识别 {b['files_rejected']}，"
@@ -31,7 +31,8 @@ def print_summary(res, out=print, verdict: bool = True) -> None:
     out(f"问题：错误 {n_err} 项，警告 {len(res.problems) - n_err} 项，详见 校验报告.xlsx")
     if res.log:
         out(f"输出文件夹：{res.options.output_dir}")
-        out(f"  写入 {len(res.log.written)} 个文件，未变化 {len(res.log.unchanged)} 个")
+        if writes:
+            out(f"  写入 {len(res.log.written)} 个文件，未变化 {len(res.log.unchanged)} 个")
         _notes_and_failures(res, out)
     if verdict:
         closing = {0: "完成。", 1: "完成，但有错误需要处理（见校验报告）。", 2: "未能全部完成，请按上面的提示处理后重新运行。"}
@@ -68,8 +69,7 @@ def print_comparison(wi, out=print) -> None:
     for reason in wi.fatal:
         out(f"未能对比：{reason}")
     for p in wi.problems:
-        where = "，".join(x for x in (p.file, p.sheet, p.cell) if x)
-        out(f"  [{p.level}] {where}：{p.message}")
+        out(f"  [{p.level}] {p.line()}")
     if wi.log is None:
         return
     for path, msg in wi.log.failed:
@@ -104,7 +104,8 @@ def report_run(res, out=print) -> None:
     if res.unchanged is not None:
         for line in res.unchanged.get("summary", []):
             out(line)
-        out("输入、规则和模板与上次运行相同（见 运行清单.xlsx），输出已是最新，未重新生成。需要重新生成时加 --force。")
+        out("输入、规则和模板与上次运行相同（见 运行清单.xlsx）：以上是上次运行的结果，本次没有读取、也没有写入任何文件，"
+            "输出已是最新。需要重新生成时加 --force。")
         return
     print_summary(res, out=out)
 

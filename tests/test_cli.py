@@ -42,5 +42,38 @@ def test_missing_argument_stops_before_any_processing(tmp_path, capsys, argv, te
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert text in err and err.count("错误：") == 1
-    assert err.startswith("用法：") and "usage" not in err
+    assert err.startswith("错误：") and err.count("\n") == 1 and "usage" not in err and "用法" not in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("argv, text", [
+    (["publish", "2025", "--bogus"], "无法识别的参数：--bogus。查看全部选项：{} publish --help"),
+    (["publish", "2025", "extra"], "无法识别的参数：extra。查看全部选项：{} publish --help"),
+    (["--year", "二〇二六"], "选项 --year 需要一个整数，收到的是 '二〇二六'。查看全部选项：{} run --help"),
+    (["template", "--month"], "选项 --month 后面需要一个值。查看全部选项：{} template --help"),
+])
+def test_argument_errors_are_one_chinese_line(capsys, argv, text):
+    """README §三: a wrong argument gives one Chinese line (no argparse usage line, no English)."""
+    from jifen.publishing.guard import launcher
+
+    with pytest.raises(SystemExit) as exc:
+        cli.parse(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err == "错误：" + text.format(launcher()) + "\n"
+
+
+def test_an_unchanged_run_says_one_thing(tmp_path):
+    """A re-run with nothing changed repeats the figures but no count of files written: it wrote none."""
+    import builders as b
+
+    b.roster(tmp_path / "input" / "干部名册.xlsx", b.cadre_group(3))
+    b.declaration(tmp_path / "input" / "申报" / "C01.xlsx", "C01", "干部C01", "2026-01",
+                  [{"code": "J1-4", "desc": "在市级刊物发表信息", "qty": 1, "date": "2026-01-10"}])
+    first = b.run_process(tmp_path)
+    assert "写入 " in first.stdout and "输出已是最新" not in first.stdout
+    again = b.run_process(tmp_path)
+    assert again.returncode == first.returncode
+    assert "输出已是最新" in again.stdout and "没有写入任何文件" in again.stdout
+    assert "写入 " not in again.stdout and "未变化" not in again.stdout
+    assert "事项：读到 1" in again.stdout                # the figures are repeated
