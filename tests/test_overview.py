@@ -110,6 +110,12 @@ def test_page_is_self_contained_and_internal(county):
     assert len(page.encode("utf-8")) < 200_000
 
 
+def test_status_says_what_it_means_not_a_number(county):
+    assert "退出状态" not in county["page1"] and "退出状态" not in county["page2"]
+    assert "完成，但有错误需要处理：发现“错误”级问题，结果仍全部写出" in county["page1"]
+    assert "完成：没有“错误”级问题，结果全部写出" in county["page2"]
+
+
 def test_numbers_equal_the_report(county):
     got = _numbers(county["page2"])
     want = _report_numbers(county["out"])

@@ -100,6 +100,11 @@ def test_a_run_without_calamine_says_so_once_and_matches(tmp_path):
                               env=b.no_soffice_env(base), timeout=300)
     assert fallback.returncode == normal.returncode, fallback.stdout + fallback.stderr
     assert fallback.stdout.count(NOTE) == 1 and NOTE not in normal.stdout
+    assert "ModuleNotFoundError" not in fallback.stdout + fallback.stderr   # the raw reason: in 运行清单 only
+    info = {r["项目"]: r["内容"] for r in b.table(tmp_path / "out-fallback" / "运行清单.xlsx", "运行信息", "项目")}
+    assert "ModuleNotFoundError: import of python_calamine halted" in info["Excel 读取组件"]
+    assert "Excel 读取组件" not in {r["项目"] for r in b.table(tmp_path / "out-normal" / "运行清单.xlsx", "运行信息",
+                                                            "项目")}
     assert b.problem_codes(tmp_path / "out-fallback") == b.problem_codes(tmp_path / "out-normal")
     ledgers = sorted((tmp_path / "out-normal").rglob("积分总台账*.xlsx"))
     assert ledgers

@@ -23,12 +23,17 @@ def manifest_frame(res) -> pd.DataFrame:
 
 
 def info_frame(res) -> pd.DataFrame:
-    return pd.DataFrame([
+    from jifen.readers import book
+
+    rows = [
         ("程序版本", __version__),
         ("规则文件", Path(res.rulebook.path).name if res.rulebook else ""),
         ("规则文件 SHA-256", res.rulebook.sha256 if res.rulebook else ""),
         ("输入文件数", len(res.files) + len(res.skipped) + len(res.evidence)),
-    ], columns=["项目", "内容"])
+    ]
+    if book.FALLBACK_REASON:          # only then: the same inputs give the same file elsewhere
+        rows.append(("Excel 读取组件", f"openpyxl（python-calamine 无法加载：{book.FALLBACK_REASON}）"))
+    return pd.DataFrame(rows, columns=["项目", "内容"])
 
 
 def write_manifest(res, log) -> None:

@@ -83,7 +83,8 @@ def note_reader_fallback(stream=None) -> bool:
 
     if not book.FALLBACK_REASON:
         return False
-    print(f"提示：快速读取组件 python-calamine 无法加载（{book.FALLBACK_REASON}），"
+    # the raw ImportError is for whoever looks into it (运行清单's 运行信息), not for the clerk
+    print("提示：快速读取组件 python-calamine 无法加载（可能被杀毒软件拦截），"
           "改用 openpyxl 读取 Excel 文件：结果相同，速度较慢。", file=stream, flush=True)
     return True
 

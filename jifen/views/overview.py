@@ -26,6 +26,10 @@ MAX_BAND_ROWS = 400      # 先进 / 末位 names per group and period
 RECORD_VERSION = 1
 
 STATUS_TEXT = {0: ("完成", "ok"), 1: ("完成，但有错误需要处理", "warn"), 2: ("未能全部完成", "bad")}
+# what the exit status means, for the clerk who never sees one (README §三)
+STATUS_MEANING = {0: "没有“错误”级问题，结果全部写出（可以有警告）",
+                  1: "发现“错误”级问题，结果仍全部写出；有错误的事项没有计分，按校验报告的处理建议改正后重新运行",
+                  2: "有输出未能写入或运行未完成，见下面的说明"}
 # the file counts of Result.balance(), as 校验报告's 数量核对 names them (the parts add up to the total)
 FILE_COUNTS = [("files_total", "文件总数"), ("files_read", "已读取"), ("files_rejected", "无法读取或未识别"),
                ("files_evidence", "佐证材料"), ("files_skipped", "跳过")]
@@ -47,7 +51,7 @@ def status(res) -> dict:
     n_err = len(res.errors)
     text, cls = STATUS_TEXT[res.exit_code]
     return {
-        "code": res.exit_code, "text": text, "cls": cls, "fatal": list(res.fatal),
+        "code": res.exit_code, "text": text, "meaning": STATUS_MEANING[res.exit_code], "cls": cls, "fatal": list(res.fatal),
         "errors": n_err, "warnings": len(res.problems) - n_err,
         "files": [{"key": k, "label": label, "n": b[k]} for k, label in FILE_COUNTS if k in b],
         "counts": {"items_read": b["items_read"], **{s: b[s] for s in checks.STATUSES}},
