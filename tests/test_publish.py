@@ -481,3 +481,16 @@ def test_a_reissue_can_carry_its_own_date_and_number(runs):
     assert "published-changed" not in {p["问题代码"] for p in b.problem_codes(base / "output")}
     check = b.run_process(base, "verify")
     assert check.returncode == 0, check.stdout
+
+
+def test_refusal_names_the_periods_own_review_list_with_the_systems_separator(tmp_path):
+    """Lists of two years lie in output/待审核/: the advice names the period's year's, in Windows' spelling there."""
+    from jifen.publishing import guard
+    from jifen.rules.periods import Period
+
+    q1 = Period("2025Q1", "quarter", 2025, ("2025-01", "2025-02", "2025-03"), True, "2025-03")
+    lines = ["有 1 项申报事项待审核：", "  城关镇 1 项（K0004-2025-02-1）", "有 1 个“错误”级问题涉及本期："]
+    text = guard.refusal(q1, lines, "2025Q1", tmp_path / "output", tmp_path / "input", sep="\\")
+    assert "把 output\\待审核\\2025年积分事项待审核清单.xlsx 复制到 input\\审核结论\\，" in text
+    assert "按 output\\校验报告.xlsx 中" in text and "最新" not in text and "output/" not in text
+    assert "output/待审核/2025年积分事项待审核清单.xlsx" in guard.refusal(q1, lines, "2025Q1", sep="/")

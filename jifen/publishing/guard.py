@@ -8,8 +8,10 @@ counted per unit with the first few 事项ID, so the clerk knows where to look.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+from pathlib import Path
 
 import pandas as pd
 
@@ -114,16 +116,25 @@ def _units(res, cadre_ids: pd.Series, period) -> list[str]:
     return [unit.get(c) or "（不在名册）" for c in cadre_ids]
 
 
-def refusal(period, lines: list[str], target: str) -> str:
+def refusal(period, lines: list[str], target: str, output_dir: Path = Path("output"),
+            input_dir: Path = Path("input"), sep: str = os.sep) -> str:
     """The whole message printed when publishing is refused: what stands in the way, then what
-    to do about each kind of it."""
+    to do about each kind of it. Files are named as the clerk finds them (the period's own
+    review list, not "the latest" of several years), with the system's separator."""
+    from jifen.outputs.review_list import list_path
+
+    def shown(folder: Path, *parts: str) -> str:
+        return sep.join([folder.name, *parts])
+
     pending = any("待审核" in x for x in lines if not x.startswith("  "))
     errors = any("错误" in x for x in lines if not x.startswith("  "))
     advice = ["请先处理："]
     if pending:
-        advice.append("  · 待审核的事项：把 output/待审核/ 中最新的待审核清单复制到 input/审核结论/，在复制的文件中填写"
+        listed = list_path(output_dir, period.year)
+        advice.append(f"  · 待审核的事项：把 {shown(output_dir, listed.parent.name, listed.name)} 复制到 "
+                      f"{shown(input_dir, '审核结论')}{sep}，在复制的文件中填写"
                       "审核结论（通过/不通过/调整）、审核人、审核日期后保存；")
     if errors:
-        advice.append("  · 错误：按 output/校验报告.xlsx 中每个问题的“处理建议”改正相应文件；")
+        advice.append(f"  · 错误：按 {shown(output_dir, '校验报告.xlsx')} 中每个问题的“处理建议”改正相应文件；")
     advice.append(f"  · 然后重新运行，校验报告中本期没有错误、也没有待审核事项时再发布：{launcher('publish', target)}")
     return "\n".join([f"未发布 {period.title}（归档中没有写入任何文件）：", *lines, *advice])

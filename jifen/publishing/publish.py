@@ -175,7 +175,7 @@ def publish(res, target: str, say=print) -> tuple[bool, str]:
         return False, "本次运行未能完成，未发布。"
     blocking = guard.blockers(res, period)
     if blocking:
-        return False, guard.refusal(period, blocking, key)
+        return False, guard.refusal(period, blocking, key, res.options.output_dir, res.options.input_dir)
     doc, attachment = notice.notice_paths(res.options.output_dir, period)
     needed = [doc, attachment, res.options.output_dir / "运行清单.xlsx"]
     missing = [p.name for p in needed if not p.exists()]
