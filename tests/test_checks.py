@@ -154,6 +154,30 @@ def test_unknown_cadre(inp):
     assert [status(res, "r.xlsx", 3), status(res, "r.xlsx", 4)] == [COUNTED, INVALID]
 
 
+def test_unknown_cadre_hint_names_what_it_can_be(inp):
+    """K0099 is no cadre: the hint names the declared name's own ID, the nearest IDs, or another county."""
+    declare(inp, "名字对.xlsx", [{"code": "J1-4"}], cadre_id="K0099", name="孙丽", unit="县民政局")
+    declare(inp, "编号错.xlsx", [{"code": "J1-4"}], cadre_id="K0006", name="钱七")
+    declare(inp, "外县.xlsx", [{"code": "J1-4"}], cadre_id="YX0099", name="周八", unit="云山县财政局")
+    res = go(inp)
+    hints = {p.file: p.hint for p in found(res, "unknown-cadre")}
+    assert hints["名字对.xlsx"].startswith("请核对干部编号：名册中“孙丽”的干部编号是 K0005（孙丽，县民政局）；")
+    assert "相近的干部编号" not in hints["名字对.xlsx"]
+    # K0006: one digit from K0001…K0005 (the first three named; H0001 is two edits away)
+    assert "相近的干部编号有 K0001（张明，县财政局）、K0002（李华，县财政局）、K0003（王伟，城关镇），请核对是否填错" \
+        in hints["编号错.xlsx"]
+    assert "其他县" not in hints["编号错.xlsx"]
+    assert "编号的写法与本县名册中的编号都不同，名册中没有单位“云山县财政局”：该文件可能是其他县（区）的" in hints["外县.xlsx"]
+    assert all(h.endswith("如是新任干部，请先在干部名册中增加。") for h in hints.values())
+
+
+def test_id_distance_counts_a_swap_as_one_edit():
+    assert checks._id_distance("K0099", "K0099") == 0
+    assert checks._id_distance("K0099", "K0090") == 1 and checks._id_distance("K0099", "K0009") == 1
+    assert checks._id_distance("K0012", "K0021") == 1 and checks._id_distance("K001", "K0001") == 1
+    assert checks._id_distance("K0099", "H0001") == 3
+
+
 def test_name_mismatch(inp):
     declare(inp, "d.xlsx", [{"code": "J1-4"}], cadre_id="K0002", name="张明")
     reg(inp, "r.xlsx", [r("DJ1", "K0001", "李华", "2026-03", "K4"),

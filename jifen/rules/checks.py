@@ -8,6 +8,7 @@ the reason) and returns its problems. Adding a rule = one function here + one te
 from __future__ import annotations
 
 import hashlib
+import re
 from decimal import Decimal
 
 import pandas as pd
@@ -154,8 +155,9 @@ def check_cadre_known(items, ctx):
         if not _first_for_sheet(rec, seen):
             continue
         what = "申报表的" if rec.source == "申报" else ""
+        unit = ctx.get("units", {}).get(rec.decl, "")
         problems.append(error("unknown-cadre", f"{what}干部编号 {rec.cadre_id} 不在干部名册中，不予计分",
-                                 "请核对干部编号；如是新任干部，请先在干部名册中增加。",
+                                 unknown_cadre_hint(rec.cadre_id, rec.name, unit, roster),
                                  **_where(rec, "干部编号")))
     v = _valid(items)
     differs = pd.Series([n not in names.get(c, ()) for c, n in zip(v["cadre_id"], v["name"])],
@@ -170,6 +172,61 @@ def check_cadre_known(items, ctx):
                                  f"姓名“{rec.name}”与干部编号 {rec.cadre_id} 不符（名册中为“{expected}”），不予计分",
                                  "请核对干部编号和姓名，同名同姓的干部以干部编号区分。", **_where(rec, "姓名")))
     return problems
+
+
+NEAR_IDS = 3          # roster entries named for a mistyped 干部编号
+
+
+def unknown_cadre_hint(cadre_id: str, name: str, unit: str, roster: pd.DataFrame) -> str:
+    """What an unknown 干部编号 can be: the declared name on the roster under its own ID, the
+    nearest roster IDs (a digit mistyped, dropped or swapped), a file of another county (an ID
+    spelt unlike any on the roster, a unit not on it), or a new cadre."""
+    people = list(roster.drop_duplicates("cadre_id", keep="last").itertuples()) if not roster.empty else []
+
+    def who(r) -> str:
+        return f"{r.cadre_id}（{r.name}，{r.unit}）" if r.unit else f"{r.cadre_id}（{r.name}）"
+
+    said = []
+    same_name = [r for r in people if name and r.name == name]
+    if same_name:
+        said.append(f"名册中“{name}”的干部编号是 " + "、".join(who(r) for r in same_name[:NEAR_IDS]))
+    limit = max(1, len(cadre_id) // 4)          # K0099: one edit; an 18-digit ID: up to four
+    near = [] if same_name else sorted((d, r.cadre_id, r) for r in people
+                                       if (d := _id_distance(cadre_id, r.cadre_id)) <= limit)
+    if near:
+        said.append("相近的干部编号有 " + "、".join(who(r) for _, _, r in near[:NEAR_IDS]) + "，请核对是否填错")
+    shape = _id_shape(cadre_id)
+    foreign = []
+    if people and shape not in {_id_shape(r.cadre_id) for r in people}:
+        foreign.append("编号的写法与本县名册中的编号都不同")
+    if unit and people and unit not in set(roster["unit"]):
+        foreign.append(f"名册中没有单位“{unit}”")
+    if foreign:
+        said.append("，".join(foreign) + "：该文件可能是其他县（区）的，请确认后移出 input 文件夹")
+    said.append("如是新任干部，请先在干部名册中增加")
+    return "请核对干部编号：" + "；".join(said) + "。"
+
+
+def _id_shape(cadre_id: str) -> tuple:
+    """An ID's letters and how many digits follow (K0099 → ('K', 4))."""
+    letters = re.match(r"\D*", cadre_id).group(0)
+    return letters.upper(), sum(ch.isdigit() for ch in cadre_id)
+
+
+def _id_distance(a: str, b: str) -> int:
+    """Edits from one ID to the other (a character changed, added, dropped, or two swapped)."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    prev2, prev = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, prev2[j - 2] + 1)
+            row.append(cost)
+        prev2, prev = prev, row
+    return prev[-1]
 
 
 def check_on_roster(items, ctx):
@@ -360,9 +417,10 @@ CHECKS = [
 ]
 
 
-def validate_items(items: pd.DataFrame, rulebook, roster) -> list[Problem]:
-    """Run every check in order; rows still valid afterwards await review or count."""
-    ctx = {"rulebook": rulebook, "roster": roster}
+def validate_items(items: pd.DataFrame, rulebook, roster, units: dict | None = None) -> list[Problem]:
+    """Run every check in order; rows still valid afterwards await review or count.
+    `units`: declaration key → the 单位 its header names."""
+    ctx = {"rulebook": rulebook, "roster": roster, "units": units or {}}
     problems: list[Problem] = []
     for check in CHECKS:
         if items.empty:

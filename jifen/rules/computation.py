@@ -97,7 +97,7 @@ def check(parsed: list, skipped: list, rulebook: Rulebook) -> Checked:
             items.loc[held, "status"] = checks.INVALID
             items.loc[held, "reason"] = reason
     if not roster.empty:
-        found += checks.validate_items(items, rulebook, roster)
+        found += checks.validate_items(items, rulebook, roster, {d["key"]: d.get("unit", "") for d in declarations})
     else:
         items.loc[items["status"] == "", ["status", "reason"]] = [checks.INVALID, "没有干部名册"]
     checks.mark_valid(items, rulebook.params["申报需审核"])
