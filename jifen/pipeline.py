@@ -20,7 +20,7 @@ from jifen.problems import RulebookError, warning
 from jifen.publishing import publish
 from jifen.readers import batch
 from jifen.rulebook import Rulebook, read_rulebook
-from jifen.rules import checks, computation, consequences, early_warning, evidence, filechecks, suspicious
+from jifen.rules import checks, computation, consequences, early_warning, evidence, filechecks, lost_files, suspicious
 from jifen.timing import Clock
 
 
@@ -225,8 +225,12 @@ def assemble(opts: Options, problems: list, read: Inputs, computed: computation.
         more = {"published": held.published, "corrections": held.corrections, "notes": held.notes,
                 "bands": outcome.bands, "proposals": outcome.proposals, "warnings": warned,
                 "archived": archived, "history": read.history}
-    return Result(opts, computed.rulebook, files=[p.info for p in read.parsed], skipped=attached.skipped,
-                  evidence=attached.evidence, suspicious=attached.suspicious, items=attached.items,
+    # a declaration the program cannot read (saved as CSV, a PDF…) is an unreadable file, not a skipped one
+    lost = {p.file for p in computed.problems if p.code in lost_files.CODES}
+    unread = [replace(f, status="无法读取", note="看起来是申报表或表格，但不是 Excel 工作簿（见问题清单）")
+              for f in attached.skipped if f.path in lost]
+    return Result(opts, computed.rulebook, files=[p.info for p in read.parsed] + unread,
+                  skipped=[f for f in attached.skipped if f.path not in lost], evidence=attached.evidence, suspicious=attached.suspicious, items=attached.items,
                   read_stats=read.stats, run_key=read.run_key, timings=clock.timings, peaks=clock.peaks,
                   problems=found, fatal=computed.fatal, **figures, **more)
 

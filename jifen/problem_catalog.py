@@ -56,6 +56,11 @@ _ALL = [
         ("text-renamed", "文本文件冒充工作簿", "用 Excel 打开后另存为 .xlsx。"),
         ("not-a-workbook", "不是 Excel 工作簿", "另存为 .xlsx 后重新放入；不是积分材料的请移出 input 文件夹。"),
         ("ods-workbook", "OpenDocument 表格", "用 WPS、LibreOffice 或 Excel 另存为 .xlsx 后重新放入。"),
+        ("xlsb-workbook", "Excel 二进制工作簿", "用 Excel 打开，另存为“Excel 工作簿（.xlsx）”后重新放入。"),
+        ("table-not-workbook", "CSV/文本表格", "用 Excel 或 WPS 打开，另存为“Excel 工作簿（.xlsx）”后放回原处，删除原文件；"
+         "不是积分材料的请移出 input 文件夹。"),
+        ("declaration-not-workbook", "申报表不是 Excel 文件", "申报表须用组织部下发的 Excel 模板填写、保存为 .xlsx；"
+         "佐证材料请放进以申报表文件名命名的文件夹，或让文件名以申报表文件名开头。"),
         ("damaged-zip", "文件损坏", "重新复制该文件，或用 Excel 打开修复后另存为 .xlsx。"),
         ("zip-bomb", "文件异常巨大", "疑似恶意文件，未读取；请报送人重新制作。"),
         ("xml-entities", "文件含可疑内容", "疑似恶意构造的文件，未读取；请报送人用 Excel 重新保存。"),

@@ -18,6 +18,9 @@ def write_monthly(res, log, period) -> None:
                 widths={"单位": 18})
     write_table(book, book.sheet("单位统计"), units, title=f"{title}（按单位）", subtitle=common.stamp(res),
                 widths={"单位": 20})
+    unread = monthly_figures.unread_files(period.key, missing, res.files, res.roster)
+    said = ("其中 " + "、".join(f"{name}（{'、'.join(paths)}）" for name, paths in unread.items())
+            + " 交来的文件程序无法读取，见校验报告。") if unread else ""
     write_table(book, book.sheet("未交申报表名单"), missing, title=f"{period.title}未交申报表人员名单",
-                subtitle=common.stamp(res), widths={"单位": 20})
+                subtitle=said + common.stamp(res), widths={"单位": 20})
     log.write(res.options.output_dir / "月度统计" / f"{period.key}月度积分统计.xlsx", book.close())

@@ -146,6 +146,9 @@ def _inspect_zip(data: bytes, rel: str) -> Verdict:
         return _reject("ods-workbook", "这是 OpenDocument 表格（.ods），不是 Excel 工作簿", "请用 WPS、LibreOffice 或 Excel 打开，"
                        "另存为“Excel 工作簿（.xlsx）”后重新放入。", rel, "ods")
     if "xl/workbook.xml" not in names:
+        if "xl/workbook.bin" in names:
+            return _reject("xlsb-workbook", "这是 Excel 二进制工作簿（.xlsb），程序不读取这种格式",
+                           "请用 Excel 打开，另存为“Excel 工作簿（.xlsx）”后重新放入。", rel, "xlsb")
         if "word/document.xml" in names:
             return _reject("not-a-workbook", "这是 Word 文档，不是 Excel 工作簿", "请把申报内容填写在组织部下发的 Excel 申报表中。", rel, "docx")
         return _reject("damaged-zip", "压缩包中没有 Excel 工作簿内容（文件已损坏或不是工作簿）", "请重新保存为 .xlsx 后再放入。", rel, "damaged")

@@ -28,7 +28,10 @@ UNATTACHED = ("不是 Excel 工作簿，也没有对应的申报表，未作为�
               "或文件名以申报表文件名开头，或放在以干部编号命名的文件夹中）")
 TEMPLATE_SHEET = "_模板信息"   # the program's own hidden sheet in the declaration template
 OFFER_KEY = "可申报项目摘要"   # its digest of the items the template offers
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".et", ".ods"}
+# .xltx/.xltm (a template saved with the cadre's entries) are OOXML workbooks like .xlsx
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".et", ".ods"}
+TEXT_TABLES = {".csv", ".tsv", ".txt", ".prn"}    # a sheet saved as text: its header row says what it was
+TEXT_HEAD = 16384
 
 
 @dataclass
@@ -82,10 +85,47 @@ def scan_inputs(input_dir: Path) -> tuple[list[Path], list[FileInfo]]:
             skipped.append(FileInfo(rel, size=os.path.getsize(path), status="跳过",
                                     note="Excel/WPS 打开文件时产生的临时锁定文件，不是数据"))
         elif os.path.splitext(name)[1].lower() not in WORKBOOK_SUFFIXES:
-            skipped.append(FileInfo(rel, size=os.path.getsize(path), status="跳过", note=NOT_WORKBOOK))
+            kind = text_table_kind(path) if os.path.splitext(name)[1].lower() in TEXT_TABLES else ""
+            skipped.append(FileInfo(rel, size=os.path.getsize(path), status="跳过", note=NOT_WORKBOOK,
+                                    kinds=[kind] if kind else []))
         else:
             paths.append(Path(path))
     return paths, skipped
+
+
+def text_table_kind(path) -> str:
+    """What sheet a CSV or text file's first lines were saved from (申报表, 名册, …), by the
+    header labels the workbooks are recognised by; "" for prose or anything else."""
+    import codecs
+    import csv
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(TEXT_HEAD)
+    except OSError:
+        return ""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if head.startswith(bom):
+            head, encodings = head[len(bom):], [encoding]
+            break
+    else:
+        encodings = ["utf-8", "gb18030"]         # Excel's “CSV” on a Chinese Windows is GBK
+    for encoding in encodings:
+        try:   # final=False: a character cut at the end of the sample is no decoding error
+            text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return ""
+    lines = text.splitlines()[:40]
+    delimiter = "\t" if any("\t" in line for line in lines) else ","
+    try:
+        rows = [[cell.strip() for cell in row] for row in csv.reader(lines, delimiter=delimiter)]
+    except csv.Error:
+        return ""
+    return classify.sheet_kind("", rows)[0] or ""
 
 
 def file_sha256(data: bytes) -> str:

@@ -13,7 +13,7 @@ from jifen.problems import error
 from jifen.progress import Progress
 from jifen.readers import inputs
 from jifen.rulebook import Rulebook
-from jifen.rules import cadres, checks, evidence, filechecks, ranking, reviews, scoring
+from jifen.rules import cadres, checks, evidence, filechecks, lost_files, ranking, reviews, scoring
 from jifen.rules.periods import build_periods
 from jifen.timing import Clock
 
@@ -90,6 +90,9 @@ def check(parsed: list, skipped: list, rulebook: Rulebook) -> Checked:
     items = checks.prepare_items([i for p in parsed for i in p.items], rulebook)
     owner, more = link_evidence(items, declarations, skipped)
     found += more
+    found += lost_files.check_lost_declarations(
+        skipped, owner, [p.info.path for p in parsed], set(roster["cadre_id"]) if not roster.empty else set(),
+        set(roster["name"]) if not roster.empty else set(), (inputs.NOT_WORKBOOK, inputs.UNATTACHED))
     for keys, reason in ((dropped, "同一干部同一月份有多份申报表"),
                          (misfiled, "申报月份与文件名、文件夹或申报模板中的月份不一致")):
         if keys:

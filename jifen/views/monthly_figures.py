@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from jifen import normalize
-from jifen.rules import cadres, checks
+from jifen.rules import cadres, checks, lost_files
 
 PERSON_COLUMNS = ["干部编号", "姓名", "单位", "干部类别", "申报表", "申报事项", "计分事项", "待审核", "不通过", "无效",
                   "基础扣分", "加分", "扣分", "月度积分"]
@@ -53,3 +53,19 @@ def monthly_frames(month: str, roster, items, declarations, scores, base: float)
         "平均月度积分": [normalize.shown(round(v, 2)) for v in mean]}, columns=UNIT_COLUMNS)
     missing = people[people["申报表"] == "未交"][["单位", "干部编号", "姓名", "干部类别"]]
     return people, unit_df, missing.reset_index(drop=True)
+
+
+def unread_files(month: str, missing: pd.DataFrame, files: list, roster) -> dict:
+    """姓名 → the files not read whose names say they are that 未交 cadre's of `month`
+    (a declaration saved as .xls or CSV, a PDF of one): 未交 then points at them."""
+    paths = [f.path for f in files if f.status == "无法读取"]
+    if not paths or missing.empty:
+        return {}
+    names = roster.groupby("name")["cadre_id"].agg(lambda s: set(s)).to_dict()
+    owned = lost_files.whose(paths, set(roster["cadre_id"]), names)
+    shown = dict(zip(missing["干部编号"], missing["姓名"]))
+    out: dict = {}
+    for path, (cadre_id, m) in owned.items():
+        if m == month and cadre_id in shown:
+            out.setdefault(shown[cadre_id], []).append(path)
+    return out

@@ -324,6 +324,13 @@ def _empty_rows(first: int) -> str:
                    else '<row s="1" customFormat="1"/>' for r in range(first, 1048577))
 
 
+def _csv(rows, encoding: str, delimiter: str = ",") -> bytes:
+    """A sheet as Excel's “CSV” or “文本文件” saves it (CRLF; every row as wide as the widest)."""
+    width = max(len(r) for r in rows)
+    lines = [delimiter.join("" if v is None else str(v) for v in list(r) + [None] * (width - len(r))) for r in rows]
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
 def _ole2(extra: bytes = b"") -> bytes:
     """A compound-file (OLE2) header as .xls, .et and password-protected .xlsx files start."""
     header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + struct.pack("<HHH", 0x3E, 3, 0xFFFE)
@@ -427,6 +434,24 @@ def _cases():
          lambda: _zip([("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
                        ("content.xml", b'<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:'
                                        b'xmlns:office:1.0"/>')]))
+
+    case("18-二进制工作簿.xlsb", ["xlsb-workbook"], ERR, "Excel 二进制工作簿 .xlsb（zip 中是 xl/workbook.bin）", UNREADABLE,
+         lambda: _zip([("[Content_Types].xml", b"<Types/>"), ("xl/workbook.bin", bytes(64)),
+                       ("xl/worksheets/sheet1.bin", bytes(64))]))
+    case("19-模板格式.xltx", [], "", "填好后存成 Excel 模板 .xltx 的申报表（同为 OOXML 工作簿）：照常读取", READ,
+         lambda: declaration("H0001", "2026-04", one), statuses=(PENDING,), expect={"cadre_id": "H0001"})
+
+    # 1b. a declaration handed in as something the program does not read: an error, never a skip
+    case("80-申报表另存为CSV_GBK.csv", ["table-not-workbook"], ERR, "申报表模板另存为 CSV（GBK，Excel 中文版的默认）",
+         UNREADABLE, lambda: _csv(decl_rows("K0004", "赵强", "2026-05", one), "gbk"))
+    case("81-申报表另存为CSV_UTF8.csv", ["table-not-workbook"], ERR, "申报表另存为“CSV UTF-8”（带 BOM）",
+         UNREADABLE, lambda: _csv(decl_rows("K0004", "赵强", "2026-06", one), "utf-8-sig"))
+    case("82-申报表文本.txt", ["table-not-workbook"], ERR, "申报表另存为“文本文件（制表符分隔）”",
+         UNREADABLE, lambda: _csv(decl_rows("K0004", "赵强", "2026-07", one), "gbk", "\t"))
+    case("K0004_赵强_2026-08.pdf", ["declaration-not-workbook"], ERR, "申报表打印成 PDF，旁边没有同名的 .xlsx",
+         UNREADABLE, lambda: b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
+    case("赵强9月积分申报表.jpg", ["declaration-not-workbook"], ERR, "手写申报表拍照（文件名含“申报”）",
+         UNREADABLE, lambda: b"\xff\xd8\xff\xe0" + bytes(64))
 
     # 2. workbooks with hostile insides ---------------------------------------------------------
     def macro():
