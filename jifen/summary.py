@@ -81,9 +81,9 @@ def print_comparison(wi, out=print) -> None:
     moved = wi.counts["items"]
     moved = moved[moved["变动"].fillna(0) != 0]
     for rec in moved.to_dict("records"):
-        out(f"  {rec['年度']}年 {rec['项目代码']} {rec['项目名称'][:16]}：{normalize.shown(rec['原合计'])} → "
-            f"{normalize.shown(rec['新合计'])} 分，"
-            f"涉及 {rec['涉及人数']} 人")
+        why = rec["说明"] if rec["说明"].startswith("本项目未调整") else ""
+        out(f"  {rec['年度']}年 {rec['项目代码']} {rec['项目名称']}：{normalize.shown(rec['原合计'])} → "
+            f"{normalize.shown(rec['新合计'])} 分，涉及 {rec['涉及人数']} 人" + (f"（{why}）" if why else ""))
     for rec in wi.counts["summary"].to_dict("records"):
         out(f"  {rec['期间']} {rec['类别']}：进入 {rec['进入人数']} 人，离开 {rec['离开人数']} 人")
     if wi.counts["summary"].empty:

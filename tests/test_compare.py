@@ -87,7 +87,7 @@ def test_overview_shows_the_comparison_next_run(compared):
     base = compared["base"]
     proc = b.run_process(base)            # inputs unchanged since the first run: the comparison counts
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "未重新生成" not in proc.stdout
+    assert "输出已是最新" not in proc.stdout
     page = (base / "output" / "总览.html").read_text("utf-8")
     section = page[page.index('id="comparison"'):]
     assert "新规则.xlsx" in section and "%E8%A7%84%E5%88%99%E8%B0%83%E6%95%B4%E5%BD%B1%E5%93%8D.xlsx" in section
@@ -107,3 +107,26 @@ def test_broken_proposal_stops_with_its_cells(tmp_path):
     assert proc.returncode == 2
     assert "坏规则.xlsx" in proc.stdout and "D3" in proc.stdout
     assert not (tmp_path / "output" / "规则调整影响.xlsx").exists()
+
+
+def test_an_unchanged_item_moved_by_the_same_matter_rule_says_why(tmp_path):
+    """C03's city award (J1-3, 2 points) shares its 同一事项标识 with an earlier county award (J1-4):
+    at 3 points J1-4 becomes the higher one, so J1-3, not changed itself, adds 1 → 0. The console
+    and 规则项目 say why, and item names are never cut."""
+    inp = b.scored_county(tmp_path, PLAN, MONTHS[:3], tops=False)
+    b.register(inp / "同一事项.xlsx", [
+        {"id": "SM1", "cadre_id": "C03", "name": "干部C03", "month": "2026-01", "code": "J1-4", "matter": "防汛2026"},
+        {"id": "SM2", "cadre_id": "C03", "name": "干部C03", "month": "2026-03", "code": "J1-3", "matter": "防汛2026"}])
+    proposed = b.rulebook_points(tmp_path / "新规则.xlsx", {"J1-4": 3})
+    proc = b.run_process(tmp_path, "compare", rulebook=proposed)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    items = {r["项目代码"]: r for r in b.table(tmp_path / "output" / "规则调整影响.xlsx", "规则项目", key="项目代码")}
+    j13 = items["J1-3"]
+    assert (j13["原分值"], j13["新分值"], j13["变动"]) == (2, 2, -1)        # C07's award and C03's: 3 → 2
+    assert j13["说明"].startswith("本项目未调整；同一事项规则") and "J1-4" in j13["说明"]
+    assert items["J1-4"]["说明"] == "本项目分值 1 → 3"
+    assert not items["J1-2"]["说明"]
+    name = items["J1-3"]["项目名称"]
+    assert len(name) > 16
+    line = next(x for x in proc.stdout.splitlines() if " J1-3 " in x)
+    assert f"J1-3 {name}：3 → 2 分，涉及 1 人（本项目未调整；同一事项规则" in line

@@ -58,7 +58,7 @@ def write_comparison(wi, log) -> dict:
     write_table(book, book.sheet("人员对比"), cadres, title="每人每期的积分、名次、等次和结果运用（现行规则 → 拟调整规则）",
                 widths={"单位": 20, "原结果运用": 18, "新结果运用": 18}, row_formats=tints)
     write_table(book, book.sheet("规则项目"), items, title="各规则项目的计分变化（年度）",
-                widths={"项目名称": 40}, wrap={"项目名称"})
+                widths={"项目名称": 40, "说明": 50}, wrap={"项目名称", "说明"})
     write_table(book, book.sheet("规则差异"), diffs, title="拟调整规则与现行规则的差异", widths={"现行": 30, "拟调整": 30})
     write_table(book, book.sheet(NOTES_SHEET), notes_frame(wi, cadres), title="说明", autofilter=False,
                 widths={"项目": 14, "内容": 90}, wrap={"内容"})

@@ -18,7 +18,7 @@ from jifen.rules import consequences, ranking
 CADRE_COLUMNS = ["期间", "排名分组", "干部编号", "姓名", "单位", "原积分", "新积分", "积分变化", "原名次", "新名次",
                  "原等次", "新等次", "原结果运用", "新结果运用"]
 ITEM_COLUMNS = ["年度", "项目代码", "项目名称", "类别", "原分值", "新分值", "原上限", "新上限", "原计分行数", "新计分行数",
-                "原合计", "新合计", "变动", "涉及人数"]
+                "原合计", "新合计", "变动", "涉及人数", "说明"]
 MOVE_COLUMNS = ["期间", "类别", "变化", "干部编号", "姓名", "单位", "原积分", "新积分", "原名次", "新名次"]
 SUMMARY_COLUMNS = ["期间", "类别", "进入人数", "离开人数", "进入人员", "离开人员"]
 KIND_CN = {"base": "基础积分", "bonus": "奖励加分", "penalty": "惩戒扣分"}
@@ -100,7 +100,8 @@ def item_frame(old, new) -> pd.DataFrame:
     years = sorted({p.year for p in new.periods if p.kind == "year"} | set(g["year"]))
     changed = [c for c in items_n.index.union(items_o.index)
                if c not in items_o.index or c not in items_n.index
-               or (items_o.loc[c, "points"], items_o.loc[c, "cap"]) != (items_n.loc[c, "points"], items_n.loc[c, "cap"])]
+               or not all(_same(items_o.loc[c, f], items_n.loc[c, f]) for f in ("points", "cap"))]
+    why = _why_moved(old, new, changed)
     rows = []
     for year in years:
         gy = g[g["year"] == year].set_index("code")
@@ -118,8 +119,49 @@ def item_frame(old, new) -> pd.DataFrame:
                 "原计分行数": int(got["rows_o"]) if got is not None else 0,
                 "新计分行数": int(got["rows_n"]) if got is not None else 0,
                 "原合计": _num(round(t_o, 4)), "新合计": _num(round(t_n, 4)), "变动": _num(round(t_n - t_o, 4)),
-                "涉及人数": int(got["people"]) if got is not None else 0})
+                "涉及人数": int(got["people"]) if got is not None else 0,
+                "说明": why.get((year, code), "") if round(t_n - t_o, 4) != 0 or code in changed else ""})
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)
+
+
+def _why_moved(old, new, changed: list) -> dict:
+    """(year, code) → why the item's total moved: its own points or cap changed, or (for an item
+    the proposal leaves alone) the same-matter rule: a row sharing its 同一事项标识 with an item
+    whose value changed is counted once at the higher value, so this one now adds more or less."""
+    items_o, items_n = old.rulebook.items, new.rulebook.items
+    out: dict = {}
+    for code in changed:
+        parts = []
+        for field, label in (("points", "分值"), ("cap", "上限")):
+            a = _field(items_o.loc[code] if code in items_o.index else None, field)
+            b = _field(items_n.loc[code] if code in items_n.index else None, field)
+            if a != b:
+                parts.append(f"{label} {'（空）' if a is None else a} → {'（空）' if b is None else b}")
+        for year in {p.year for p in new.periods if p.kind == "year"}:
+            out[(year, code)] = "本项目" + "，".join(parts) if parts else ""
+    so, sn = old.scored, new.scored
+    if so is None or sn is None or so.empty or sn.empty:
+        return out
+    where = ["file", "sheet", "row"]
+    rows = so[where + ["year", "code", "matter_key", "contribution"]].merge(
+        sn[where + ["contribution"]], on=where, how="outer", suffixes=("_o", "_n"))
+    moved = rows[(rows["contribution_o"].fillna(0) - rows["contribution_n"].fillna(0)).round(4) != 0]
+    codes_of = sn.groupby("matter_key")["code"].agg(lambda c: set(c)).to_dict()
+    for (year, code), part in moved.dropna(subset=["code"]).groupby(["year", "code"]):
+        if code in changed:
+            continue
+        partners = sorted({c for key in part["matter_key"] if not str(key).startswith("row|")
+                           for c in codes_of.get(key, ()) if c != code} & set(changed))
+        if partners:
+            out[(int(year), code)] = (f"本项目未调整；同一事项规则：与 {'、'.join(partners)}（已调整）同属一个"
+                                      "“同一事项标识”，只按其中最高的分值计一次，本项目计入的分值随之变化")
+    params = [name for name in ("同一事项加分上限", "加分总上限")
+              if not _same(old.rulebook.params.get(name), new.rulebook.params.get(name))]
+    for (year, code), part in moved.dropna(subset=["code"]).groupby(["year", "code"]):
+        if (int(year), code) not in out and code not in changed:
+            out[(int(year), code)] = ("本项目未调整；" + "、".join(params) + "已调整") if params else \
+                "本项目未调整；其他项目调整后，子项上限或同一事项规则使本项目计入的分值变化"
+    return out
 
 
 def _field(item, name):
