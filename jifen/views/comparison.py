@@ -157,7 +157,8 @@ def _why_moved(old, new, changed: list) -> dict:
                                       "“同一事项标识”，只按其中最高的分值计一次，本项目计入的分值随之变化")
     params = [name for name in ("同一事项加分上限", "加分总上限")
               if not _same(old.rulebook.params.get(name), new.rulebook.params.get(name))]
-    for year, code in set(zip(moved["year"].dropna(), moved["code"].dropna())):
+    known = moved.dropna(subset=["code"])
+    for year, code in set(zip(known["year"], known["code"])):
         if (int(year), code) not in out and code not in changed:
             out[(int(year), code)] = ("本项目未调整；" + "、".join(params) + "已调整") if params else \
                 "本项目未调整；其他项目调整后，子项上限或同一事项规则使本项目计入的分值变化"
