@@ -66,6 +66,27 @@ def test_package_never_ships_a_countys_own_files():
     assert not any(rel.startswith(("tests/", ".ci/")) for rel in shipped)
 
 
+def test_package_ships_the_clerks_guide_not_the_developer_readme():
+    """使用说明.txt opens in Notepad on any Windows (UTF-8 with BOM, CRLF), speaks of the package
+    (Windows paths, 示例\\input, run.bat), and every file it names is in the package."""
+    shipped = {rel for _, rel in bundle.project_files()}
+    assert "使用说明.txt" in shipped and "README.md" not in shipped
+    data = (ROOT / "使用说明.txt").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
+    text = data.decode("utf-8-sig")
+    assert "./run.sh" not in text and "input/" not in text and "示例\\input" in text
+    named = set(re.findall(r"[\w.-]+(?:\\[\w.-]+)*\.(?:bat|md|xlsx|txt|py)\b", text))
+    # made at build time, at the first run, by a run (output\\…) or by the clerk
+    generated = {"rulebook.xlsx", "版本.txt", "新规则.xlsx", "校验报告.xlsx", "运行清单.xlsx"}
+    local = {n for n in named if not n.startswith(("input\\", "output\\", "archive\\")) and "2026" not in n
+             and not re.match(r"[A-Z]:", n) and n not in generated}
+    assert local and {n.replace("\\", "/") for n in local} <= shipped, sorted(local)
+    from jifen import cli
+
+    commands = set(re.findall(r"run\.bat ([a-z]+)", text))
+    assert commands and commands <= {name for name, _, _ in cli.COMMANDS}, commands
+
+
 # --- with Wine ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

