@@ -54,11 +54,11 @@ def _folders() -> argparse.ArgumentParser:
     """The options every command accepts."""
     p = argparse.ArgumentParser(add_help=False)
     g = p.add_argument_group("文件夹")
-    g.add_argument("--input", default=None, help="输入文件夹（默认：程序目录下的 input）")
-    g.add_argument("--output", default=None, help="输出文件夹（默认：程序目录下的 output）")
-    g.add_argument("--rulebook", default=None, help="规则文件（默认：程序目录下的 rulebook.xlsx）")
-    g.add_argument("--archive", default=None, help="归档文件夹（默认：程序目录下的 archive）")
-    g.add_argument("--year", type=int, default=None, help="只写出某一年度的结果，如 2026")
+    g.add_argument("--input", default=None, metavar="文件夹", help="输入文件夹（默认：程序目录下的 input）")
+    g.add_argument("--output", default=None, metavar="文件夹", help="输出文件夹（默认：程序目录下的 output）")
+    g.add_argument("--rulebook", default=None, metavar="规则文件", help="规则文件（默认：程序目录下的 rulebook.xlsx）")
+    g.add_argument("--archive", default=None, metavar="文件夹", help="归档文件夹（默认：程序目录下的 archive）")
+    g.add_argument("--year", type=int, default=None, metavar="年份", help="只写出某一年度的结果，如 2026")
     return p
 
 
@@ -97,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
                "pdf": [_folders()]}
     cmds = {name: sub.add_parser(name, aliases=[alias], help=text, description=text, parents=parents[name])
             for name, alias, text in COMMANDS}
-    cmds["template"].add_argument("--month", default=None, help="申报月份，如 2026-03")
+    cmds["template"].add_argument("--month", default=None, metavar="月份", help="申报月份，如 2026-03")
     cmds["template"].add_argument("month_arg", nargs="?", default=None, metavar="月份", help=argparse.SUPPRESS)
     cmds["publish"].add_argument("period", nargs="?", default=None, metavar="期间",
                                  help="季度写作 2026Q1，年度写作 2026")
@@ -112,10 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
     cmds["pdf"].add_argument("notices", nargs="*", metavar="通报",
                              help="只转换这些通报（output 中的相对路径）；不写则为全部通报")
     bench = cmds["bench"]
-    bench.add_argument("--cadres", type=int, default=1500, help="模拟县的干部人数")
-    bench.add_argument("--months", type=int, default=12, help="模拟的月数")
-    bench.add_argument("--json", default=None, help="结果 JSON 保存位置")
-    bench.add_argument("--baseline-sample", type=int, default=None, help="基线只实测这么多份申报表再按比例折算")
+    bench.add_argument("--cadres", type=int, default=1500, metavar="人数", help="模拟县的干部人数")
+    bench.add_argument("--months", type=int, default=12, metavar="月数", help="模拟的月数")
+    bench.add_argument("--json", default=None, metavar="文件", help="结果 JSON 保存位置")
+    bench.add_argument("--baseline-sample", type=int, default=None, metavar="份数", help="基线只实测这么多份申报表再按比例折算")
     bench.add_argument("--keep", action="store_true", help="保留生成的模拟县文件夹")
     p.commands = cmds
     return p

@@ -77,3 +77,15 @@ def test_an_unchanged_run_says_one_thing(tmp_path):
     assert "输出已是最新" in again.stdout and "没有写入任何文件" in again.stdout
     assert "写入 " not in again.stdout and "未变化" not in again.stdout
     assert "事项：读到 1" in again.stdout                # the figures are repeated
+
+
+@pytest.mark.parametrize("command", [name for name, _, _ in cli.COMMANDS])
+def test_help_of_every_command_is_chinese(capsys, command):
+    import re
+
+    with pytest.raises(SystemExit) as exc:
+        cli.parse([command, "--help"])
+    assert exc.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith("用法：") and "usage" not in text and "options" not in text
+    assert not re.search(r"--[a-z-]+ [A-Z_]{2,}", text), text          # no English metavars (--input INPUT)
