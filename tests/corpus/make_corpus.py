@@ -324,6 +324,13 @@ def _empty_rows(first: int) -> str:
                    else '<row s="1" customFormat="1"/>' for r in range(first, 1048577))
 
 
+def _as_template(data: bytes) -> bytes:
+    """The workbook saved as Excel saves a template (.xltx: the workbook part's content type says so)."""
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    wb.template = True
+    return _save(wb)
+
+
 def _csv(rows, encoding: str, delimiter: str = ",") -> bytes:
     """A sheet as Excel's “CSV” or “文本文件” saves it (CRLF; every row as wide as the widest)."""
     width = max(len(r) for r in rows)
@@ -439,7 +446,7 @@ def _cases():
          lambda: _zip([("[Content_Types].xml", b"<Types/>"), ("xl/workbook.bin", bytes(64)),
                        ("xl/worksheets/sheet1.bin", bytes(64))]))
     case("19-模板格式.xltx", [], "", "填好后存成 Excel 模板 .xltx 的申报表（同为 OOXML 工作簿）：照常读取", READ,
-         lambda: declaration("H0001", "2026-04", one), statuses=(PENDING,), expect={"cadre_id": "H0001"})
+         lambda: _as_template(declaration("H0001", "2026-04", one)), statuses=(PENDING,), expect={"cadre_id": "H0001"})
 
     # 1b. a declaration handed in as something the program does not read: an error, never a skip
     case("80-申报表另存为CSV_GBK.csv", ["table-not-workbook"], ERR, "申报表模板另存为 CSV（GBK，Excel 中文版的默认）",
