@@ -16,6 +16,7 @@ MONTH = "申报表/2026-01"
 ONE = [{"code": "J1-4", "desc": "在市级刊物发表信息", "qty": 1, "date": "2026-01-10", "evidence": "获奖名单.csv"}]
 LOST_CSV = f"{MONTH}/K0002_李华_2026-01.csv"
 LOST_PDF = f"{MONTH}/王伟_2026-01.pdf"
+COPY = f"{MONTH}/张明_2026-01.pdf"        # names 张明's January, whose declaration is read: a copy, not lost
 EVIDENCE = [f"{MONTH}/K0001_张明_2026-01/获奖名单.csv",          # in the folder named after the declaration
             f"{MONTH}/K0001_张明_2026-01_证书.pdf",              # named after it
             f"{MONTH}/K0001_张明_2026-01.pdf"]                   # a PDF copy beside it
@@ -34,6 +35,7 @@ def county(tmp_path):
     (inp / LOST_CSV).write_bytes("\r\n".join(",".join(r) for r in rows).encode("gbk"))     # Excel's CSV on Windows
     (inp / LOST_PDF).write_bytes(b"%PDF-1.4\n")
     (inp / MONTH / "说明.txt").write_text("1月份申报材料，请查收。", "utf-8")
+    (inp / COPY).write_bytes(b"%PDF-1.4\n")
     return tmp_path
 
 
@@ -49,10 +51,10 @@ def test_lost_declarations_are_errors_and_evidence_is_not(tmp_path):
     assert problems[LOST_PDF]["问题代码"] == "declaration-not-workbook" and "PDF" in problems[LOST_PDF]["问题"]
     errors = sum(1 for p in b.problem_codes(base / "output") if p["级别"] == "错误")
     assert f"问题：错误 {errors} 项" in proc.stdout
-    assert "无法读取或未识别 2" in proc.stdout             # not among the skipped files
+    assert "无法读取或未识别 2" in proc.stdout and "跳过 2" in proc.stdout     # not among the skipped files
     report = openpyxl.load_workbook(base / "output" / "校验报告.xlsx")
     skipped = {r[0] for r in report["跳过的文件"].iter_rows(values_only=True)}
-    assert f"{MONTH}/说明.txt" in skipped and LOST_CSV not in skipped and LOST_PDF not in skipped
+    assert {f"{MONTH}/说明.txt", COPY} <= skipped and LOST_CSV not in skipped and LOST_PDF not in skipped
     evidence = {r[0] for r in report["佐证材料"].iter_rows(values_only=True)} if "佐证材料" in report.sheetnames else set()
     assert not set(EVIDENCE) - evidence - skipped_as_evidence(base)
 

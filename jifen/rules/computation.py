@@ -90,9 +90,10 @@ def check(parsed: list, skipped: list, rulebook: Rulebook) -> Checked:
     items = checks.prepare_items([i for p in parsed for i in p.items], rulebook)
     owner, more = link_evidence(items, declarations, skipped)
     found += more
+    names = roster.groupby("name")["cadre_id"].agg(set).to_dict() if not roster.empty else {}
     found += lost_files.check_lost_declarations(
-        skipped, owner, [p.info.path for p in parsed], set(roster["cadre_id"]) if not roster.empty else set(),
-        set(roster["name"]) if not roster.empty else set(), (inputs.NOT_WORKBOOK, inputs.UNATTACHED))
+        skipped, owner, [p.info.path for p in parsed], {(d["cadre_id"], d["month"]) for d in declarations},
+        names, (inputs.NOT_WORKBOOK, inputs.UNATTACHED))
     for keys, reason in ((dropped, "同一干部同一月份有多份申报表"),
                          (misfiled, "申报月份与文件名、文件夹或申报模板中的月份不一致")):
         if keys:

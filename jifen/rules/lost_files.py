@@ -38,21 +38,24 @@ _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,3}$")
 _MONTHS = re.compile(r"(?<!\d)(?:20\d{2}\s*[-_./年]\s*(?:1[0-2]|0?[1-9])月?份?|20\d{2}(?:0[1-9]|1[0-2]))(?!\d)")
 
 
-def check_lost_declarations(skipped: list, owner: dict, workbooks: list[str], ids: set, names: set,
+def check_lost_declarations(skipped: list, owner: dict, workbooks: list[str], declared: set, names: dict,
                             unattached: tuple) -> list[Problem]:
     """One error per skipped file that looks like a declaration or table the program cannot read.
 
     `skipped`: FileInfo of the files not read (kinds: the sheet a text file holds, by its header);
     `owner`: evidence path → its declaration; `workbooks`: every workbook path handed in (read
-    or not); `ids`/`names`: the roster's; `unattached`: the notes a skipped non-workbook has."""
+    or not); `declared`: (干部编号, month) of the declarations read; `names`: the roster's name
+    → its IDs; `unattached`: the notes a skipped non-workbook has."""
     beside = {posixpath.splitext(p)[0] for p in workbooks}
+    ids = {c for found in names.values() for c in found}
+    candidates = [f for f in skipped if f.path not in owner and f.note in unattached]   # not evidence, locks, hidden
+    # a file naming a cadre and month whose declaration was read is a copy of it, not a lost one
+    counted = {path for path, key in whose([f.path for f in candidates], ids, names).items() if key in declared}
     problems = []
-    for f in skipped:
-        if f.path in owner or f.note not in unattached:
-            continue                       # evidence, lock files, hidden files
+    for f in candidates:
         stem, ext = posixpath.splitext(f.path)
         ext = ext.lower()
-        if stem in beside:
+        if stem in beside or f.path in counted:
             continue
         name = posixpath.basename(f.path)
         kind = f.kinds[0] if f.kinds else ""
@@ -66,7 +69,7 @@ def check_lost_declarations(skipped: list, owner: dict, workbooks: list[str], id
                    if kind in ("", "申报表") else "。")
                 + "不是积分材料的请移出 input 文件夹。",
                 file=f.path))
-        elif looks_like_declaration(name, ids, names):
+        elif looks_like_declaration(name, ids, set(names)):
             shown = KIND_SHOWN.get(ext, f"{ext or '无扩展名的'} 文件")
             problems.append(error(
                 "declaration-not-workbook",

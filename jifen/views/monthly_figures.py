@@ -61,7 +61,7 @@ def unread_files(month: str, missing: pd.DataFrame, files: list, roster) -> dict
     paths = [f.path for f in files if f.status == "无法读取"]
     if not paths or missing.empty:
         return {}
-    names = roster.groupby("name")["cadre_id"].agg(lambda s: set(s)).to_dict()
+    names = roster.groupby("name")["cadre_id"].agg(set).to_dict()
     owned = lost_files.whose(paths, set(roster["cadre_id"]), names)
     shown = dict(zip(missing["干部编号"], missing["姓名"]))
     out: dict = {}
