@@ -7,8 +7,9 @@ error naming it and saying how to hand it in. What "looks like a declaration":
   or .prn when its header row is one of ours (a 说明.txt is prose and stays skipped);
 - any other file whose name says 申报 (and not 佐证/证明/说明…), or whose name is a
   declaration's: a month with a 干部编号 or a name (`张三_2026-01.pdf`, `K0001_张明_2026-03.jpg`).
-Evidence is never flagged: a file a declaration owns (evidence.py) is 佐证材料, and a file
-beside a workbook of its name is that workbook's copy (the workbook's own problems speak).
+Evidence is never flagged: a file a declaration owns (evidence.py) is 佐证材料; a file beside a
+workbook of its name is that workbook's copy (the workbook's own problems speak), and so is one
+naming a cadre and month whose declaration was read.
 """
 
 from __future__ import annotations
