@@ -7,21 +7,25 @@ with its archived rulebook and lists any difference from the latest snapshot as 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import os
 import re
 import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from jifen import normalize
 from jifen.files import current_umask
 from jifen.problems import RulebookError, warning
 from jifen.publishing import guard, seal
-from jifen.rulebook import period_key, read_rulebook
+from jifen.rulebook import notice_dates, period_key, read_rulebook
 from jifen.rules import corrections
 
 SNAPSHOT = "snapshot.json"
+TODAY_ENV = "JIFEN_TODAY"        # YYYY-MM-DD: "today" for the tests of the dates-in-the-past line
 
 
 def latest_snapshots(archive_dir: Path) -> dict:
@@ -285,3 +289,49 @@ def _final_pdf(res, doc: Path, say) -> Path | None:
         if pdf.pending(out_dir, {rel: sha})[0]:
             return None
     return out_dir / pdf.pdf_rel(rel)
+
+
+def today() -> dt.date:
+    """Today, for the console only (outputs never use it); JIFEN_TODAY sets it in tests."""
+    given = os.environ.get(TODAY_ENV)
+    if given:
+        try:
+            return dt.date.fromisoformat(given)
+        except ValueError:
+            pass
+    return dt.date.today()
+
+
+def after_publishing(res, period, on: dt.date) -> list[str]:
+    """The lines after a successful publication: dates already past, errors left elsewhere."""
+    lines = []
+    dated = past_dates(res.rulebook, period, on)
+    if dated:
+        lines.append(dated)
+    others = guard.other_errors(res, period)
+    if others:
+        lines.append(f"{period.title}已发布；其他期间仍有“错误”需要处理（不影响本次发布，见 校验报告.xlsx）："
+                     + "、".join(f"{title} {n} 项" for title, n in others) + "。")
+    return lines
+
+
+def past_dates(rulebook, period, on: dt.date) -> str:
+    """One line when the notice's default 发文日期 or its 申辩截止日期 is before `on` ("" if not).
+
+    The defaults (period end + 10 days, + 7 more) keep outputs independent of the day they are
+    made; a quarter published months late then carries dates long past."""
+    entry = rulebook.notices.get(period.key, {})
+    dates = notice_dates(rulebook, period.key, normalize.month_end(period.months[-1]))
+    issued_default = not entry.get("发文日期")
+    late_issue = issued_default and dates["发文日期"] < on
+    late_deadline = dates["申辩截止日期"] < on
+    if not (late_issue or late_deadline):
+        return ""
+    late = []
+    if late_issue:
+        late.append(f"发文日期{normalize.cn_date(dates['发文日期'])}（默认：期末后第 10 天）")
+    if late_deadline:
+        late.append(f"申辩截止日期{normalize.cn_date(dates['申辩截止日期'])}")
+    return (f"注意：{period.title}通报的{'和'.join(late)}已早于今天（{normalize.cn_date(on)}）；"
+            f"打印前请在 rulebook.xlsx 的“通报设置”表中为 {period.key} 填写发文日期和申辩截止日期，"
+            f"然后再运行一次 {guard.launcher('publish', period.key)}（通报改用新的日期，归档为新的一次发布）。")
