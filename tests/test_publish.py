@@ -32,7 +32,7 @@ ROSTER = [
 ]
 Q1_NOTICE = Path("季度通报") / "2026年第1季度积分情况通报.docx"
 Q1_ATTACHMENT = Path("季度通报") / "2026年第1季度积分排名.xlsx"
-Q2_ATTACHMENT = Path("季度通报") / "2026年第2季度积分排名.xlsx"
+Q2_ATTACHMENT = Path("季度通报") / "2026年第2季度积分排名（草稿，截至4月）.xlsx"   # April only: a draft
 LIST_REL = Path("待审核") / "2026年积分事项待审核清单.xlsx"
 LEDGER_REL = Path("台账") / "积分总台账_2026.xlsx"
 PASSWORD = "云溪-2026-外发"
@@ -276,7 +276,7 @@ def test_archive_folders_get_the_users_normal_permissions(runs):
 
 # --- classification marks (issue 14) ----------------------------------------------------------
 
-INTERNAL = [Q1_ATTACHMENT, LEDGER_REL, Path("年度排名") / "2026年度积分排名.xlsx", Path("校验报告.xlsx"),
+INTERNAL = [Q1_ATTACHMENT, LEDGER_REL, Path("年度排名") / "2026年度积分排名（草稿，截至4月）.xlsx", Path("校验报告.xlsx"),
             Path("台账") / "2026" / "个人" / "县财政局" / "K0002_李华.xlsx"]
 
 

@@ -13,6 +13,8 @@ Q1: 王伟 102 (先进), 陈静 = 周军 = 100, 张明 = 李华 = 95 (4, 末位)
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -224,3 +226,54 @@ def test_encryption_probe_works_here():
     from jifen.publishing import outward
 
     assert outward.probe() is None
+
+
+# --- an incomplete period's notice is a draft, and its drafts go once it is complete ---------------
+
+
+def _notices(out: Path) -> list[str]:
+    return sorted(p.relative_to(out).as_posix() for folder in ("季度通报", "年度排名")
+                  for p in (out / folder).glob("*") if p.is_file())
+
+
+def test_drafts_are_named_refused_and_replaced(tmp_path):
+    base = tmp_path / "county"
+    inp = base / "input"
+    b.roster(inp / "干部名册.xlsx", ROSTER)
+    b.register(inp / "登记" / "1月.xlsx", [{"id": "DJ1", "cadre_id": "K0001", "name": "张明", "month": "2026-01",
+                                            "code": "J1-3"}])
+    # an earlier version named an incomplete quarter's notice like a formal one
+    out = base / "output"
+    formal = out / "季度通报" / "2026年第1季度积分情况通报.docx"
+    formal.parent.mkdir(parents=True)
+    formal.write_bytes(b"an earlier version's notice")
+    (out / ".jifen-outputs.json").write_text(json.dumps({
+        "季度通报/2026年第1季度积分情况通报.docx": hashlib.sha256(formal.read_bytes()).hexdigest()},
+        ensure_ascii=False), "utf-8")
+    proc = b.run_process(base, "publish", "2026Q1")
+    assert proc.returncode == 2
+    assert ("2026年第一季度（截至1月）尚不完整（三个月或十二个月都有数据才算完整），不能发布；"
+            "output/季度通报/2026年第1季度积分情况通报（草稿，截至1月）.docx 是草稿，只供核对，不得印发。") in proc.stdout
+    assert not (base / "archive" / "2026Q1").exists()
+    assert _notices(out) == ["季度通报/2026年第1季度积分情况通报（草稿，截至1月）.docx",
+                             "季度通报/2026年第1季度积分排名（草稿，截至1月）.xlsx",
+                             "年度排名/2026年度积分情况通报（草稿，截至1月）.docx",
+                             "年度排名/2026年度积分排名（草稿，截至1月）.xlsx"]
+    # a PDF we made of the draft, and a file of the clerk's own named like a notice
+    draft_pdf = out / "季度通报" / "2026年第1季度积分情况通报（草稿，截至1月）.pdf"
+    draft_pdf.write_bytes(b"%PDF-1.4 draft")
+    (out / ".jifen-pdf.json").write_text(json.dumps({"made": {
+        draft_pdf.relative_to(out).as_posix(): "x"}}, ensure_ascii=False), "utf-8")
+    own = out / "季度通报" / "2026年第1季度积分排名（草稿，截至2月）.xlsx"
+    own.write_bytes(b"the clerk's own")
+    b.register(inp / "登记" / "2-3月.xlsx", [
+        {"id": "DJ2", "cadre_id": "K0002", "name": "李华", "month": "2026-02", "code": "J1-4"},
+        {"id": "DJ3", "cadre_id": "K0003", "name": "王伟", "month": "2026-03", "code": "J1-4"}])
+    proc = b.run_process(base)
+    assert proc.returncode == 0, proc.stdout
+    assert _notices(out) == ["季度通报/2026年第1季度积分情况通报.docx",
+                             "季度通报/2026年第1季度积分排名.xlsx",
+                             "季度通报/2026年第1季度积分排名（草稿，截至2月）.xlsx",      # not ours: kept
+                             "年度排名/2026年度积分情况通报（草稿，截至3月）.docx",
+                             "年度排名/2026年度积分排名（草稿，截至3月）.xlsx"]
+    assert own.read_bytes() == b"the clerk's own"

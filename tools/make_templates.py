@@ -262,6 +262,9 @@ def table(doc, header, row_tags, widths_mm, size: float = 12, line: float = 20, 
 def notice_template(path: Path) -> None:
     doc = Document()
     setup_document(doc)
+    para(doc, "{%p if draft %}", indent=False)
+    para(doc, "{{ draft }}", font=HEAD_FONT, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(doc, "{%p endif %}", indent=False)
     title(doc, "{{ title }}")
     para(doc, "{%p if doc_number %}", indent=False)
     para(doc, "{{ doc_number }}", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)

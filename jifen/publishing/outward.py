@@ -74,7 +74,7 @@ def period_files(output_dir: Path, target: str) -> list[Path]:
 
 def run_files(output_dir: Path, year: int | None = None) -> list[Path]:
     """Every internal workbook of the kinds sent out that a run left in output/."""
-    patterns = ["年度排名/*年度积分排名.xlsx", "季度通报/*季度积分排名.xlsx", "台账/积分总台账_*.xlsx"]
+    patterns = ["年度排名/*年度积分排名*.xlsx", "季度通报/*季度积分排名*.xlsx", "台账/积分总台账_*.xlsx"]
     found = sorted({p for pat in patterns for p in output_dir.glob(pat) if not p.name.startswith((".", "~$"))})
     return [p for p in found if year is None or str(year) in p.name]
 

@@ -175,7 +175,9 @@ def publish(res, target: str, say=print) -> tuple[bool, str]:
     if period is None:
         return False, f"输入中没有 {target} 的数据，未发布。"
     if not period.complete:
-        return False, f"{period.title}尚不完整（三个月或十二个月都有数据才算完整），不能发布。"
+        draft = notice.notice_paths(res.options.output_dir, period)[0].relative_to(res.options.output_dir).as_posix()
+        return False, (f"{period.title}尚不完整（三个月或十二个月都有数据才算完整），不能发布；"
+                       f"output/{draft} 是草稿，只供核对，不得印发。")
     if res.fatal or res.filled_in_place:
         return False, "本次运行未能完成，未发布。"
     blocking = guard.blockers(res, period)
