@@ -4,8 +4,10 @@ The county: five 科级领导干部, register rows only:
     DJ1 K0001 张明 2026-02 D1 × 3      DJ2 K0001 张明 2026-03 D1 × 4    (D1's cap is 5: 3 + 2)
     DJ3 K0002 李华 2026-02 D1 × 3      DJ4 K0002 李华 2026-03 D1 × 4    (the same)
     DJ5 K0003 王伟 2026-01 J1-3 → +2
-Q1: 王伟 102 (先进), 陈静 = 周军 = 100, 张明 = 李华 = 95 (4, 末位). Published as 2026Q1/1.
+    DJ6 K0004 陈静 2026-02 J1-4 → +1, DJ7 K0004 陈静 2026-03 J1-3 → +1 more: one matter (表彰甲), 2 at most
+Q1: 王伟 = 陈静 = 102 (先进), 周军 100, 张明 = 李华 = 95 (4, 末位). Published as 2026Q1/1.
 - blunted: DJ1 adjusted to 1 on appeal. D1 is still 1 + 4 ≥ 5: 张明 stays 95, rank and band unchanged.
+  DJ6 not passed: the matter still counts 2 (DJ7): 陈静 stays 102.
 - moved: DJ3 not passed on appeal. 李华 96 (4 → 4, 末位 → none): DJ3 3 → none, DJ4 2 → 4 under the cap;
   张明 becomes the only 末位 at rank 5 because of 李华's change.
 """
@@ -40,6 +42,8 @@ def build_county(base: Path) -> None:
         {"id": "DJ3", "cadre_id": "K0002", "name": "李华", "month": "2026-02", "code": "D1", "qty": 3},
         {"id": "DJ4", "cadre_id": "K0002", "name": "李华", "month": "2026-03", "code": "D1", "qty": 4},
         {"id": "DJ5", "cadre_id": "K0003", "name": "王伟", "month": "2026-01", "code": "J1-3"},
+        {"id": "DJ6", "cadre_id": "K0004", "name": "陈静", "month": "2026-02", "code": "J1-4", "matter": "表彰甲"},
+        {"id": "DJ7", "cadre_id": "K0004", "name": "陈静", "month": "2026-03", "code": "J1-3", "matter": "表彰甲"},
     ])
 
 
@@ -62,7 +66,8 @@ def runs(tmp_path_factory) -> dict:
     forks = {name: root / name for name in ("blunted", "moved", "elsewhere", "dated")}
     for path in forks.values():
         shutil.copytree(base, path)
-    appeal(forks["blunted"], {"DJ1": {"审核结论": "调整", "审核分值": 1, "审核意见": "经核实情节较轻"}})
+    appeal(forks["blunted"], {"DJ1": {"审核结论": "调整", "审核分值": 1, "审核意见": "经核实情节较轻"},
+                              "DJ6": {"审核结论": "不通过", "不通过原因": "其他", "审核意见": "县级表彰已含在市级表彰中"}})
     appeal(forks["moved"], {"DJ3": {"审核结论": "不通过", "不通过原因": "其他", "审核意见": "经核实不属实"}})
     # an error in May (an unknown code): another period's, it does not hold up 2026Q1 (published
     # here for the first time)
@@ -98,6 +103,10 @@ def test_blunted_appeal_reply_says_the_score_does_not_change_and_why(runs):
     assert "经复核，该事项调整为 1 分。本次复核不改变你的积分和等次" in text
     assert "D1 子项还有其他扣分事项（合计 4 分）" in text and "每期上限 5 分" in text
     assert "2026年第一季度积分仍为 95 分" in text and "名次和等次也不因本次复核而改变" in text
+    text = reply_text(runs["forks"]["blunted"], "K0004_陈静_DJ6.docx")
+    assert "经复核，该事项不予计分（其他）。本次复核不改变你的积分和等次" in text
+    assert "同一事项“表彰甲”的其他事项是同一事项，全年按最高分值 2 分计一次" in text
+    assert "2026年第一季度积分仍为 102 分" in text
 
 
 def test_blunted_appeal_is_no_correction_and_asks_for_no_republish(runs):
@@ -112,7 +121,8 @@ def test_publishing_a_blunted_appeal_says_the_notice_is_unchanged(runs):
     proc = runs["blunted_publish"]
     assert proc.returncode == 0, proc.stdout
     assert "第 2 次发布：积分、名次和等次与第 1 次发布相同，通报中没有更正说明" in proc.stdout
-    assert "只有计分事项的记录有变化" in proc.stdout
+    # the notice counts the items: one fewer (DJ6), so it is not the same document
+    assert "通报或附件的其他内容有变化（如发文日期、文号、计分事项数）" in proc.stdout
     assert "列出与第 1 次发布相比的更正说明" not in proc.stdout
 
 
@@ -173,7 +183,7 @@ def test_dates_set_in_the_rulebook_are_not_pointed_out(runs):
     assert proc.returncode == 0, proc.stdout
     assert "早于今天" not in proc.stdout
     assert "第 2 次发布：积分、名次和等次与第 1 次发布相同，通报中没有更正说明" in proc.stdout
-    assert "通报或附件的其他内容有变化（如发文日期、文号）" in proc.stdout
+    assert "通报或附件的其他内容有变化（如发文日期、文号、计分事项数）" in proc.stdout
 
 
 # --- --encrypt where the encryption library cannot load (Wine, antivirus) -----------------------

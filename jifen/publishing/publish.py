@@ -266,7 +266,7 @@ def _what_changed(res, key: str, n: int, table, previous: dict | None, docs) -> 
     else:
         held = "通报中没有更正说明"
     if previous is None or not _same_documents(previous["folder"], docs):
-        what = "通报或附件的其他内容有变化（如发文日期、文号）"
+        what = "通报或附件的其他内容有变化（如发文日期、文号、计分事项数）"
     else:
         what = "只有计分事项的记录有变化（如同一子项上限内的分配），通报和附件与上次相同"
     return f"（第 {n} 次发布：积分、名次和等次与第 {k} 次发布相同，{held}；{what}）"
