@@ -164,17 +164,28 @@ def cmd_run(ns, opts) -> int:
     if opts.write and res.rulebook is not None:
         _pdfs_after(res, opts)
     if ns.password is not None and res.exit_code < 2:
-        return _send_copies(outward.run_files(opts.output_dir, opts.year), opts, ns.password, res.exit_code)
+        return _send_copies(outward.run_files(opts.output_dir, opts.year), opts, ns.password, res.exit_code,
+                            "结果已全部写出")
     if opts.write and res.log is not None and res.log.written and outward.clear(opts.output_dir):
         print(f"  {outward.FOLDER} 文件夹中的加密副本已过时，已删除；需要时加 --encrypt 重新生成。")
     return res.exit_code
 
 
-def _send_copies(paths, opts, password: str, code: int) -> int:
-    from jifen.publishing import outward
+def _send_copies(paths, opts, password: str, code: int, done: str) -> int:
+    """The encrypted copies after the run or the publication (`done` says what stands anyway):
+    a failure here is no "error found" in the inputs, and is said as what it is (status 2)."""
+    from jifen.publishing import guard, outward
 
-    written, failed = outward.write_copies(paths, opts.output_dir, password)
+    try:
+        written, failed = outward.write_copies(paths, opts.output_dir, password)
+    except Exception as exc:        # the library failed to load after all (a DLL, antivirus)
+        print(f"{done}，但加密的外发副本没有生成（output/{outward.FOLDER} 中没有文件）。")
+        print("  " + outward.cannot_encrypt(guard.launcher("--encrypt")))
+        print(f"  技术信息（请转告信息管理员）：{type(exc).__name__}: {exc}")
+        return 2
     outward.report(written, failed)
+    if failed:
+        print(f"{done}，但有外发副本未能加密（见上）。")
     return 2 if failed else code
 
 
@@ -226,14 +237,19 @@ def cmd_publish(ns, opts) -> int:
     opts.publishing = period_key(ns.period) or ""    # its own changes are being published, not pointed out
     res = pipeline.run(opts)
     ok, message = publish.publish(res, ns.period)
-    summary.print_summary(res, verdict=ok)
+    summary.print_summary(res, verdict=False)
     print(message)
-    _pdfs_after(res, opts)
     if not ok:
+        _pdfs_after(res, opts)
         return 2
+    period = next(p for p in res.periods if p.key == opts.publishing)
+    for line in publish.after_publishing(res, period, publish.today()):
+        print(line)
+    _pdfs_after(res, opts)
     if ns.password is not None:
-        return _send_copies(outward.period_files(opts.output_dir, ns.period), opts, ns.password, res.exit_code)
-    return res.exit_code
+        return _send_copies(outward.period_files(opts.output_dir, ns.period), opts, ns.password, 0,
+                            f"{period.title}已发布")
+    return 0
 
 
 def cmd_compare(ns, opts) -> int:
@@ -299,6 +315,13 @@ def run_locked(ns, opts) -> int:
 
     ns.password = None
     if getattr(ns, "encrypt", False):
+        why = outward.probe()
+        if why is not None:
+            from jifen.publishing.guard import launcher
+            what = "未发布" if ns.command == "publish" else "未运行"
+            print(f"{what}：{outward.cannot_encrypt(launcher('--encrypt'))}")
+            print(f"  技术信息（请转告信息管理员）：{why}")
+            return 2
         try:
             ns.password = outward.ask_password()
         except outward.NoPassword as exc:

@@ -363,3 +363,12 @@ def pipeline_run(root: Path, rulebook: Path | None = None, write: bool = False,
         return run(opts)
     finally:
         os.environ["PATH"] = old
+
+
+def ranking_book(out: Path, year: int, quarter: int | None = None) -> Path:
+    """The ranking workbook of a year (or its quarter's attachment) in `out`, formal or a draft
+    of an incomplete period (…积分排名（草稿，截至N月）.xlsx)."""
+    folder, stem = (("年度排名", f"{year}年度积分排名") if quarter is None
+                    else ("季度通报", f"{year}年第{quarter}季度积分排名"))
+    found = sorted((Path(out) / folder).glob(f"{stem}*.xlsx"))
+    return found[0] if len(found) == 1 else Path(out) / folder / f"{stem}.xlsx"

@@ -50,11 +50,11 @@ def sheet_rows(path: Path, sheet: str) -> list[dict]:
 
 
 def attachment(out: Path, year: int, quarter: int) -> Path:
-    return out / "季度通报" / f"{year}年第{quarter}季度积分排名.xlsx"
+    return b.ranking_book(out, year, quarter)
 
 
 def annual_book(out: Path, year: int) -> Path:
-    return out / "年度排名" / f"{year}年度积分排名.xlsx"
+    return b.ranking_book(out, year)
 
 
 # --- pure: proposals() on hand-made band histories ----------------------------------------------

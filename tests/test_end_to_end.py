@@ -54,7 +54,7 @@ def test_run_writes_report_and_ranking(county):
     assert "unknown-cadre" in codes
     bad = next(r for r in report if r["问题代码"] == "unknown-cadre")
     assert bad["文件"] == "登记.xlsx" and bad["单元格/行"] == "B5"
-    annual = rows(out / "年度排名" / "2026年度积分排名.xlsx", "年度排名", 3)
+    annual = rows(out / "年度排名" / "2026年度积分排名（草稿，截至3月）.xlsx", "年度排名", 3)
     by_id = {r["干部编号"]: r for r in annual}
     assert by_id["K0002"]["年度积分"] == 102 and by_id["K0002"]["名次"] == 1
     assert by_id["K0003"]["年度积分"] == 98 and by_id["K0003"]["名次"] == 3

@@ -113,7 +113,7 @@ def lock(monkeypatch, suffix: str) -> list:
 
 def test_locked_output_is_named_and_the_rest_is_written(county, monkeypatch):
     inp, out = county
-    hits = lock(monkeypatch, "年度积分排名.xlsx")
+    hits = lock(monkeypatch, "年度积分排名（草稿，截至3月）.xlsx")
     res = run(options(inp, out))
     assert len(hits) == 1
     rel = rel_of(out, hits[0])
@@ -139,10 +139,10 @@ def test_locked_output_keeps_its_previous_version_and_is_written_once_closed(cou
     inp, out = county
     run(options(inp, out))
     before = snapshot(out)
-    target = next(r for r in before if r.endswith("年度积分排名.xlsx"))
+    target = next(r for r in before if r.endswith("年度积分排名（草稿，截至3月）.xlsx"))
     add_declaration(inp)
     with monkeypatch.context() as m:
-        lock(m, "年度积分排名.xlsx")
+        lock(m, "年度积分排名（草稿，截至3月）.xlsx")
         res = run(options(inp, out))
         summary.report_run(res, out=lambda *_: None)
     assert res.exit_code == 2

@@ -42,9 +42,9 @@ ROSTER = [
 ]
 IDS = [r[0] for r in ROSTER]
 Q1_NOTICE = Path("季度通报") / "2026年第1季度积分情况通报.docx"
-Q2_NOTICE = Path("季度通报") / "2026年第2季度积分情况通报.docx"
+Q2_NOTICE = Path("季度通报") / "2026年第2季度积分情况通报（草稿，截至4月）.docx"   # April only: a draft
 Q1_ATTACHMENT = Path("季度通报") / "2026年第1季度积分排名.xlsx"
-Q2_ATTACHMENT = Path("季度通报") / "2026年第2季度积分排名.xlsx"
+Q2_ATTACHMENT = Path("季度通报") / "2026年第2季度积分排名（草稿，截至4月）.xlsx"
 NOT_TABLES = {"数量核对", "计分参数", "运行信息", "说明", "分布图"}   # key/value or stacked sections, charts
 LEDGERS = ("台账/2026/个人/", "台账/2026/单位/")
 
@@ -386,11 +386,19 @@ def test_notice_shows_the_document_number_from_the_rulebook(county):
     assert "云组通〔2026〕8号" in notice_text(county["dated"] / Q1_NOTICE)
 
 
-def test_incomplete_quarter_is_titled_up_to_its_last_month(county):
+def test_incomplete_quarter_is_a_draft_titled_up_to_its_last_month(county):
+    """April only: name, first line and title say 草稿, so it cannot pass for a formal notice."""
+    assert Q2_NOTICE.name == "2026年第2季度积分情况通报（草稿，截至4月）.docx"
     d = docx.Document(county["out"] / Q2_NOTICE)
+    assert d.paragraphs[0].text.startswith("草稿：本期尚不完整（材料截至4月），名次和等次为暂定，不得印发")
     title = next(p for p in d.paragraphs if p.text.startswith("关于"))
-    assert title.text == "关于2026年第二季度（截至4月）全县科级领导干部日常积分情况的通报"
+    assert title.text == "关于2026年第二季度（截至4月）全县科级领导干部日常积分情况的通报（草稿）"
     assert "暂定" in notice_text(county["out"] / Q2_NOTICE)
+    ws = openpyxl.load_workbook(county["out"] / Q2_ATTACHMENT)["季度排名"]
+    assert any("（通报附件，草稿）" in str(c.value) for row in ws.iter_rows(max_row=4) for c in row if c.value)
+    complete = docx.Document(county["out"] / Q1_NOTICE)
+    assert not any("草稿" in p.text for p in complete.paragraphs)
+    assert not (county["out"] / "季度通报" / "2026年第2季度积分情况通报.docx").exists()
 
 
 # --- reproducibility --------------------------------------------------------------------------
@@ -476,7 +484,7 @@ def test_units_listed_in_roster_order_everywhere(county):
     assert in_order(r["单位"] for r in b.table(month, "人员统计")) == ROSTER_UNITS
     assert in_order(r["单位"] for r in b.table(month, "单位统计", key="单位")) == ROSTER_UNITS
     assert in_order(r["单位"] for r in b.table(month, "未交申报表名单")) == ROSTER_UNITS
-    annual = out / "年度排名" / "2026年度积分排名.xlsx"
+    annual = out / "年度排名" / "2026年度积分排名（草稿，截至4月）.xlsx"
     assert in_order(r["单位"] for r in b.table(annual, "单位统计", key="单位")) == ROSTER_UNITS
     review = out / "待审核" / "2026年积分事项待审核清单.xlsx"
     decided = in_order(r["单位"] for r in b.table(review, "已审核事项"))

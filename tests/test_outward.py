@@ -105,7 +105,8 @@ def test_run_encrypt_then_a_changed_run_removes_the_stale_copies(tmp_path):
     first = b.run_process(base, "run", "--encrypt", env={outward.ENV: "abcd1234"})
     assert first.returncode == 0, first.stdout + first.stderr
     sent = sorted(p.name for p in (base / "output" / outward.FOLDER).iterdir())
-    assert sent == sorted(["2026年第1季度积分排名.xlsx", "2026年度积分排名.xlsx", "积分总台账_2026.xlsx"])
+    assert sent == sorted(["2026年第1季度积分排名（草稿，截至1月）.xlsx", "2026年度积分排名（草稿，截至1月）.xlsx",
+                           "积分总台账_2026.xlsx"])
     b.register(base / "input" / "登记表.xlsx", [
         {"id": "DJ1", "cadre_id": "K0001", "name": "张明", "month": "2026-01", "code": "J1-2"}])
     second = b.run_process(base)

@@ -8,6 +8,7 @@ exist. The real LibreOffice conversion is tested end to end when soffice is inst
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import time
@@ -18,8 +19,8 @@ import pytest
 from jifen.outputs import pdf
 
 Q1 = "季度通报/2026年第1季度积分情况通报.docx"
-Q2 = "季度通报/2026年第2季度积分情况通报.docx"
-YEAR = "年度排名/2026年度积分情况通报.docx"
+Q2 = "季度通报/2026年第2季度积分情况通报（草稿，截至4月）.docx"        # April only: a draft
+YEAR = "年度排名/2026年度积分情况通报（草稿，截至4月）.docx"
 
 
 # --- the decision (pure) ---------------------------------------------------------------------
@@ -67,8 +68,7 @@ def test_remove_stale_removes_only_our_outdated_pdfs(tmp_path):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / pdf.pdf_rel(rel)).write_bytes(b"%PDF-old")
     (tmp_path / pdf.STATUS_NAME).write_text(
-        '{"made": {"季度通报/2026年第1季度积分情况通报.pdf": "a", "季度通报/2026年第2季度积分情况通报.pdf": "b"}}',
-        "utf-8")
+        json.dumps({"made": {pdf.pdf_rel(Q1): "a", pdf.pdf_rel(Q2): "b"}}, ensure_ascii=False), "utf-8")
     todo = pdf.remove_stale(tmp_path, {Q1: "a", Q2: "changed", YEAR: "c"})
     assert todo == [Q2, YEAR]
     assert (tmp_path / pdf.pdf_rel(Q1)).exists()          # up to date

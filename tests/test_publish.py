@@ -32,7 +32,7 @@ ROSTER = [
 ]
 Q1_NOTICE = Path("季度通报") / "2026年第1季度积分情况通报.docx"
 Q1_ATTACHMENT = Path("季度通报") / "2026年第1季度积分排名.xlsx"
-Q2_ATTACHMENT = Path("季度通报") / "2026年第2季度积分排名.xlsx"
+Q2_ATTACHMENT = Path("季度通报") / "2026年第2季度积分排名（草稿，截至4月）.xlsx"   # April only: a draft
 LIST_REL = Path("待审核") / "2026年积分事项待审核清单.xlsx"
 LEDGER_REL = Path("台账") / "积分总台账_2026.xlsx"
 PASSWORD = "云溪-2026-外发"
@@ -126,14 +126,17 @@ def test_publish_archives_the_quarter(runs):
                    "K0004": (3, 100, ""), "K0005": (3, 100, "")}
 
 
-def test_publishing_again_makes_a_second_folder(runs):
-    assert runs["again"].returncode == 0, runs["again"].stdout
+def test_publishing_again_without_a_change_archives_nothing(runs):
+    """The same results, notice and attachment as the latest publication: nothing to re-publish
+    (only the run manifest differs, which lists the input files), so no archive/2026Q1/2."""
+    proc = runs["again"]
+    assert proc.returncode == 0, proc.stdout
     quarter = runs["base"] / "archive" / "2026Q1"
-    assert sorted(p.name for p in quarter.iterdir()) == ["1", "2"]
-    snap = json.loads((quarter / "2" / "snapshot.json").read_text("utf-8"))
-    assert snap["published"] == 2
-    first = json.loads((quarter / "1" / "snapshot.json").read_text("utf-8"))
-    assert snap["ranks"] == first["ranks"] and snap["items"] == first["items"]
+    assert sorted(p.name for p in quarter.iterdir()) == ["1"]
+    assert "与第 1 次发布" in proc.stdout and "完全相同" in proc.stdout and "归档中未写入任何文件" in proc.stdout
+    assert "已发布 2026年第一季度" not in proc.stdout and "第 2 次发布" not in proc.stdout
+    manifest = (quarter / "1" / "归档清单.json").read_bytes()
+    assert hashlib.sha256(manifest).hexdigest() in proc.stdout
 
 
 def test_incomplete_quarter_is_not_published(runs):
@@ -273,7 +276,7 @@ def test_archive_folders_get_the_users_normal_permissions(runs):
 
 # --- classification marks (issue 14) ----------------------------------------------------------
 
-INTERNAL = [Q1_ATTACHMENT, LEDGER_REL, Path("年度排名") / "2026年度积分排名.xlsx", Path("校验报告.xlsx"),
+INTERNAL = [Q1_ATTACHMENT, LEDGER_REL, Path("年度排名") / "2026年度积分排名（草稿，截至4月）.xlsx", Path("校验报告.xlsx"),
             Path("台账") / "2026" / "个人" / "县财政局" / "K0002_李华.xlsx"]
 
 
@@ -384,7 +387,9 @@ def test_verify_passes_on_an_untouched_archive(runs):
     proc = b.run_process(runs["base"], "verify")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "2026Q1/1：归档文件 5 个、输入材料 2 个；文件哈希相符，复算结果与快照相符" in proc.stdout
-    assert "2026Q1/2" in proc.stdout and "核验通过" in proc.stdout
+    assert "核验通过" in proc.stdout
+    again = b.run_process(runs["republished"], "verify")          # a second publication after an appeal
+    assert again.returncode == 0 and "2026Q1/2" in again.stdout and "核验通过" in again.stdout, again.stdout
 
 
 def test_verify_catches_a_single_flipped_byte(runs, tmp_path):
@@ -404,7 +409,7 @@ def test_verify_catches_a_changed_snapshot_even_with_its_hash_rewritten(runs, tm
     """李华's 末位 removed from the snapshot and the manifest made to match: the recomputation
     from the archived inputs and rulebook still disagrees (and the fingerprint changed)."""
     archive = tampered_copy(runs, tmp_path)
-    folder = archive / "2026Q1" / "2"
+    folder = archive / "2026Q1" / "1"
     snap = json.loads((folder / "snapshot.json").read_text("utf-8"))
     row = next(r for r in snap["ranks"] if r["cadre_id"] == "K0002")
     row["band"], row["score"] = "", 99.0
@@ -416,9 +421,8 @@ def test_verify_catches_a_changed_snapshot_even_with_its_hash_rewritten(runs, tm
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
     proc = b.run_process(tmp_path, "verify")
     assert proc.returncode == 2
-    assert ("[2026Q1/2] 复算：干部 K0002（李华）：积分 快照为 99、复算为 95；等次 快照为 （空）、复算为 末位"
+    assert ("[2026Q1/1] 复算：干部 K0002（李华）：积分 快照为 99、复算为 95；等次 快照为 （空）、复算为 末位"
             in proc.stdout), proc.stdout
-    assert "2026Q1/1：归档文件 5 个、输入材料 2 个；文件哈希相符" in proc.stdout
     assert before not in proc.stdout and "核验未通过" in proc.stdout
 
 
@@ -428,15 +432,14 @@ def test_verify_names_an_encrypted_file_and_a_changed_input(runs, tmp_path):
     archive = tampered_copy(runs, tmp_path)
     sent = runs["encrypt"][0] / "output" / "外发" / "2026年第1季度积分排名.xlsx"
     shutil.copy2(sent, archive / "2026Q1" / "1" / sent.name)
-    manifest = json.loads((archive / "2026Q1" / "2" / "归档清单.json").read_text("utf-8"))
+    manifest = json.loads((archive / "2026Q1" / "1" / "归档清单.json").read_text("utf-8"))
     register = next(i for i in manifest["inputs"] if i["path"] == "登记/2026年登记表.xlsx")
     b.register(archive / register["stored"], [
         {"id": "DJ1", "cadre_id": "K0001", "name": "张明", "month": "2026-01", "code": "J1-1"}])
     found = verify.verify(archive).findings
     by = {(f.where, f.what): f.message for f in found}
     assert "加了密码的加密文件" in by[("2026Q1/1", "2026年第1季度积分排名.xlsx")]
-    for n in ("1", "2"):
-        assert "内容与发布时不同" in by[(f"2026Q1/{n}", "输入材料 登记/2026年登记表.xlsx")]
+    assert "内容与发布时不同" in by[("2026Q1/1", "输入材料 登记/2026年登记表.xlsx")]
     recomputed = [f.message for f in found if f.what == "复算"]
     assert any(m.startswith("干部 K0001（张明）：积分 快照为 102、复算为 108") for m in recomputed), recomputed
 

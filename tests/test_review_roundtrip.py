@@ -31,7 +31,6 @@ import pytest
 YEAR = 2026
 LIST_REL = Path("待审核") / f"{YEAR}年积分事项待审核清单.xlsx"
 LEDGER_REL = Path("台账") / f"积分总台账_{YEAR}.xlsx"
-ANNUAL_REL = Path("年度排名") / f"{YEAR}年度积分排名.xlsx"
 
 ROSTER = [
     ("K0001", "张明", "县财政局", "局长", "科级领导干部", "2020-01-01"),
@@ -136,7 +135,7 @@ def ledger(out: Path) -> dict:
 
 
 def annual(out: Path) -> dict:
-    return {r["干部编号"]: r["年度积分"] for r in b.table(out / ANNUAL_REL, "年度排名")}
+    return {r["干部编号"]: r["年度积分"] for r in b.table(b.ranking_book(out, YEAR), "年度排名")}
 
 
 def balance(out: Path) -> dict:
@@ -520,6 +519,6 @@ def test_no_review_required_counts_valid_declarations_at_once(ran):
     assert pending_ids(out) == []
     got = balance(out)
     assert (got["计分"], got["待审核"]) == (7, 0)
-    wb = openpyxl.load_workbook(out / ANNUAL_REL)
+    wb = openpyxl.load_workbook(b.ranking_book(out, YEAR))
     params = {r[0]: r[1] for r in wb["说明"].iter_rows(values_only=True) if r and r[0]}
     assert params["申报需审核"] == "否"

@@ -40,7 +40,7 @@ OUTPUTS = {
     "unit_ledger.xlsx": f"台账/2026/单位/{UNIT_A}.xlsx",                       # personal_ledger.py, reused sheets
     "monthly.xlsx": "月度统计/2026-02月度积分统计.xlsx",                        # outputs/monthly.py
     "quarter_attachment.xlsx": "季度通报/2026年第1季度积分排名.xlsx",             # outputs/notice.py
-    "annual.xlsx": "年度排名/2026年度积分排名.xlsx",                             # outputs/annual.py (charts)
+    "annual.xlsx": "年度排名/2026年度积分排名（草稿，截至3月）.xlsx",                           # outputs/annual.py (charts)
     "notice.docx": "季度通报/2026年第1季度积分情况通报.docx",                      # outputs/docx_render.py
 }
 # made by calling a writer directly

@@ -262,6 +262,9 @@ def table(doc, header, row_tags, widths_mm, size: float = 12, line: float = 20, 
 def notice_template(path: Path) -> None:
     doc = Document()
     setup_document(doc)
+    para(doc, "{%p if draft %}", indent=False)
+    para(doc, "{{ draft }}", font=HEAD_FONT, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(doc, "{%p endif %}", indent=False)
     title(doc, "{{ title }}")
     para(doc, "{%p if doc_number %}", indent=False)
     para(doc, "{{ doc_number }}", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -310,7 +313,7 @@ def appeal_reply_template(path: Path) -> None:
     para(doc, "一、申辩事项", font=HEAD_FONT)
     para(doc, "项目：{{ code }} {{ item_name }}；事项说明：{{ desc }}；所属月份：{{ month_cn }}；原审核结论：{{ before }}。")
     para(doc, "二、复核结论", font=HEAD_FONT)
-    para(doc, "{{ decision }}")
+    para(doc, "{{ decision }}{{ effect }}")
     para(doc, "三、理由", font=HEAD_FONT)
     para(doc, "{{ reason }}")
     para(doc, "复核结论已计入你的个人积分台账。如对答复仍有疑问，可向县委组织部干部监督部门咨询。")

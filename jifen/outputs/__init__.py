@@ -142,7 +142,7 @@ def write_all(res, clock):
     review lists filled in where they are."""
     from dataclasses import replace
 
-    from jifen.outputs import pdf, report, state
+    from jifen.outputs import notice, pdf, report, state
     from jifen.progress import Progress
 
     log = OutputLog(res.options.output_dir)
@@ -178,6 +178,7 @@ def write_all(res, clock):
         # a PDF made from a notice's old content goes now; the new one is made after the
         # summary, in the background (outputs/pdf.py)
         pdf.remove_stale(res.options.output_dir, pdf.notice_hashes(log.hashes))
+        notice.remove_superseded(res, log, recorded)
     res = replace(res, log=log, problems=res.problems + [
         error("output-not-written", f"输出文件 {path} 未能写入：{msg}", "请先关闭该文件，或按提示处理后重新运行。",
                  file=path) for path, msg in log.failed])

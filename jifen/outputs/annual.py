@@ -198,12 +198,13 @@ def write_notes(book: Book, ws, res, period) -> None:
 
 
 def write_annual(res, log, period) -> None:
-    book = Book(f"{period.year}年度积分排名", mark=common.mark(res), stamp=common.stamp(res))
+    draft = "" if period.complete else "（草稿）"
+    book = Book(f"{period.year}年度积分排名{draft}", mark=common.mark(res), stamp=common.stamp(res))
     df = annual_frame(res.ranks, period)
     tints = ["good" if b == "先进" else "bad" if b == "末位" else "" for b in df["等次"]]
     county = res.rulebook.params["县名"]
     sub = "计分方法、参数、程序版本和规则文件指纹见“说明”表"
-    write_table(book, book.sheet("年度排名"), df, title=f"{county}县科级领导干部及后备干部{period.title}日常积分排名",
+    write_table(book, book.sheet("年度排名"), df, title=f"{county}县科级领导干部及后备干部{period.title}日常积分排名{draft}",
                 subtitle=sub, row_formats=tints, widths=ANNUAL_WIDTHS, wrap={"单位", "职务", "备注"})
     for band, name in ((ranking.TOP, "先进人员"), (ranking.BOTTOM, "末位人员")):
         part = df[df["等次"] == band][["排名分组", "名次", "干部编号", "姓名", "单位", "职务", "年度积分", "备注"]]
@@ -225,5 +226,6 @@ def write_annual(res, log, period) -> None:
                                  "项目代码": fraud["code"], "事项说明": fraud["desc"], "审核依据": fraud["decision"]})
         write_table(book, book.sheet("弄虚作假事项"), fraud_df, title=f"{period.year}年审核认定为弄虚作假的事项",
                     subtitle=sub, widths={"事项说明": 30, "审核依据": 50}, wrap={"事项说明", "审核依据"})
-    out = res.options.output_dir / "年度排名" / f"{period.year}年度积分排名.xlsx"
-    log.write(out, book.close())
+    from jifen.outputs.notice import notice_paths
+
+    log.write(notice_paths(res.options.output_dir, period)[1], book.close())

@@ -6,7 +6,7 @@ from jifen import normalize
 from jifen.files import safe_filename
 from jifen.outputs import common, docx_render
 from jifen.pipeline_paths import TEMPLATES
-from jifen.rules import checks
+from jifen.rules import appeal_effect, checks
 
 
 def _describe(d, value) -> str:
@@ -19,7 +19,20 @@ def _describe(d, value) -> str:
     return "通过"
 
 
-def reply_context(rec: dict, d: dict, rulebook) -> dict:
+def effect_text(effect) -> str:
+    """The decision's effect on the cadre's scores, in the reply's words."""
+    if not effect.scores:
+        return ""
+    if effect.unchanged:
+        kept = "，".join(f"{title}积分仍为 {after:g} 分" for title, _b, after in effect.scores)
+        return (f"本次复核不改变你的积分和等次：{effect.reason}，所以{kept}，"
+                "名次和等次也不因本次复核而改变。")
+    moved = "，".join(f"{title}积分由 {before:g} 分变为 {after:g} 分" if before != after
+                     else f"{title}积分仍为 {after:g} 分" for title, before, after in effect.scores)
+    return f"复核后，{moved}；名次和等次以县委组织部的通报和排名为准。"
+
+
+def reply_context(rec: dict, d: dict, rulebook, effect=None) -> dict:
     prev = d.get("previous")
     rule_value = rec["rule_value"] if rec["rule_value"] == rec["rule_value"] else None
     if d["conclusion"] == "通过":
@@ -36,7 +49,7 @@ def reply_context(rec: dict, d: dict, rulebook) -> dict:
         "code": rec["code"], "desc": rec["desc"] or "（无）",
         "before": _describe(prev, rule_value) if prev is not None else _describe(None, rule_value)
         if rec["source"] == "登记" else "待审核",
-        "decision": decision, "reason": d["opinion"] or "（未填写审核意见）",
+        "decision": decision, "effect": effect_text(effect) if effect is not None else "", "reason": d["opinion"] or "（未填写审核意见）",
         "org": f"中共{rulebook.params['县名']}县委组织部", "date": normalize.cn_date(d["date"]),
         "mark": rulebook.params.get("内部文件标识") or "",
     }
@@ -53,7 +66,9 @@ def write_appeal_replies(res, log) -> None:
     template = TEMPLATES / "申辩答复.docx"
     for rec in items[items["item_id"].isin(appeals.keys()) & (items["status"] != checks.INVALID)].to_dict("records"):
         rec["name_display"] = names.get(rec["cadre_id"], rec["name"])
-        ctx = reply_context(rec, appeals[rec["item_id"]], res.rulebook)
+        d = appeals[rec["item_id"]]
+        ctx = reply_context(rec, d, res.rulebook,
+                            appeal_effect.effect(items, res.periods, res.rulebook, rec, d.get("previous")))
         try:
             data = docx_render.render(template, ctx, common.stamp(res))
         except docx_render.TemplateError as exc:

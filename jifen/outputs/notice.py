@@ -27,21 +27,46 @@ def quarter_frame(ranks: pd.DataFrame, period) -> pd.DataFrame:
         "季度积分": q["score"].map(common.num), "等次": q["band"], "备注": q["note"]}, columns=QUARTER_COLUMNS)
 
 
-def notice_paths(output_dir: Path, period) -> tuple[Path, Path]:
+def draft_mark(period) -> str:
+    """（草稿，截至N月） for an incomplete period: its notice must not pass for a formal one."""
+    return "" if period.complete else f"（草稿，截至{int(period.last_data_month[5:7])}月）"
+
+
+def notice_paths(output_dir: Path, period, mark: str | None = None) -> tuple[Path, Path]:
+    """The notice and its attachment (the annual ranking for a year); an incomplete period's
+    names carry 草稿 (`mark` gives the names with another mark, "" = the formal ones)."""
+    mark = draft_mark(period) if mark is None else mark
     if period.kind == "quarter":
         base = output_dir / "季度通报" / f"{period.year}年第{period.quarter}季度"
-        return Path(f"{base}积分情况通报.docx"), Path(f"{base}积分排名.xlsx")
-    base = output_dir / "年度排名" / f"{period.year}年度"
-    return Path(f"{base}积分情况通报.docx"), Path(f"{base}积分排名.xlsx")
+    else:
+        base = output_dir / "年度排名" / f"{period.year}年度"
+    return Path(f"{base}积分情况通报{mark}.docx"), Path(f"{base}积分排名{mark}.xlsx")
+
+
+def superseded(output_dir: Path, period) -> list[Path]:
+    """The other names this period's notice and attachment (and the notice's PDF) had or may
+    have had: the formal ones while it is a draft, a draft as of another month, the drafts once
+    it is complete. A run removes the ones it made (outputs/__init__.py)."""
+    current = set(notice_paths(output_dir, period))
+    marks = [""] + [f"（草稿，截至{m}月）" for m in range(1, 13)]
+    out = []
+    for mark in marks:
+        for p in notice_paths(output_dir, period, mark):
+            if p not in current:
+                out.append(p)
+                if p.suffix == ".docx":
+                    out.append(p.with_suffix(".pdf"))
+    return out
 
 
 def write_quarter_attachment(res, log, period, extra_sheets=()) -> None:
     _, path = notice_paths(res.options.output_dir, period)
-    book = Book(f"{period.title}积分排名", mark=common.mark(res), stamp=common.stamp(res))
+    draft = "" if period.complete else "（草稿）"
+    book = Book(f"{period.title}积分排名{draft}", mark=common.mark(res), stamp=common.stamp(res))
     df = quarter_frame(res.ranks, period)
     tints = ["good" if b == "先进" else "bad" if b == "末位" else "" for b in df["等次"]]
     county = res.rulebook.params["县名"]
-    write_table(book, book.sheet("季度排名"), df, title=f"{county}县{period.title}日常积分排名（通报附件）",
+    write_table(book, book.sheet("季度排名"), df, title=f"{county}县{period.title}日常积分排名（通报附件{'，草稿' if draft else ''}）",
                 subtitle=common.stamp(res), row_formats=tints,
                 widths={"排名分组": 12, "名次": 6, "干部编号": 10, "姓名": 9, "单位": 22, "职务": 16, "备注": 40},
                 wrap={"备注"})
@@ -60,3 +85,31 @@ def write_notice(res, log, period, corrections=None) -> Path | None:
         log.failed.append((log.rel(path), str(exc)))
         return None
     return path if log.write(path, data) else None
+
+
+def remove_superseded(res, log, recorded: dict) -> list[str]:
+    """Remove the notices, attachments and PDFs this program made under a period's other names
+    (a draft once the period is complete, …) → their relative paths. Only periods written in
+    this run, and only files as we wrote them: a file a clerk changed or made stays."""
+    from jifen.outputs import pdf, state
+
+    out = res.options.output_dir
+    made_pdfs = pdf.load_status(out)["made"]
+    gone = []
+    for period in res.periods:
+        if period.kind not in ("quarter", "year") or not any(
+                log.rel(p) in log.hashes for p in notice_paths(out, period)):
+            continue
+        for path in superseded(out, period):
+            rel = log.rel(path)
+            try:
+                if not path.is_file():
+                    continue
+                ours = rel in made_pdfs if path.suffix == ".pdf" else \
+                    state.sha256_path(path) in state.known(recorded, rel)
+                if ours:
+                    path.unlink()
+                    gone.append(rel)
+            except OSError:
+                continue        # held open: removed by a later run
+    return gone

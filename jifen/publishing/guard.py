@@ -138,3 +138,19 @@ def refusal(period, lines: list[str], target: str, output_dir: Path = Path("outp
         advice.append(f"  · 错误：按 {shown(output_dir, '校验报告.xlsx')} 中每个问题的“处理建议”改正相应文件；")
     advice.append(f"  · 然后重新运行，校验报告中本期没有错误、也没有待审核事项时再发布：{launcher('publish', target)}")
     return "\n".join([f"未发布 {period.title}（归档中没有写入任何文件）：", *lines, *advice])
+
+
+def other_errors(res, period) -> list[tuple[str, int]]:
+    """The 错误-level problems left in other periods once `period` is published: (quarter as
+    the clerk names it, number of errors), in time order. Errors that concern `period` or
+    every period block publishing, so none of them is left here."""
+    from jifen.rules.periods import QUARTER_CN
+
+    months = set(period.months)
+    counts: dict = {}
+    for p, m in zip(res.problems, problem_months(res)):
+        if not p.is_error or m is None or m & months:
+            continue
+        for q in {(int(x[:4]), (int(x[5:7]) - 1) // 3 + 1) for x in m}:
+            counts[q] = counts.get(q, 0) + 1
+    return [(f"{y}年第{QUARTER_CN[q]}季度", n) for (y, q), n in sorted(counts.items())]

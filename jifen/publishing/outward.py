@@ -74,7 +74,7 @@ def period_files(output_dir: Path, target: str) -> list[Path]:
 
 def run_files(output_dir: Path, year: int | None = None) -> list[Path]:
     """Every internal workbook of the kinds sent out that a run left in output/."""
-    patterns = ["年度排名/*年度积分排名.xlsx", "季度通报/*季度积分排名.xlsx", "台账/积分总台账_*.xlsx"]
+    patterns = ["年度排名/*年度积分排名*.xlsx", "季度通报/*季度积分排名*.xlsx", "台账/积分总台账_*.xlsx"]
     found = sorted({p for pat in patterns for p in output_dir.glob(pat) if not p.name.startswith((".", "~$"))})
     return [p for p in found if year is None or str(year) in p.name]
 
@@ -89,6 +89,35 @@ def encrypt_bytes(data: bytes, password: str) -> bytes:
     out = io.BytesIO()
     OOXMLFile(io.BytesIO(data)).encrypt(password, out)
     return out.getvalue()
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"      # an encrypted Office file is an OLE compound file
+
+CANNOT_ENCRYPT = ("加密组件（msoffcrypto、cryptography）在这台电脑上无法加载，不能生成加密的外发副本。"
+                  "常见原因是杀毒软件拦截或删除了程序文件夹中的组件，或便携版没有完整解压。请在杀毒软件中把程序文件夹"
+                  "设为信任，重新解压便携版（解压到同一位置，选择替换文件）后再试；也可以先不加 --encrypt 运行，"
+                  "以后在能加密的电脑上运行 {again} 生成加密副本。")
+
+
+def probe() -> str | None:
+    """Whether encryption works here: encrypt a tiny package in memory → None, or what failed
+    (technical text). Its compiled parts (cryptography's _rust) may be missing or blocked, as
+    under Wine or with antivirus software, and that must be known before anything is published."""
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?>'
+                    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+    try:
+        data = encrypt_bytes(buf.getvalue(), "probe-password")
+    except Exception as exc:            # ImportError, OSError (DLL), anything the library raises
+        return f"{type(exc).__name__}: {exc}"
+    return None if data.startswith(OLE_MAGIC) else "加密结果不是 Office 加密文件"
+
+
+def cannot_encrypt(again: str) -> str:
+    return CANNOT_ENCRYPT.format(again=again)
 
 
 def clear(output_dir: Path) -> list[str]:

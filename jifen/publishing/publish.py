@@ -7,20 +7,25 @@ with its archived rulebook and lists any difference from the latest snapshot as 
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
+import os
 import re
 import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from jifen import normalize
 from jifen.files import current_umask
 from jifen.problems import RulebookError, warning
 from jifen.publishing import guard, seal
-from jifen.rulebook import period_key, read_rulebook
+from jifen.rulebook import notice_dates, period_key, read_rulebook
 from jifen.rules import corrections
 
 SNAPSHOT = "snapshot.json"
+TODAY_ENV = "JIFEN_TODAY"        # YYYY-MM-DD: "today" for the tests of the dates-in-the-past line
 
 
 def latest_snapshots(archive_dir: Path) -> dict:
@@ -170,7 +175,9 @@ def publish(res, target: str, say=print) -> tuple[bool, str]:
     if period is None:
         return False, f"输入中没有 {target} 的数据，未发布。"
     if not period.complete:
-        return False, f"{period.title}尚不完整（三个月或十二个月都有数据才算完整），不能发布。"
+        draft = notice.notice_paths(res.options.output_dir, period)[0].relative_to(res.options.output_dir).as_posix()
+        return False, (f"{period.title}尚不完整（三个月或十二个月都有数据才算完整），不能发布；"
+                       f"output/{draft} 是草稿，只供核对，不得印发。")
     if res.fatal or res.filled_in_place:
         return False, "本次运行未能完成，未发布。"
     blocking = guard.blockers(res, period)
@@ -185,18 +192,23 @@ def publish(res, target: str, say=print) -> tuple[bool, str]:
     base.mkdir(parents=True, exist_ok=True)
     taken = [int(x.name) for x in base.iterdir() if re.fullmatch(r"\d+", x.name)]
     n = max(taken, default=0) + 1
+    rulebook, rulebook_sha = res.published.get(key, {}).get("rulebook", (res.options.rulebook, res.rulebook.sha256))
+    data = corrections.snapshot(res, period)
+    data["rulebook_sha256"] = rulebook_sha
+    previous = res.published.get(key)
+    latest = _snapshot(previous["folder"].parent, previous["n"]) if previous else None
+    against_latest = corrections.compare(latest, res, period) if latest is not None else None
+    if latest is not None and _same_publication(latest, data, previous["folder"], (doc, attachment)):
+        return True, _nothing_new(res, period, previous["folder"], doc)
     pdf_copy = _final_pdf(res, doc, say)
     tmp = Path(tempfile.mkdtemp(prefix=".publishing-", dir=base))
-    rulebook, rulebook_sha = res.published.get(key, {}).get("rulebook", (res.options.rulebook, res.rulebook.sha256))
     try:
         # copyfile, not copy2: copy2 calls CopyFile2 on Windows, which Wine 8 lacks (the archive
         # needs the bytes, not the timestamps)
         for p in needed + ([pdf_copy] if pdf_copy else []):
             shutil.copyfile(p, tmp / p.name)
         shutil.copyfile(rulebook, tmp / "rulebook.xlsx")
-        data = corrections.snapshot(res, period)
         data["published"] = n
-        data["rulebook_sha256"] = rulebook_sha
         (tmp / SNAPSHOT).write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), "utf-8")
         tmp.chmod(0o777 & ~current_umask())    # mkdtemp makes it private (0700)
         inputs = seal.store_inputs(res.files, res.options.input_dir, res.options.archive_dir)
@@ -211,10 +223,53 @@ def publish(res, target: str, say=print) -> tuple[bool, str]:
     msg_pdf = "（归档中没有通报的 PDF 版本：未安装 LibreOffice 或转换失败）" if pdf_copy is None and res.options.pdf else ""
     msg = f"已发布 {period.title}：{base / str(n)}{msg_pdf}"
     if n > 1:
-        msg += f"（第 {n} 次发布，通报中列出与第 {n - 1} 次发布相比的更正说明）"
+        msg += _what_changed(res, key, n, against_latest, previous, (doc, attachment))
     doc_rel = doc.relative_to(res.options.output_dir).as_posix()
     return True, (msg + f"\n请打印 output/{doc_rel}（与归档中的一致）。"
                   f"\n发布指纹（归档清单的 SHA-256，请记在发文稿纸上，日后核验时比对）：{fingerprint}")
+
+
+def _comparable(snap: dict) -> dict:
+    return {k: v for k, v in snap.items() if k != "published"}
+
+
+def _same_documents(folder: Path, docs) -> bool:
+    return all((folder / p.name).is_file() and (folder / p.name).read_bytes() == p.read_bytes() for p in docs)
+
+
+def _same_publication(latest: dict, now: dict, folder: Path, docs) -> bool:
+    """Nothing to re-publish: the same results (items, scores, ranks, bands, rulebook) and the
+    same notice and attachment as the latest publication (the run manifest, which lists the
+    input files, may differ: it is no published result)."""
+    return _comparable(latest) == _comparable(now) and _same_documents(folder, docs)
+
+
+def _nothing_new(res, period, folder: Path, doc: Path) -> str:
+    manifest = folder / seal.MANIFEST
+    fingerprint = hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.is_file() else "（没有归档清单）"
+    doc_rel = doc.relative_to(res.options.output_dir).as_posix()
+    return (f"{period.title}的积分、名次、等次、通报和附件与第 {folder.name} 次发布（{folder}）完全相同，"
+            f"没有需要重新发布的内容，归档中未写入任何文件。"
+            f"\n请打印 output/{doc_rel}（与第 {folder.name} 次发布的一致）。"
+            f"\n第 {folder.name} 次发布的发布指纹：{fingerprint}")
+
+
+def _what_changed(res, key: str, n: int, table, previous: dict | None, docs) -> str:
+    """What the re-issued notice holds, said as it is (a re-publish may carry no correction)."""
+    k = previous["n"] if previous else n - 1
+    if table is not None and len(table):
+        return (f"（第 {n} 次发布，通报和附件中列出与第 {k} 次发布相比的更正说明，"
+                f"涉及 {table['干部编号'].nunique()} 人）")
+    shown = res.corrections.get(key)
+    if shown is not None and len(shown):
+        held = "通报和附件中仍列出此前各次发布的更正说明"
+    else:
+        held = "通报中没有更正说明"
+    if previous is None or not _same_documents(previous["folder"], docs):
+        what = "通报或附件的其他内容有变化（如发文日期、文号、计分事项数）"
+    else:
+        what = "只有计分事项的记录有变化（如同一子项上限内的分配），通报和附件与上次相同"
+    return f"（第 {n} 次发布：积分、名次和等次与第 {k} 次发布相同，{held}；{what}）"
 
 
 def _final_pdf(res, doc: Path, say) -> Path | None:
@@ -236,3 +291,49 @@ def _final_pdf(res, doc: Path, say) -> Path | None:
         if pdf.pending(out_dir, {rel: sha})[0]:
             return None
     return out_dir / pdf.pdf_rel(rel)
+
+
+def today() -> dt.date:
+    """Today, for the console only (outputs never use it); JIFEN_TODAY sets it in tests."""
+    given = os.environ.get(TODAY_ENV)
+    if given:
+        try:
+            return dt.date.fromisoformat(given)
+        except ValueError:
+            pass
+    return dt.date.today()
+
+
+def after_publishing(res, period, on: dt.date) -> list[str]:
+    """The lines after a successful publication: dates already past, errors left elsewhere."""
+    lines = []
+    dated = past_dates(res.rulebook, period, on)
+    if dated:
+        lines.append(dated)
+    others = guard.other_errors(res, period)
+    if others:
+        lines.append(f"{period.title}已发布；其他期间仍有“错误”需要处理（不影响本次发布，见 校验报告.xlsx）："
+                     + "、".join(f"{title} {n} 项" for title, n in others) + "。")
+    return lines
+
+
+def past_dates(rulebook, period, on: dt.date) -> str:
+    """One line when the notice's default 发文日期 or its 申辩截止日期 is before `on` ("" if not).
+
+    The defaults (period end + 10 days, + 7 more) keep outputs independent of the day they are
+    made; a quarter published months late then carries dates long past."""
+    entry = rulebook.notices.get(period.key, {})
+    dates = notice_dates(rulebook, period.key, normalize.month_end(period.months[-1]))
+    issued_default = not entry.get("发文日期")
+    late_issue = issued_default and dates["发文日期"] < on
+    late_deadline = dates["申辩截止日期"] < on
+    if not (late_issue or late_deadline):
+        return ""
+    late = []
+    if late_issue:
+        late.append(f"发文日期{normalize.cn_date(dates['发文日期'])}（默认：期末后第 10 天）")
+    if late_deadline:
+        late.append(f"申辩截止日期{normalize.cn_date(dates['申辩截止日期'])}")
+    return (f"注意：{period.title}通报的{'和'.join(late)}已早于今天（{normalize.cn_date(on)}）；"
+            f"打印前请在 rulebook.xlsx 的“通报设置”表中为 {period.key} 填写发文日期和申辩截止日期，"
+            f"然后再运行一次 {guard.launcher('publish', period.key)}（通报改用新的日期，归档为新的一次发布）。")

@@ -43,14 +43,41 @@ def _reason(item) -> str:
     return "新增事项" if item["source"] == "申报" else "组织部登记表更正或补登"
 
 
+def _knock_on(item, rulebook) -> str:
+    """Why an item whose own value did not change counts differently now: the rule that shares
+    a cap (base sub-item) or a matter (同一事项) between it and an item that did change."""
+    if item is not None and item.get("kind") == "base":
+        cap = rulebook.items["cap"].get(item["code"]) if rulebook is not None else None
+        limit = f"每期扣分上限{cap:g}分" if cap == cap and cap is not None else "扣分上限"
+        return f"子项{item['code']}{limit}：同一子项其他事项更正后，本事项计入的扣分随之变化"
+    if item is not None and item.get("matter"):
+        return f"同一事项（{item['matter']}）按最高分值计一次：该事项其他行更正后，本行计入的分数随之变化"
+    return "同一子项或同一事项的其他事项更正后，本事项计入的分数随之变化"
+
+
+FIGURES = ("score", "base", "bonus", "penalty")     # a cadre's published figures besides rank and band
+
+
 def compare(snap: dict, res, period) -> pd.DataFrame:
-    """One row per changed item (and per cadre whose rank or band moved without an item change)."""
+    """One row per changed item of a cadre whose published figures changed, and one per cadre
+    whose rank or band moved without a change of their own.
+
+    A correction row stands for a change in a published figure: an item counted differently
+    whose cadre's period figures stay the same (an appeal blunted by the sub-item cap, an
+    allocation moving between two items under it) is no correction, and gives no row."""
     now = snapshot(res, period)
     old_items = {i["item_id"]: i for i in snap["items"]}
     new_items = {i["item_id"]: i for i in now["items"]}
     old_ranks = {r["cadre_id"]: r for r in snap["ranks"]}
     new_ranks = {r["cadre_id"]: r for r in now["ranks"]}
     items = res.items.set_index("item_id", drop=False) if res.items is not None else pd.DataFrame()
+    rulebook = getattr(res, "rulebook", None)
+
+    def figures(r):
+        return None if r is None else tuple(r.get(k) for k in FIGURES)
+
+    moved = {cid for cid in set(old_ranks) | set(new_ranks)
+             if figures(old_ranks.get(cid)) != figures(new_ranks.get(cid))}
     rows = []
     touched = set()
     for iid in sorted(set(old_items) | set(new_items)):
@@ -58,19 +85,24 @@ def compare(snap: dict, res, period) -> pd.DataFrame:
         if o and n and o["counted"] == n["counted"]:
             continue
         cid = (n or o)["cadre_id"]
+        if cid not in moved:
+            continue
         touched.add(cid)
         cur = items.loc[iid].to_dict() if iid in items.index and not isinstance(items.loc[iid], pd.DataFrame) else None
+        if o and n and o.get("value") == n.get("value"):
+            reason = _knock_on(cur, rulebook)
+        else:
+            reason = _reason(cur if n or (cur and cur["status"] != checks.COUNTED) else None)
         rows.append(_row(cid, old_ranks.get(cid), new_ranks.get(cid), iid, (n or o)["code"],
-                         o["counted"] if o else None, n["counted"] if n else None,
-                         _reason(cur if n or (cur and cur["status"] != checks.COUNTED) else None)))
+                         o["counted"] if o else None, n["counted"] if n else None, reason))
     for cid in sorted(set(old_ranks) | set(new_ranks)):
         if cid in touched:
             continue
         o, n = old_ranks.get(cid), new_ranks.get(cid)
-        if o and n and (o["score"], o["rank"], o["band"]) == (n["score"], n["rank"], n["band"]):
+        if o and n and (o["score"], o["rank"], o["band"]) == (n["score"], n["rank"], n["band"]) and cid not in moved:
             continue
         rows.append(_row(cid, o, n, "", "", None, None,
-                         "他人积分更正引起名次或等次变化" if o and n and o["score"] == n["score"] else "名册或计分变化"))
+                         "他人积分更正引起名次或等次变化" if cid not in moved else "名册或计分变化"))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

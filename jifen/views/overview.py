@@ -355,7 +355,10 @@ def context(res, link, previous: dict | None, current: dict, comparison: dict | 
     if year is not None:
         from jifen.outputs import notice, review_list
 
-        outputs += [(f"{year}年度积分排名", out / "年度排名" / f"{year}年度积分排名.xlsx"),
+        year_period = next((p for p in res.periods if p.kind == "year" and p.year == year), None)
+        annual = (notice.notice_paths(out, year_period)[1] if year_period is not None
+                  else out / "年度排名" / f"{year}年度积分排名.xlsx")
+        outputs += [(f"{year}年度积分排名", annual),
                     (f"{year}年积分总台账", out / "台账" / f"积分总台账_{year}.xlsx"),
                     (f"{year}年待审核清单", review_list.list_path(out, year))]
         for p in ranking_periods(res, year):
