@@ -25,7 +25,6 @@ import pytest
 import wine_package as wp
 from wine_package import ROOT, bundle, wine
 
-
 # --- without Wine: the lock and the package's layout ------------------------------------
 
 @pytest.mark.parametrize("name", sorted(bundle.TARGETS))
