@@ -48,14 +48,32 @@ def linux_run(package, tmp_path_factory):
     return wp.linux_run(package, tmp_path_factory.mktemp("linux"))
 
 
+def test_nothing_it_needs_imports_what_windows_7_lacks(package, tmp_path):
+    """Windows 7 has no WaitOnAddress, ProcessPrng, PathCch…: a DLL importing one does not load
+    there (Wine has them all, so this is read from the import tables). Only python-calamine's
+    extension does, and the reader falls back to openpyxl; python313.dll, the reason for this
+    package, is caught."""
+    assert list(bundle.windows8_imports(package / "python")) == [
+        "Lib/site-packages/python_calamine/_python_calamine.cp38-win_amd64.pyd"]
+    lock = bundle.read_lock()
+    bundle.extract_python(bundle.fetch_embed(lock, wp.CACHE / "bundle"), tmp_path)
+    assert "api-ms-win-core-path-l1-1-0.dll" in bundle.windows8_imports(tmp_path)["python313.dll"]
+
+
 def test_its_python_3_8_and_every_library_load_on_windows_7(package):
+    """Everything imports (python-calamine aside: Wine 8 lacks bcryptprimitives.dll) and
+    msoffcrypto encrypts, which cryptography 43 and later could not do on Windows 7."""
     wp.prepare_prefix("win7")
-    code = ("import sys, numpy, pandas, openpyxl, xlsxwriter, jinja2, docx, docxtpl, lxml, defusedxml, "
-            "msoffcrypto, cryptography; "
-            "print(sys.version.split()[0], sys.getwindowsversion()[:3], numpy.__version__, pandas.__version__)")
+    code = ("import sys, io, numpy, pandas, openpyxl, xlsxwriter, jinja2, docx, docxtpl, lxml, defusedxml, "
+            "msoffcrypto; from jifen.publishing import outward; "
+            "data = open('示例/rulebook.xlsx', 'rb').read(); enc = outward.encrypt_bytes(data, 'abcd1234'); "
+            "f = msoffcrypto.OfficeFile(io.BytesIO(enc)); f.load_key(password='abcd1234'); out = io.BytesIO(); "
+            "f.decrypt(out); assert enc[:4] == bytes.fromhex('d0cf11e0') and out.getvalue() == data; "
+            "print(sys.version.split()[0], sys.getwindowsversion()[:3], numpy.__version__, pandas.__version__, "
+            "'encrypted', len(enc))")
     status, text = wp.wine_python(package, code, version="win7")
     assert status == 0, text
-    assert f"{WIN7.python_full} (6, 1, 7601) 1.24.4 2.0.3" in text, text
+    assert f"{WIN7.python_full} (6, 1, 7601) 1.24.4 2.0.3 encrypted" in text, text
     version_txt = (package / "版本.txt").read_text(encoding="utf-8-sig")
     assert "Windows 7 / 8 64 位便携版" in version_txt and f"自带 Python {WIN7.python_full}" in version_txt
     pth = (package / "python" / "python38._pth").read_text(encoding="utf-8").splitlines()

