@@ -5,6 +5,7 @@ Linux run of the same inputs. Skips as tests/test_windows_package.py does; see
 tests/wine_package.py for the cached prefixes.
 """
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,18 @@ def wine_run(package):
 @pytest.fixture(scope="module")
 def linux_run(package, tmp_path_factory):
     return wp.linux_run(package, tmp_path_factory.mktemp("linux"))
+
+
+def test_its_python_is_signed_by_the_psf_with_a_chain_up_to_digicerts_root(package):
+    """3.8.10's certificate expired in 2021; at its DigiCert timestamp the chain verifies against
+    Debian's CA bundle. Expecting another root must fail, so the check is not a formality."""
+    py, lock = package / "python", bundle.read_lock(WIN7.lock)
+    lines = bundle.check_python(py, lock, WIN7)
+    assert len(lines) == 2 and all("chain verified up to DigiCert Assured ID Root CA" in line for line in lines)
+    assert "2021" in bundle.authenticode(py / "python38.dll", anchored=True)["time"]
+    other = dataclasses.replace(WIN7, root_ca="Microsoft Identity Verification Root Certificate Authority 2020")
+    with pytest.raises(bundle.BuildError, match="does not verify up to"):
+        bundle.check_python(py, lock, other)
 
 
 def test_nothing_it_needs_imports_what_windows_7_lacks(package, tmp_path):

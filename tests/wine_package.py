@@ -5,11 +5,12 @@ Each Windows version has its own Wine prefix under $JIFEN_TEST_CACHE (default
 ~/.cache/jifen-test), made once on a machine (about a minute) and reused: `wine-prefix` says
 Windows 10, `wine-prefix-win7` Windows 7 (`HKCU\\Software\\Wine` Version, which `ver` and
 GetVersionEx report; Wine 8's own default is win7). Separate prefixes, not one switched back
-and forth, because pytest-xdist may run the two test files at once and each run ends with
-`wineserver -k`. Wine fails to start Python when its stdout is a file, so the output is read
+and forth, because pytest-xdist may run the two test files at once; each run ends with
+`wineserver -k`, so runs on one prefix take turns (a lock file beside it). Wine fails to start Python when its stdout is a file, so the output is read
 through a pipe.
 """
 
+import contextlib
 import os
 import re
 import shutil
@@ -72,15 +73,22 @@ def wine_env(version: str = "win10") -> dict:
     return env
 
 
-def prepare_prefix(version: str = "win10") -> None:
-    """Create the prefix when missing and make it report `version` (under a lock: two test
-    files may ask for it at once)."""
+@contextlib.contextmanager
+def prefix_lock(version: str):
+    """Exclusive use of the version's prefix, across the test processes."""
     import fcntl  # POSIX only, as Wine
 
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / f"{PREFIXES[version]}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def prepare_prefix(version: str = "win10") -> None:
+    """Create the prefix when missing and make it report `version`."""
     env = wine_env(version)
     prefix = Path(env["WINEPREFIX"])
-    with open(CACHE / f"{prefix.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with prefix_lock(version):
         if not (prefix / "system.reg").exists():
             subprocess.run(["wineboot", "-i"], env=env, capture_output=True, timeout=600)
             subprocess.run(["wineserver", "-w"], env=env, capture_output=True, timeout=120)
@@ -103,23 +111,28 @@ def reported_version(prefix: Path) -> str:
 def wine(package: Path, *args, version: str = "win10") -> tuple[int, str]:
     """`wine cmd /c run.bat ARGS` in the package folder: (exit status, console text)."""
     env = wine_env(version)
-    proc = subprocess.Popen(["wine", "cmd", "/c", "run.bat", *args], cwd=package, env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        out, _ = proc.communicate(timeout=1500)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        subprocess.run(["wineserver", "-k"], env=env, capture_output=True, timeout=60)
+    with prefix_lock(version):
+        proc = subprocess.Popen(["wine", "cmd", "/c", "run.bat", *args], cwd=package, env=env,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            out, _ = proc.communicate(timeout=1500)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            subprocess.run(["wineserver", "-k"], env=env, capture_output=True, timeout=60)
     return proc.returncode, out.decode("gbk", errors="replace")
 
 
 def wine_python(package: Path, code: str, version: str = "win10") -> tuple[int, str]:
     """The package's own python.exe -c CODE under Wine: (exit status, output)."""
     env = wine_env(version)
-    done = subprocess.run(["wine", r"python\python.exe", "-c", code], cwd=package, env=env,
-                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600)
-    subprocess.run(["wineserver", "-k"], env=env, capture_output=True, timeout=60)
+    with prefix_lock(version):
+        try:
+            done = subprocess.run(["wine", r"python\python.exe", "-c", code], cwd=package, env=env,
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  timeout=600)
+        finally:
+            subprocess.run(["wineserver", "-k"], env=env, capture_output=True, timeout=60)
     return done.returncode, done.stdout.decode("gbk", errors="replace")
 
 
