@@ -5,6 +5,8 @@ Linux run of the same inputs. Skips as tests/test_windows_package.py does; see
 tests/wine_package.py for the cached prefixes.
 """
 
+from __future__ import annotations
+
 import dataclasses
 from pathlib import Path
 

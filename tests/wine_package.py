@@ -6,9 +6,11 @@ Each Windows version has its own Wine prefix under $JIFEN_TEST_CACHE (default
 Windows 10, `wine-prefix-win7` Windows 7 (`HKCU\\Software\\Wine` Version, which `ver` and
 GetVersionEx report; Wine 8's own default is win7). Separate prefixes, not one switched back
 and forth, because pytest-xdist may run the two test files at once; each run ends with
-`wineserver -k`, so runs on one prefix take turns (a lock file beside it). Wine fails to start Python when its stdout is a file, so the output is read
-through a pipe.
+`wineserver -k`, so runs on one prefix take turns (a lock file beside it). Wine fails to
+start Python when its stdout is a file, so the output is read through a pipe.
 """
+
+from __future__ import annotations
 
 import contextlib
 import os
