@@ -7,8 +7,11 @@ rem    run.bat check             validate only
 rem    run.bat publish 2026Q1    publish, i.e. archive, a quarter; see README
 rem    run.bat test [args]       install the test extras and run the tests
 rem
-rem  The Windows package (dist\...-win64.zip) carries its own Python in python\:
-rem  then that one runs process.py directly and nothing is ever installed.
+rem  The Windows packages (dist\...-win64.zip, ...-win7-x64.zip) carry their own
+rem  Python in python\: then that one runs process.py directly and nothing is
+rem  ever installed. Where that Python cannot start (Windows 7 or 8 with the
+rem  win64 package's 3.13, older or 32-bit Windows, no Universal C Runtime),
+rem  a Chinese text from python\msg\ says what to do, exit status 2.
 rem  In a git checkout the first run creates .venv\ beside this file and
 rem  installs the project into it, offline from wheels\ when that folder
 rem  exists; later runs reuse it. Python is found as: .venv, then "py -3",
@@ -22,6 +25,8 @@ rem  Keep this file pure ASCII with CRLF line endings, see .gitattributes:
 rem  a Chinese Windows reads .bat files as GBK, so Chinese text is printed by
 rem  Python, never by this file. No parenthesised blocks: folder names with
 rem  brackets, spaces, ampersands or Chinese characters must not break it.
+rem  The package's messages in python\msg\ are GBK: "type" copies them byte
+rem  for byte to the console, which shows them in code page 936.
 rem  "call" before py, python: they may be .bat shims, e.g. pyenv-win, and a
 rem  .bat started without "call" would never return here.
 rem ==========================================================================
@@ -93,12 +98,46 @@ goto :finish
 :bundled
 set "BOOT=python\python.exe"
 if "%MODE%"=="test" goto :bundled_test
+call :check_windows
+if defined MSG goto :cannot_start
 "python\python.exe" process.py %*
 set "STATUS=%ERRORLEVEL%"
 goto :finish
 :bundled_test
 echo   The tests are not part of the Windows package; run them in a git checkout.
 set "STATUS=2"
+goto :finish
+
+:check_windows
+rem --- Can the package's Python start on this Windows? Sets MSG, a file in
+rem     python\msg\, when not. ver says "Microsoft Windows [Version 6.1.7601]"
+rem     (the word Version in Chinese on a Chinese Windows), "Microsoft Windows
+rem     6.1.7601" under Wine: 6.1 is Windows 7 (7600 before SP1), 6.2 Windows 8,
+rem     6.0 Vista, 5.x XP.
+set "MSG="
+set "WINVER=unknown"
+for /f "delims=" %%v in ('ver') do set "WINVER=%%v"
+set "OLDWIN="
+if not "%WINVER: 6.1.=%"=="%WINVER%" set "OLDWIN=7"
+if not "%WINVER: 6.2.=%"=="%WINVER%" set "OLDWIN=8"
+if defined OLDWIN if not exist "python\python38.dll" set "MSG=take-win7-package"
+if not "%WINVER: 6.1.7600=%"=="%WINVER%" set "MSG=windows-too-old"
+if not "%WINVER: 6.0.=%"=="%WINVER%" set "MSG=windows-too-old"
+if not "%WINVER: 5.=%"=="%WINVER%" set "MSG=windows-too-old"
+if /i "%PROCESSOR_ARCHITECTURE%"=="x86" if not defined PROCESSOR_ARCHITEW6432 set "MSG=windows-32bit"
+if defined MSG exit /b 0
+if not exist "%SystemRoot%\System32\ucrtbase.dll" set "MSG=no-ucrt"
+if defined MSG exit /b 0
+rem     Python 3.8 loads its modules with flags Windows 7 has only with KB2533623.
+if "%OLDWIN%"=="7" "python\python.exe" -c "import select" >nul 2>&1
+if "%OLDWIN%"=="7" if errorlevel 1 set "MSG=no-kb2533623"
+exit /b 0
+
+:cannot_start
+echo.
+type "python\msg\%MSG%.txt"
+set "STATUS=2"
+set "BOOT="
 goto :finish
 
 :no_python

