@@ -12,7 +12,7 @@ rem  then that one runs process.py directly and nothing is ever installed.
 rem  In a git checkout the first run creates .venv\ beside this file and
 rem  installs the project into it, offline from wheels\ when that folder
 rem  exists; later runs reuse it. Python is found as: .venv, then "py -3",
-rem  then "python" - version 3.11+.
+rem  then "python" - version 3.8+.
 rem  The window stays open at the end only when started by double-click and
 rem  stdin is the console; set JIFEN_NO_PAUSE=1 to never wait.
 rem  Exit status: that of process.py or pytest; 2 when Python or .venv could
@@ -51,17 +51,17 @@ if exist "python\python.exe" goto :bundled
 
 rem --- Which Python prepares .venv: the one in .venv when it works, else py -3, else python.
 if not exist "%VPY%" goto :find_python
-"%VPY%" -c "import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)" >nul 2>&1
+"%VPY%" -c "import sys; sys.exit(0 if sys.version_info >= (3, 8) else 1)" >nul 2>&1
 if errorlevel 1 goto :find_python
 set "BOOT=%VPY%"
 goto :bootstrap
 
 :find_python
 rem     The probe exits 42 for a Python that is too old; other failures: none there.
-call py -3 -c "import sys; sys.exit(0 if sys.version_info >= (3, 11) else 42)" >nul 2>&1
+call py -3 -c "import sys; sys.exit(0 if sys.version_info >= (3, 8) else 42)" >nul 2>&1
 if not errorlevel 1 goto :use_py
 if errorlevel 42 if not errorlevel 43 set "FOUND_OLD=py -3"
-call python -c "import sys; sys.exit(0 if sys.version_info >= (3, 11) else 42)" >nul 2>&1
+call python -c "import sys; sys.exit(0 if sys.version_info >= (3, 8) else 42)" >nul 2>&1
 if not errorlevel 1 goto :use_python
 if errorlevel 42 if not errorlevel 43 if not defined FOUND_OLD set "FOUND_OLD=python"
 goto :no_python
@@ -103,7 +103,7 @@ goto :finish
 
 :no_python
 echo.
-echo   Python 3.11 or newer was not found on this computer, so the program cannot run.
+echo   Python 3.8 or newer was not found on this computer, so the program cannot run.
 if defined FOUND_OLD echo   An older Python was found, but it is too old:
 if defined FOUND_OLD call %FOUND_OLD% --version
 echo.

@@ -39,13 +39,13 @@ if ! cd "$here"; then
 fi
 
 version_ok() {
-  "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' >/dev/null 2>&1
+  "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 8) else 1)' >/dev/null 2>&1
 }
 
 PY=
 too_old=
 consider() {
-  # Use $1 when it is a Python >= 3.11; remember the first too-old one for the message.
+  # Use $1 when it is a Python >= 3.8; remember the first too-old one for the message.
   local p=$1
   [ -n "$p" ] && [ -x "$p" ] || return 1
   case "${OSTYPE:-}" in
@@ -62,7 +62,7 @@ consider() {
 
 find_python() {
   local name p
-  for name in "${JIFEN_PYTHON:-}" python3.14 python3.13 python3.12 python3.11 python3 python; do
+  for name in "${JIFEN_PYTHON:-}" python3.14 python3.13 python3.12 python3.11 python3.10 python3.9 python3.8 python3 python; do
     [ -n "$name" ] || continue
     p=$(command -v "$name" 2>/dev/null) || continue
     consider "$p" && return 0
@@ -75,14 +75,14 @@ find_python() {
 }
 
 no_python() {
-  echo "没有找到 Python 3.11 或更高版本，无法运行。"
+  echo "没有找到 Python 3.8 或更高版本，无法运行。"
   if [ -n "$too_old" ]; then echo "找到的 Python 版本过旧：$too_old"; fi
   case "${OSTYPE:-}" in
     darwin*)
       echo "请到 https://www.python.org/downloads/macos/ 下载安装 Python 3.12（或更新版本），"
       echo "然后重新双击 run.command。" ;;
     *)
-      echo "请安装 Python 3.11 或更高版本及 venv 模块，例如："
+      echo "请安装 Python 3.8 或更高版本及 venv 模块，例如："
       echo "  sudo apt install python3 python3-venv"
       echo "系统自带的 Python 版本过低（统信 UOS、麒麟等常见）时，请信息中心另行安装 Python 3.12，"
       echo "装好后可用 JIFEN_PYTHON=/安装位置/bin/python3 ./run.sh 指定。" ;;
@@ -90,7 +90,8 @@ no_python() {
   echo "详见 docs/launchers.md。"
 }
 
-venv_py=.venv/bin/python
+# JIFEN_VENV (developers): another environment folder, e.g. .venv-floor for the lowest pins.
+venv_py=${JIFEN_VENV:-.venv}/bin/python
 if [ -x "$venv_py" ] && version_ok "$venv_py"; then
   boot=$venv_py
 elif find_python; then
@@ -106,7 +107,12 @@ if [ "$mode" = "test" ]; then
   # The whole suite runs on two worker processes (pytest-xdist), each taking whole test files so
   # that a module's fixtures are built once, the slowest files first (tests/conftest.py). Named
   # test files, --pdb and --trace run in this one process, which starts faster.
-  dist="-n 2 --dist loadfile --no-loadscope-reorder"
+  dist="-n 2 --dist loadfile"
+  # pytest-xdist >= 3.8 (Python >= 3.9) would otherwise reorder the files by size.
+  if "$venv_py" -c 'import sys; from importlib.metadata import version as v
+sys.exit(tuple(map(int, v("pytest-xdist").split(".")[:2])) < (3, 8))' 2>/dev/null; then
+    dist="$dist --no-loadscope-reorder"
+  fi
   for arg in "$@"; do
     case "$arg" in
       tests|tests/) ;;

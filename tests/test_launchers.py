@@ -142,7 +142,7 @@ def test_run_sh_never_waits_when_stdin_is_not_a_terminal(tmp_path):
                           capture_output=True, timeout=10, check=False)
     out = done.stdout.decode("utf-8")
     assert done.returncode == 2
-    assert "Python 3.11" in out  # says plainly what is missing
+    assert "Python 3.8" in out  # says plainly what is missing
     assert PROMPT not in done.stdout
 
 

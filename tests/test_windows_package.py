@@ -14,9 +14,13 @@ import re
 import shutil
 import subprocess
 import sys
-import tomllib
 import zipfile
 from pathlib import Path
+
+try:
+    import tomllib
+except ImportError:  # Python < 3.11: the copy pip carries
+    from pip._vendor import tomli as tomllib
 
 import builders as b
 import openpyxl

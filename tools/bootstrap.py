@@ -1,6 +1,6 @@
 """Prepare the project's virtual environment for the launchers (run.bat / run.command / run.sh).
 
-The launchers call this with a Python >= 3.11 (the one in .venv when it works, otherwise the
+The launchers call this with a Python >= 3.8 (the one in .venv when it works, otherwise the
 system one); clerks never run it by hand:
 
     python tools/bootstrap.py            create .venv if needed, install the project into it
@@ -22,6 +22,10 @@ pyproject.toml, the project folder and whether the test extras are in; any diffe
 dependency, the folder moved, `test` asked for the first time) reinstalls. When a `wheels/`
 folder with wheel files sits beside pyproject.toml the install is offline:
 `pip install --no-index --find-links wheels` (build it with tools/build_wheels.py).
+
+Developers only: JIFEN_VENV names another environment folder (e.g. `.venv-floor`) and
+JIFEN_CONSTRAINTS a pip constraints file (e.g. tools/floor-constraints.txt, the lowest tested
+versions); the stamp records the constraints file's hash too. This file stays Python 3.8 code.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-MIN_PYTHON = (3, 11)
+MIN_PYTHON = (3, 8)
 ROOT = Path(__file__).resolve().parent.parent
 VENV_DIR = ".venv"
 STAMP_NAME = ".jifen-installed"
@@ -72,12 +76,13 @@ def read_stamp(path: Path) -> dict[str, str]:
     return stamp
 
 
-def make_stamp(digest: str, root: Path, test: bool, offline: bool) -> dict[str, str]:
+def make_stamp(digest: str, root: Path, test: bool, offline: bool, constraints: str = "") -> dict[str, str]:
     return {
         "pyproject": digest,
         "root": str(root),
         "extras": "test" if test else "",
         "source": "wheels" if offline else "index",
+        "constraints": constraints,
     }
 
 
@@ -85,13 +90,25 @@ def write_stamp(path: Path, stamp: dict[str, str]) -> None:
     path.write_text("".join(f"{k}={v}\n" for k, v in stamp.items()), encoding="utf-8")
 
 
-def stamp_is_current(stamp: dict[str, str], digest: str, root: Path, test: bool) -> bool:
-    """True when the installed project matches pyproject.toml, this folder and the extras asked."""
+def stamp_is_current(stamp: dict[str, str], digest: str, root: Path, test: bool,
+                     constraints: str = "") -> bool:
+    """True when the installed project matches pyproject.toml, this folder, the extras asked
+    and the constraints file (its hash, "" for none)."""
     return (
         stamp.get("pyproject") == digest
         and stamp.get("root") == str(root)
         and (not test or stamp.get("extras") == "test")
+        and stamp.get("constraints", "") == constraints
     )
+
+
+def venv_folder(root: Path, environ=os.environ) -> Path:
+    return root / (environ.get("JIFEN_VENV") or VENV_DIR)
+
+
+def constraints_file(root: Path, environ=os.environ) -> Path | None:
+    name = environ.get("JIFEN_CONSTRAINTS")
+    return (root / name).resolve() if name else None
 
 
 def has_wheels(root: Path) -> bool:
@@ -99,10 +116,13 @@ def has_wheels(root: Path) -> bool:
     return folder.is_dir() and any(folder.glob("*.whl"))
 
 
-def pip_install_command(python: Path | str, root: Path, test: bool, offline: bool) -> list[str]:
+def pip_install_command(python: Path | str, root: Path, test: bool, offline: bool,
+                        constraints: Path | None = None) -> list[str]:
     cmd = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
     if offline:
         cmd += ["--no-index", "--find-links", str(root / WHEELS_DIR)]
+    if constraints is not None:
+        cmd += ["-c", str(constraints)]
     cmd += ["-e", ".[test]" if test else "."]
     return cmd
 
@@ -165,9 +185,9 @@ def python_hint() -> list[str]:
             "然后重新双击 run.command。",
         ]
     return [
-        "请安装 Python 3.11 或更高版本及其 venv 模块，例如：",
+        "请安装 Python 3.8 或更高版本及其 venv 模块，例如：",
         "  sudo apt install python3 python3-venv",
-        "（venv 包名随版本而定，如 python3.11-venv）",
+        "（venv 包名随版本而定，如 python3.8-venv）",
     ]
 
 
@@ -199,14 +219,15 @@ def create_venv(venv: Path, again: bool = False) -> bool:
     return False
 
 
-def install(python: Path, root: Path, test: bool, offline: bool, first: bool) -> bool:
+def install(python: Path, root: Path, test: bool, offline: bool, first: bool,
+            constraints: Path | None = None) -> bool:
     if offline:
         say("正在从 wheels 文件夹离线安装所需的程序包（不需要联网），请稍候……")
     elif first:
         say("正在联网下载并安装所需的程序包（约 60 MB，只在第一次需要），请稍候……")
     else:
         say("正在联网安装或更新所需的程序包，请稍候……")
-    done = subprocess.run(pip_install_command(python, root, test, offline), cwd=root,
+    done = subprocess.run(pip_install_command(python, root, test, offline, constraints), cwd=root,
                           check=False)
     if done.returncode == 0:
         return True
@@ -296,11 +317,11 @@ def open_overview(root: Path = ROOT, environ=os.environ) -> int:
 
 
 def prepare(root: Path = ROOT, test: bool = False) -> int:
-    venv = root / VENV_DIR
+    venv = venv_folder(root)
     python = venv_python(venv)
     first = False
     if sys.version_info < MIN_PYTHON:
-        say(f"需要 Python 3.11 或更高版本，当前为 {version_text()}（{sys.executable}）。")
+        say(f"需要 Python 3.8 或更高版本，当前为 {version_text()}（{sys.executable}）。")
         say(*python_hint())
         return FAILED
     if not running_in(venv) and not python_works(python):
@@ -314,8 +335,13 @@ def prepare(root: Path = ROOT, test: bool = False) -> int:
         first = True
     stamp_path = venv / STAMP_NAME
     digest = pyproject_hash(root)
+    constraints = constraints_file(root)
+    if constraints is not None and not constraints.is_file():
+        say(f"找不到 JIFEN_CONSTRAINTS 指定的约束文件：{constraints}")
+        return FAILED
+    pins = hashlib.sha256(constraints.read_bytes()).hexdigest() if constraints else ""
     old = read_stamp(stamp_path)
-    if stamp_is_current(old, digest, root, test):
+    if stamp_is_current(old, digest, root, test, pins):
         return 0
     test = test or (old.get("extras") == "test")  # keep the test extras once installed
     if running_in(venv) and importlib.util.find_spec("pip") is None:
@@ -323,9 +349,9 @@ def prepare(root: Path = ROOT, test: bool = False) -> int:
         return FAILED
     offline = has_wheels(root)
     stamp_path.unlink(missing_ok=True)
-    if not install(python, root, test, offline, first):
+    if not install(python, root, test, offline, first, constraints):
         return FAILED
-    write_stamp(stamp_path, make_stamp(digest, root, test, offline))
+    write_stamp(stamp_path, make_stamp(digest, root, test, offline, pins))
     return 0
 
 

@@ -30,10 +30,14 @@ import email.parser
 import shutil
 import subprocess
 import sys
-import tomllib
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+try:
+    import tomllib
+except ImportError:  # Python < 3.11: the copy pip carries
+    from pip._vendor import tomli as tomllib
 
 try:  # `packaging` is in .venv with the test extras; pip always carries a copy
     from packaging.requirements import Requirement

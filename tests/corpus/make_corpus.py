@@ -392,7 +392,7 @@ def _cases():
     case("04-CSV改名.xlsx", ["text-renamed"], ERR, "GBK 编码的 CSV 改名为 .xlsx", UNREADABLE,
          lambda: "干部编号,姓名,申报月份,项目代码,数量\r\nK0002,李华,2026-01,J1-4,1\r\n".encode("gbk"))
     case("05-CSV带BOM.xlsx", ["text-renamed"], ERR, "UTF-8（带 BOM）CSV 改名为 .xlsx", UNREADABLE,
-         lambda: "\ufeff干部编号,姓名\nK0002,李华\n".encode("utf-8"))
+         lambda: "\ufeff干部编号,姓名\nK0002,李华\n".encode())
     case("06-网页表格.xlsx", ["html-renamed"], ERR, "系统导出的“Excel”实为 HTML 表格", UNREADABLE,
          lambda: ('<html xmlns:o="urn:schemas-microsoft-com:office:office" '
                   'xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta charset="utf-8"></head><body>'
