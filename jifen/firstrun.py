@@ -10,6 +10,7 @@ checkout both already exist, so nothing happens there.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 SAMPLES = "示例"
@@ -32,5 +33,5 @@ def prepare(root: Path, rulebook: Path | None, input_dir: Path | None) -> list[s
         for sub in INPUT_FOLDERS:
             (input_dir / sub).mkdir(parents=True, exist_ok=True)
         said.append(f"首次运行：已建立 {input_dir.name} 文件夹。请把干部名册放入其中，申报表、登记表等放入相应子文件夹，"
-                    f"然后重新运行。想先看看效果，可把“{SAMPLES}\\input”里的全部内容复制到 {input_dir.name} 文件夹。")
+                    f"然后重新运行。想先看看效果，可把“{SAMPLES}{os.sep}input”里的全部内容复制到 {input_dir.name} 文件夹。")
     return said

@@ -363,3 +363,25 @@ def pipeline_run(root: Path, rulebook: Path | None = None, write: bool = False,
         return run(opts)
     finally:
         os.environ["PATH"] = old
+
+
+def sheets(path: Path) -> dict:
+    """Every sheet's cell values, row by row."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+    finally:
+        wb.close()
+
+
+def assert_same_results(got: Path, expected: Path) -> None:
+    """A package's output folder against the Linux run's on the same demo input: the annual
+    ranking, the four quarterly attachments and the problem list, cell values (the files
+    themselves carry versions and fingerprints that may differ)."""
+    annual = "年度排名/2025年度积分排名.xlsx"
+    assert sheets(got / annual)["年度排名"] == sheets(expected / annual)["年度排名"]
+    quarters = sorted(p.relative_to(expected) for p in (expected / "季度通报").glob("*季度积分排名.xlsx"))
+    assert len(quarters) == 4
+    for rel in quarters:
+        assert sheets(got / rel) == sheets(expected / rel), rel
+    assert problem_codes(got) == problem_codes(expected)

@@ -1,5 +1,6 @@
 """A package's first run: rulebook.xlsx and input/ made from 示例/, never overwritten."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -20,7 +21,7 @@ def test_first_run_copies_the_rulebook_and_makes_input(tmp_path):
     said = firstrun.prepare(root, root / "rulebook.xlsx", root / "input")
     assert (root / "rulebook.xlsx").read_bytes() == (ROOT / "rulebook.xlsx").read_bytes()
     assert sorted(p.name for p in (root / "input").iterdir()) == sorted(firstrun.INPUT_FOLDERS)
-    assert len(said) == 2 and "rulebook.xlsx" in said[0] and "示例\\input" in said[1]
+    assert len(said) == 2 and "rulebook.xlsx" in said[0] and f"示例{os.sep}input" in said[1]
 
 
 def test_a_countys_own_files_are_left_alone(tmp_path):

@@ -111,7 +111,7 @@ if ! cmp -s "$requirements" "$lib/.jifen-installed" 2>/dev/null; then
   # systems (麒麟, 统信) may split off; sysconfig serves as well for --target.
   if ! "$pypath" -c 'import sys, runpy, sysconfig; sysconfig._PIP_USE_SYSCONFIG = True; sys.path.insert(0, sys.argv.pop(1)); sys.argv[0] = "pip"; runpy.run_module("pip", run_name="__main__", alter_sys=True)' \
       "$pip_wheel" install --no-index --find-links wheelhouse --require-hashes --only-binary=:all: \
-      --target "$lib.part" -r "$requirements" -q --disable-pip-version-check --no-warn-script-location; then
+      --target "$lib.part" -r "$requirements" -q --disable-pip-version-check --no-warn-script-location --root-user-action=ignore; then
     rm -rf "$lib.part"
     ask_office "安装所需的程序包失败（原因见上方英文信息）。" \
       "可能是压缩包没有完整解压或已损坏：请重新解压一份完整的离线版再运行。" \
