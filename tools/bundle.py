@@ -98,8 +98,11 @@ def read_lock(path: Path = LOCK) -> Lock:
 
 
 def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
     with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+        for block in iter(lambda: fh.read(1 << 20), b""):     # not file_digest: Python 3.8 runs this too
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def pip(*args: str) -> None:
