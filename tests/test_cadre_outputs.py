@@ -12,6 +12,7 @@ History (历年结果): C20 annual 末位 in 2024 (19th) and 2025 (20th), 末位
 C20 reaches three 末位 quarters (组织约谈, no two-quarter warning) and is warned as 末位 last year and
 so far this year (the year before too: 调整岗位或降职).
 """
+from __future__ import annotations
 
 from pathlib import Path
 

@@ -5,6 +5,7 @@ k_top = 3 and k_bottom = 1, with register rows choosing every quarterly score; b
 C01, C02, C03 get +3, +2, +1 a quarter (a clean 先进 list) and everyone else stays at 100, so
 only cadres given a deduction can be 末位 (末位 needs a score below 100).
 """
+from __future__ import annotations
 
 import random
 import tempfile

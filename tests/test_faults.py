@@ -6,6 +6,7 @@ os.replace). The faults are simulated there: PermissionError for one target (wha
 raises for a file open in Excel), an interruption at the n-th os.replace, ENOSPC half-way
 through one temporary file; and for real with SIGKILL on a child `process.py`.
 """
+from __future__ import annotations
 
 import dataclasses
 import errno
@@ -164,7 +165,7 @@ def kill_at(monkeypatch, n: int, out: Path) -> list:
     calls = []
 
     def replace(src, dst, *a, **kw):
-        if Path(dst).resolve().is_relative_to(out.resolve()):
+        if out.resolve() in Path(dst).resolve().parents:
             calls.append(Path(dst))
             if len(calls) == n:
                 raise KeyboardInterrupt

@@ -8,6 +8,7 @@ under $JIFEN_TEST_CACHE (default ~/.cache/jifen-test), so only the first run on 
 fetches anything or creates the prefix (about a minute). Wine fails to start Python when its
 stdout is a file, so the output is read through a pipe.
 """
+from __future__ import annotations
 
 import os
 import re

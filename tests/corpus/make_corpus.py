@@ -388,7 +388,7 @@ def _cases():
     case("02-截断一半.xlsx", ["damaged-zip"], ERR, "有效申报表只复制了前一半", UNREADABLE,
          lambda: (lambda d: d[:len(d) // 2])(declaration("K0002", "2026-01", one)))
     case("03-随机字节.xlsx", ["not-a-workbook"], ERR, "20 KB 随机字节改名为 .xlsx", UNREADABLE,
-         lambda: b"\x00\x01" + random.Random(20260101).randbytes(20000))
+         lambda: b"\x00\x01" + random.Random(20260101).getrandbits(160000).to_bytes(20000, "little"))
     case("04-CSV改名.xlsx", ["text-renamed"], ERR, "GBK 编码的 CSV 改名为 .xlsx", UNREADABLE,
          lambda: "干部编号,姓名,申报月份,项目代码,数量\r\nK0002,李华,2026-01,J1-4,1\r\n".encode("gbk"))
     case("05-CSV带BOM.xlsx", ["text-renamed"], ERR, "UTF-8（带 BOM）CSV 改名为 .xlsx", UNREADABLE,
