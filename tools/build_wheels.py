@@ -228,7 +228,11 @@ def fill(folder: Path, target: Target, python: str, roots: list[str], quiet: boo
          download: bool = True) -> tuple[dict[str, Wheel], dict[str, SpecifierSet]] | None:
     """Download `roots` with their dependencies for one target into folder, then what the
     target's own markers add; → (chosen wheels, still missing), None when pip failed."""
-    if download and not pip_download(folder, target, python, roots, False, quiet):
+    # pip evaluates markers for the Python running it, not the target: give it only what
+    # applies on the target, without the markers
+    env = marker_env(target, python)
+    wanted_here = [str(Requirement(r)).split(";")[0].strip() for r in roots if applies(Requirement(r), env, set())]
+    if download and not pip_download(folder, target, python, wanted_here, False, quiet):
         return None
     for _round in range(6):
         chosen, missing = check_target(folder, roots, target, python)
