@@ -160,10 +160,8 @@ def version_text(version: str, sets: dict[str, dict[str, str]]) -> str:
     lines = [f"干部日常积分管理 {version}（信创桌面离线版：Linux x86_64 / arm64）", "",
              "使用本机自带的 python3（3.8 至 3.13）；所需程序包在 wheelhouse 文件夹，首次运行时离线安装。",
              f"随包的 pip：{next(iter(sets[PIP_SET]))}", ""]
-    for name, files in sets.items():
-        if name == PIP_SET:
-            continue
-        pins = sorted({"{} {}".format(*wheel_name_version(f)) for f in files})
+    for name in targets():          # Python 3.8 first, x86_64 before aarch64
+        pins = sorted({"{} {}".format(*wheel_name_version(f)) for f in sets[name]})
         lines.append(f"{name}：" + "，".join(pins))
     return "\n".join(lines) + "\n"
 
