@@ -80,7 +80,11 @@ def run_files(output_dir: Path, year: int | None = None) -> list[Path]:
 
 
 def encrypt_bytes(data: bytes, password: str) -> bytes:
-    from msoffcrypto.format.ooxml import OOXMLFile
+    import warnings
+
+    with warnings.catch_warnings():     # cryptography's notice, on Python 3.8, that it will drop 3.8
+        warnings.simplefilter("ignore")
+        from msoffcrypto.format.ooxml import OOXMLFile
 
     out = io.BytesIO()
     OOXMLFile(io.BytesIO(data)).encrypt(password, out)
