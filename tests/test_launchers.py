@@ -189,6 +189,18 @@ def test_bootstrap_reinstalls_only_when_needed(tmp_path):
     assert not boot.stamp_is_current({}, digest, tmp_path, test=False)
     with_test = boot.make_stamp(digest, tmp_path, test=True, offline=True)
     assert boot.stamp_is_current(with_test, digest, tmp_path, test=False)
+    # the floor run's constraints file (JIFEN_CONSTRAINTS): installed with it, and again when it changes
+    floor = boot.make_stamp(digest, tmp_path, test=True, offline=False, constraints="ab" * 32)
+    assert boot.stamp_is_current(floor, digest, tmp_path, test=True, constraints="ab" * 32)
+    assert not boot.stamp_is_current(floor, digest, tmp_path, test=True, constraints="cd" * 32)
+    assert not boot.stamp_is_current(floor, digest, tmp_path, test=True)
+    assert boot.venv_folder(tmp_path, {}) == tmp_path / ".venv"
+    assert boot.venv_folder(tmp_path, {"JIFEN_VENV": ".venv-floor"}) == tmp_path / ".venv-floor"
+    pins = boot.constraints_file(tmp_path, {"JIFEN_CONSTRAINTS": "tools/floor-constraints.txt"})
+    assert pins == (tmp_path / "tools" / "floor-constraints.txt").resolve()
+    assert boot.constraints_file(tmp_path, {}) is None
+    cmd = boot.pip_install_command("py", tmp_path, test=True, offline=False, constraints=pins)
+    assert cmd[cmd.index("-c") + 1] == str(pins) and cmd[-2:] == ["-e", ".[test]"]
 
 
 def test_bootstrap_installs_from_wheels_without_index_when_present(tmp_path):
@@ -248,6 +260,27 @@ def test_build_wheels_reads_the_project_requirements():
     names = {r.split(";")[0].split("[")[0].split(">")[0].split("=")[0].split("<")[0].strip()
              for r in reqs}
     assert {"pandas", "openpyxl", "pytest", "setuptools", "wheel"} <= names
+
+
+def test_floor_constraints_pin_each_range_at_its_lower_bound():
+    """tools/floor-constraints.txt (the suite's second run, on Python 3.8) pins every dependency
+    and test extra that Python 3.8 installs at the lower bound of its range in pyproject.toml."""
+    import re
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+    from packaging.version import Version
+
+    data = load_tool("build_wheels").tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    text = (ROOT / "tools" / "floor-constraints.txt").read_text(encoding="utf-8")
+    pins = {canonicalize_name(n): Version(v) for n, v in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)$", text, re.M)}
+    py38 = {"python_version": "3.8", "python_full_version": "3.8.18"}
+    for req in map(Requirement, data["project"]["dependencies"] + data["project"]["optional-dependencies"]["test"]):
+        if req.marker is not None and not req.marker.evaluate(py38):
+            assert canonicalize_name(req.name) not in pins, req   # not installed on 3.8: nothing to pin
+            continue
+        (lower,) = [Version(s.version) for s in req.specifier if s.operator == ">="]
+        assert pins.get(canonicalize_name(req.name)) == lower, req
 
 
 def test_run_bat_waits_only_when_explorer_started_it():
