@@ -372,3 +372,25 @@ def ranking_book(out: Path, year: int, quarter: int | None = None) -> Path:
                     else ("季度通报", f"{year}年第{quarter}季度积分排名"))
     found = sorted((Path(out) / folder).glob(f"{stem}*.xlsx"))
     return found[0] if len(found) == 1 else Path(out) / folder / f"{stem}.xlsx"
+
+
+def sheets(path: Path) -> dict:
+    """Every sheet's cell values, row by row."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+    finally:
+        wb.close()
+
+
+def assert_same_results(got: Path, expected: Path) -> None:
+    """A package's output folder against the Linux run's on the same demo input: the annual
+    ranking, the four quarterly attachments and the problem list, cell values (the files
+    themselves carry versions and fingerprints that may differ)."""
+    annual = "年度排名/2025年度积分排名.xlsx"
+    assert sheets(got / annual)["年度排名"] == sheets(expected / annual)["年度排名"]
+    quarters = sorted(p.relative_to(expected) for p in (expected / "季度通报").glob("*季度积分排名.xlsx"))
+    assert len(quarters) == 4
+    for rel in quarters:
+        assert sheets(got / rel) == sheets(expected / rel), rel
+    assert problem_codes(got) == problem_codes(expected)

