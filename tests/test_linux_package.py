@@ -108,6 +108,21 @@ def test_package_ships_the_linux_launchers_and_no_countys_files():
     assert own == []
 
 
+
+def test_package_ships_the_linux_clerks_guide():
+    """The guide in the package is the Linux one: it starts the program by the .desktop file and
+    run.sh, names the tar.gz and never run.bat, cmd, a zip or a Windows path."""
+    guides = [(src, rel) for src, rel in bundle_linux.package_files() if rel == "使用说明.txt"]
+    assert guides == [(ROOT / "tools" / "linux" / "使用说明.txt", "使用说明.txt")]
+    text = guides[0][0].read_text(encoding="utf-8")
+    assert "干部日常积分.desktop" in text and "./run.sh publish 2026Q1" in text and "linux.tar.gz" in text
+    assert "示例/input/干部名册.xlsx" in text and "wheelhouse" in text
+    for windows in ("run.bat", "cmd", ".zip", "\\", "记事本", "任意键", "python-calamine"):
+        assert windows not in text, windows
+    shipped = {rel for _, rel in bundle_linux.package_files()}
+    for named in re.findall(r"(?:docs|示例)/[\w./-]+", text):
+        assert any(rel == named.rstrip("/.") or rel.startswith(named.rstrip("/.") + "/") for rel in shipped), named
+
 def test_build_refuses_a_wheel_whose_hash_differs(tmp_path):
     sets = bundle_linux.read_lock()
     (name,) = sets["pip"]

@@ -167,9 +167,11 @@ def version_text(version: str, sets: dict[str, dict[str, str]]) -> str:
 
 
 def package_files() -> list[tuple[Path, str]]:
-    """(file, path inside the package folder): as the Windows package, with run.sh and the
-    .desktop launcher for Linux instead of run.bat."""
-    files = [(src, rel) for src, rel in bundle.project_files() if rel not in ("run.bat", "run.sh")]
+    """(file, path inside the package folder): as the Windows package, with run.sh, the
+    .desktop launcher and the clerk's guide for Linux (tools/linux/) instead of run.bat and the
+    Windows guide."""
+    own = {path.name for path in LAUNCHERS.iterdir()}
+    files = [(src, rel) for src, rel in bundle.project_files() if rel not in {"run.bat", *own}]
     return files + [(path, path.name) for path in sorted(LAUNCHERS.iterdir()) if path.is_file()]
 
 
