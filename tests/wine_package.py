@@ -22,7 +22,6 @@ import zipfile
 from pathlib import Path
 
 import builders as b
-import openpyxl
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
