@@ -179,7 +179,8 @@ def _send_copies(paths, opts, password: str, code: int, done: str) -> int:
     try:
         written, failed = outward.write_copies(paths, opts.output_dir, password)
     except Exception as exc:        # the library failed to load after all (a DLL, antivirus)
-        print(f"{done}，但加密的外发副本没有生成（output/{outward.FOLDER} 中没有文件）。")
+        from jifen.publishing.publish import SEP
+        print(f"{done}，但加密的外发副本没有生成（{opts.output_dir.name}{SEP}{outward.FOLDER} 中没有文件）。")
         print("  " + outward.cannot_encrypt(guard.launcher("--encrypt")))
         print(f"  技术信息（请转告信息管理员）：{type(exc).__name__}: {exc}")
         return 2

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -245,7 +246,7 @@ def test_changed_published_period_is_pointed_out_once(runs):
     assert [(p["级别"], p["问题"]) for p in changed] == [("警告", line)]
     report = [p for p in b.problem_codes(runs["republished"] / "output") if p["问题代码"] == "published-changed"]
     assert runs["republish"].returncode == 0, runs["republish"].stdout
-    assert "第 2 次发布" in runs["republish"].stdout and "请打印 output/季度通报/" in runs["republish"].stdout
+    assert "第 2 次发布" in runs["republish"].stdout and f"请打印 output{os.sep}季度通报{os.sep}" in runs["republish"].stdout
     assert "核对后请重新发布" not in runs["republish"].stdout
     assert report == [] and "核对后请重新发布" not in runs["after"].stdout
 

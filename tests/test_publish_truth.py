@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -226,10 +227,35 @@ def test_encrypt_failing_after_archiving_says_the_publication_stands(runs, tmp_p
     code, out, base = _publish_encrypted(runs, tmp_path, monkeypatch, capsys)
     assert code == 2, out
     assert "已发布 2026年第一季度" in out
-    assert "2026年第一季度已发布，但加密的外发副本没有生成（output/外发 中没有文件）。" in out
+    assert f"2026年第一季度已发布，但加密的外发副本没有生成（output{os.sep}外发 中没有文件）。" in out
     assert "完成，但有错误需要处理" not in out
     assert (base / "archive" / "2026Q1" / "1" / "snapshot.json").exists()
     assert not list((base / "output" / "外发").glob("*.xlsx")) if (base / "output" / "外发").exists() else True
+
+
+def test_publishing_names_the_files_with_the_windows_separator(runs, tmp_path, monkeypatch, capsys):
+    """On Windows the console names output\\季度通报\\… as the clerk finds it in Explorer."""
+    from jifen import cli
+    from jifen.publishing import outward, publish
+
+    monkeypatch.setattr(publish, "SEP", "\\")
+    monkeypatch.setattr(outward, "probe", lambda: None)
+    monkeypatch.setattr(outward, "encrypt_bytes", _dll_missing)
+    monkeypatch.setenv("JIFEN_FILE_PASSWORD", "云溪-2026-外发")
+    monkeypatch.setenv("JIFEN_NO_OPEN", "1")
+    base = tmp_path / "county"
+    shutil.copytree(runs["base"], base)
+    shutil.rmtree(base / "archive")
+    folders = ["--no-pdf", "--input", str(base / "input"), "--output", str(base / "output"),
+               "--archive", str(base / "archive")]
+    assert cli.main(["publish", "2026Q1", "--encrypt", *folders]) == 2
+    out = capsys.readouterr().out
+    assert "请打印 output\\季度通报\\2026年第1季度积分情况通报.docx（与归档中的一致）" in out, out
+    assert "没有生成（output\\外发 中没有文件）" in out
+    assert cli.main(["publish", "2026Q1", *folders]) == 0
+    out = capsys.readouterr().out
+    assert "请打印 output\\季度通报\\2026年第1季度积分情况通报.docx（与第 1 次发布的一致）" in out, out
+    assert "output/" not in out
 
 
 def test_encryption_probe_works_here():
@@ -262,8 +288,8 @@ def test_drafts_are_named_refused_and_replaced(tmp_path):
         ensure_ascii=False), "utf-8")
     proc = b.run_process(base, "publish", "2026Q1")
     assert proc.returncode == 2
-    assert ("2026年第一季度（截至1月）尚不完整（三个月或十二个月都有数据才算完整），不能发布；"
-            "output/季度通报/2026年第1季度积分情况通报（草稿，截至1月）.docx 是草稿，只供核对，不得印发。") in proc.stdout
+    assert ("2026年第一季度（截至1月）尚不完整（三个月都有数据才算完整），不能发布；"
+            f"output{os.sep}季度通报{os.sep}2026年第1季度积分情况通报（草稿，截至1月）.docx 是草稿，只供核对，不得印发。") in proc.stdout
     assert not (base / "archive" / "2026Q1").exists()
     assert _notices(out) == ["季度通报/2026年第1季度积分情况通报（草稿，截至1月）.docx",
                              "季度通报/2026年第1季度积分排名（草稿，截至1月）.xlsx",
