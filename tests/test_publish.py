@@ -487,6 +487,23 @@ def test_a_reissue_can_carry_its_own_date_and_number(runs):
     assert check.returncode == 0, check.stdout
 
 
+def test_refusal_names_the_files_in_error_as_found_in_the_input_folder(runs, tmp_path, monkeypatch, capsys):
+    """On Windows: input\\登记\\补登.xlsx, where the clerk opens it, not 登记/补登.xlsx."""
+    from jifen import cli
+    from jifen.publishing import publish
+
+    monkeypatch.setattr(publish, "SEP", "\\")
+    monkeypatch.setenv("JIFEN_NO_OPEN", "1")
+    base = tmp_path / "county"
+    shutil.copytree(runs["pending"][0], base)
+    code = cli.main(["publish", "2026Q1", "--no-pdf", "--input", str(base / "input"), "--output",
+                     str(base / "output"), "--archive", str(base / "archive")])
+    out = capsys.readouterr().out
+    assert code == 2, out
+    assert "\n  input\\登记\\补登.xlsx " in out and "复制到 input\\审核结论\\" in out, out
+    assert "登记/补登.xlsx" not in out
+
+
 def test_refusal_names_the_periods_own_review_list_with_the_systems_separator(tmp_path):
     """Lists of two years lie in output/待审核/: the advice names the period's year's, in Windows' spelling there."""
     from jifen.publishing import guard

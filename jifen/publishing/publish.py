@@ -182,9 +182,9 @@ def publish(res, target: str, say=print) -> tuple[bool, str]:
                        f"{draft} 是草稿，只供核对，不得印发。")
     if res.fatal or res.filled_in_place:
         return False, "本次运行未能完成，未发布。"
-    blocking = guard.blockers(res, period)
+    blocking = guard.blockers(res, period, SEP)
     if blocking:
-        return False, guard.refusal(period, blocking, key, res.options.output_dir, res.options.input_dir)
+        return False, guard.refusal(period, blocking, key, res.options.output_dir, res.options.input_dir, SEP)
     doc, attachment = notice.notice_paths(res.options.output_dir, period)
     needed = [doc, attachment, res.options.output_dir / "运行清单.xlsx"]
     missing = [p.name for p in needed if not p.exists()]
