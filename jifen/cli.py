@@ -138,6 +138,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return ns
 
 
+def _typed(*args: str) -> str:
+    """An example command as the clerk types it (run.bat publish 2026Q1 on Windows)."""
+    from jifen.publishing.guard import launcher
+    return launcher(*args)
+
+
 def options_from(ns) -> pipeline.Options:
     def path(value, default):
         return Path(value).resolve() if value else (HERE / default)
@@ -179,7 +185,8 @@ def _send_copies(paths, opts, password: str, code: int, done: str) -> int:
     try:
         written, failed = outward.write_copies(paths, opts.output_dir, password)
     except Exception as exc:        # the library failed to load after all (a DLL, antivirus)
-        print(f"{done}，但加密的外发副本没有生成（output/{outward.FOLDER} 中没有文件）。")
+        from jifen.publishing.publish import SEP
+        print(f"{done}，但加密的外发副本没有生成（{opts.output_dir.name}{SEP}{outward.FOLDER} 中没有文件）。")
         print("  " + outward.cannot_encrypt(guard.launcher("--encrypt")))
         print(f"  技术信息（请转告信息管理员）：{type(exc).__name__}: {exc}")
         return 2
@@ -261,7 +268,7 @@ def cmd_compare(ns, opts) -> int:
     elif ns.rulebook:
         proposed, opts.rulebook = Path(ns.rulebook).resolve(), HERE / "rulebook.xlsx"
     else:
-        ns.usage_error("请指定拟调整的规则文件，如：compare --rulebook 新规则.xlsx")
+        ns.usage_error(f"请指定拟调整的规则文件，如：{_typed('compare', '--rulebook', '新规则.xlsx')}")
     wi = pipeline.what_if(opts, proposed)
     summary.print_comparison(wi)
     return 2 if wi.fatal or (wi.log and wi.log.failed) else 0
@@ -296,7 +303,7 @@ def check_arguments(ns) -> None:
     if ns.command == "publish":
         from jifen.rulebook import period_key
         if not ns.period:
-            ns.usage_error("请指定要发布的期间，如：publish 2026Q1（季度）或 publish 2026（年度）")
+            ns.usage_error(f"请指定要发布的期间，如：{_typed('publish', '2026Q1')}（季度）或 {_typed('publish', '2026')}（年度）")
         if period_key(ns.period) is None:
             ns.usage_error(f"“{ns.period}”不是可以发布的期间，请写成 2026Q1（季度）或 2026（年度）")
     if ns.command == "template":
@@ -304,7 +311,7 @@ def check_arguments(ns) -> None:
         ns.month_value = normalize.month(given)
         if ns.month_value is None:
             what = f"“{given}”不是月份。" if given else ""
-            ns.usage_error(f"{what}请用 --month 指定月份，如：template --month 2026-03")
+            ns.usage_error(f"{what}请用 --month 指定月份，如：{_typed('template', '--month', '2026-03')}")
 
 
 def run_locked(ns, opts) -> int:

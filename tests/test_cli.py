@@ -46,6 +46,21 @@ def test_missing_argument_stops_before_any_processing(tmp_path, capsys, argv, te
     assert not out.exists()
 
 
+@pytest.mark.parametrize("argv, example", [
+    (["publish"], "如：{} publish 2026Q1（季度）或 {} publish 2026（年度）。"),
+    (["template"], "如：{} template --month 2026-03。"),
+    (["compare"], "如：{} compare --rulebook 新规则.xlsx。"),
+])
+def test_missing_argument_gives_an_example_the_clerk_can_type(tmp_path, capsys, argv, example):
+    """The example names the launcher: `publish 2026Q1` alone is no command in a Windows console."""
+    from jifen.publishing.guard import launcher
+
+    with pytest.raises(SystemExit):
+        cli.main([*argv, "--input", str(tmp_path / "input"), "--output", str(tmp_path / "output")])
+    here = launcher().strip()
+    assert example.format(here, here) in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("argv, text", [
     (["publish", "2025", "--bogus"], "无法识别的参数：--bogus。查看全部选项：{} publish --help"),
     (["publish", "2025", "extra"], "无法识别的参数：extra。查看全部选项：{} publish --help"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -245,7 +246,7 @@ def test_changed_published_period_is_pointed_out_once(runs):
     assert [(p["级别"], p["问题"]) for p in changed] == [("警告", line)]
     report = [p for p in b.problem_codes(runs["republished"] / "output") if p["问题代码"] == "published-changed"]
     assert runs["republish"].returncode == 0, runs["republish"].stdout
-    assert "第 2 次发布" in runs["republish"].stdout and "请打印 output/季度通报/" in runs["republish"].stdout
+    assert "第 2 次发布" in runs["republish"].stdout and f"请打印 output{os.sep}季度通报{os.sep}" in runs["republish"].stdout
     assert "核对后请重新发布" not in runs["republish"].stdout
     assert report == [] and "核对后请重新发布" not in runs["after"].stdout
 
@@ -484,6 +485,23 @@ def test_a_reissue_can_carry_its_own_date_and_number(runs):
     assert "published-changed" not in {p["问题代码"] for p in b.problem_codes(base / "output")}
     check = b.run_process(base, "verify")
     assert check.returncode == 0, check.stdout
+
+
+def test_refusal_names_the_files_in_error_as_found_in_the_input_folder(runs, tmp_path, monkeypatch, capsys):
+    """On Windows: input\\登记\\补登.xlsx, where the clerk opens it, not 登记/补登.xlsx."""
+    from jifen import cli
+    from jifen.publishing import publish
+
+    monkeypatch.setattr(publish, "SEP", "\\")
+    monkeypatch.setenv("JIFEN_NO_OPEN", "1")
+    base = tmp_path / "county"
+    shutil.copytree(runs["pending"][0], base)
+    code = cli.main(["publish", "2026Q1", "--no-pdf", "--input", str(base / "input"), "--output",
+                     str(base / "output"), "--archive", str(base / "archive")])
+    out = capsys.readouterr().out
+    assert code == 2, out
+    assert "\n  input\\登记\\补登.xlsx " in out and "复制到 input\\审核结论\\" in out, out
+    assert "登记/补登.xlsx" not in out
 
 
 def test_refusal_names_the_periods_own_review_list_with_the_systems_separator(tmp_path):

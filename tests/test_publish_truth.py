@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import re
 import shutil
 from pathlib import Path
 
@@ -31,6 +33,14 @@ LIST_REL = Path("待审核") / "2026年积分事项待审核清单.xlsx"
 SOON = {"JIFEN_TODAY": "2026-04-05"}          # before the default 发文日期 (2026-04-10)
 LATE = {"JIFEN_TODAY": "2026-12-02"}          # long after it
 REPUBLISH = "核对后请重新发布"
+
+
+def explained(out: str, quote: str) -> None:
+    """`quote` is one of the lines 使用说明.txt §六 explains, and the console shows it
+    (…… in the guide stands for what varies)."""
+    guide = (b.ROOT / "使用说明.txt").read_text("utf-8-sig").split("六、常见提示怎么办")[1].split("七、")[0]
+    assert f"“{quote}”" in guide, quote
+    assert re.search(".*?".join(map(re.escape, quote.split("……"))), out), (quote, out)
 
 
 def build_county(base: Path) -> None:
@@ -173,6 +183,7 @@ def test_default_dates_in_the_past_are_pointed_out_at_publishing(runs):
     assert line == ("注意：2026年第一季度通报的发文日期2026年4月10日（默认：期末后第 10 天）和申辩截止日期2026年4月17日"
                     "已早于今天（2026年12月2日）；打印前请在 rulebook.xlsx 的“通报设置”表中为 2026Q1 填写发文日期和"
                     "申辩截止日期，然后再运行一次 ./run.sh publish 2026Q1（通报改用新的日期，归档为新的一次发布）。")
+    explained(line, "通报的发文日期……和申辩截止日期……已早于今天")
     # the outputs never use today: the notice still carries the default date
     notice = runs["forks"]["elsewhere"] / "output" / "季度通报" / "2026年第1季度积分情况通报.docx"
     assert docx.Document(notice).paragraphs[-1].text == "2026年4月10日"
@@ -214,6 +225,7 @@ def test_encrypt_that_cannot_load_publishes_nothing(runs, tmp_path, monkeypatch,
     assert code == 2
     assert out.startswith("未发布：加密组件（msoffcrypto、cryptography）在这台电脑上无法加载"), out
     assert "杀毒软件" in out and "重新解压便携版" in out and "./run.sh --encrypt" in out
+    explained(out, "加密组件（msoffcrypto、cryptography）在这台电脑上无法加载")
     assert "Traceback" not in out and "已发布" not in out
     assert not (base / "archive").exists() or not any((base / "archive").rglob("snapshot.json"))
 
@@ -226,10 +238,36 @@ def test_encrypt_failing_after_archiving_says_the_publication_stands(runs, tmp_p
     code, out, base = _publish_encrypted(runs, tmp_path, monkeypatch, capsys)
     assert code == 2, out
     assert "已发布 2026年第一季度" in out
-    assert "2026年第一季度已发布，但加密的外发副本没有生成（output/外发 中没有文件）。" in out
+    assert f"2026年第一季度已发布，但加密的外发副本没有生成（output{os.sep}外发 中没有文件）。" in out
     assert "完成，但有错误需要处理" not in out
     assert (base / "archive" / "2026Q1" / "1" / "snapshot.json").exists()
     assert not list((base / "output" / "外发").glob("*.xlsx")) if (base / "output" / "外发").exists() else True
+
+
+def test_publishing_names_the_files_with_the_windows_separator(runs, tmp_path, monkeypatch, capsys):
+    """On Windows the console names output\\季度通报\\… as the clerk finds it in Explorer."""
+    from jifen import cli
+    from jifen.publishing import outward, publish
+
+    monkeypatch.setattr(publish, "SEP", "\\")
+    monkeypatch.setattr(outward, "probe", lambda: None)
+    monkeypatch.setattr(outward, "encrypt_bytes", _dll_missing)
+    monkeypatch.setenv("JIFEN_FILE_PASSWORD", "云溪-2026-外发")
+    monkeypatch.setenv("JIFEN_NO_OPEN", "1")
+    base = tmp_path / "county"
+    shutil.copytree(runs["base"], base)
+    shutil.rmtree(base / "archive")
+    folders = ["--no-pdf", "--input", str(base / "input"), "--output", str(base / "output"),
+               "--archive", str(base / "archive")]
+    assert cli.main(["publish", "2026Q1", "--encrypt", *folders]) == 2
+    out = capsys.readouterr().out
+    assert "请打印 output\\季度通报\\2026年第1季度积分情况通报.docx（与归档中的一致）" in out, out
+    assert "没有生成（output\\外发 中没有文件）" in out
+    assert cli.main(["publish", "2026Q1", *folders]) == 0
+    out = capsys.readouterr().out
+    assert "请打印 output\\季度通报\\2026年第1季度积分情况通报.docx（与第 1 次发布的一致）" in out, out
+    assert "output/" not in out
+    explained(out, "没有需要重新发布的内容，归档中未写入任何文件")
 
 
 def test_encryption_probe_works_here():
@@ -262,9 +300,10 @@ def test_drafts_are_named_refused_and_replaced(tmp_path):
         ensure_ascii=False), "utf-8")
     proc = b.run_process(base, "publish", "2026Q1")
     assert proc.returncode == 2
-    assert ("2026年第一季度（截至1月）尚不完整（三个月或十二个月都有数据才算完整），不能发布；"
-            "output/季度通报/2026年第1季度积分情况通报（草稿，截至1月）.docx 是草稿，只供核对，不得印发。") in proc.stdout
+    assert ("2026年第一季度（截至1月）尚不完整（三个月都有数据才算完整），不能发布；"
+            f"output{os.sep}季度通报{os.sep}2026年第1季度积分情况通报（草稿，截至1月）.docx 是草稿，只供核对，不得印发。") in proc.stdout
     assert not (base / "archive" / "2026Q1").exists()
+    explained(proc.stdout, "尚不完整……不能发布")
     assert _notices(out) == ["季度通报/2026年第1季度积分情况通报（草稿，截至1月）.docx",
                              "季度通报/2026年第1季度积分排名（草稿，截至1月）.xlsx",
                              "年度排名/2026年度积分情况通报（草稿，截至1月）.docx",

@@ -81,8 +81,9 @@ def _month_in_id(item_id: str) -> str | None:
     return m.group(1) if m else None
 
 
-def blockers(res, period) -> list[str]:
-    """Chinese lines naming what must be settled before `period` can be published; [] = none."""
+def blockers(res, period, sep: str = os.sep) -> list[str]:
+    """Chinese lines naming what must be settled before `period` can be published; [] = none.
+    A file of the input folder is named as the clerk finds it (input\\申报表\\… on Windows)."""
     lines = []
     items = res.items
     months = set(period.months)
@@ -100,11 +101,19 @@ def blockers(res, period) -> list[str]:
     if errors:
         lines.append(f"有 {len(errors)} 个“错误”级问题涉及本期：")
         for p in errors[:SHOW_ERRORS]:
-            where = " ".join(x for x in (p.file or "（全局）", p.sheet, p.cell) if x)
+            where = " ".join(x for x in (_in_input(res, p.file, sep) or "（全局）", p.sheet, p.cell) if x)
             lines.append(f"  {where}：{p.message}")
         if len(errors) > SHOW_ERRORS:
             lines.append(f"  ……其余 {len(errors) - SHOW_ERRORS} 个见 校验报告.xlsx")
     return lines
+
+
+def _in_input(res, rel: str | None, sep: str) -> str | None:
+    """`申报表/2026-02/x.xlsx` as input\\申报表\\2026-02\\x.xlsx when it is a file of the input folder."""
+    folder = res.options.input_dir
+    if not rel or not (folder / rel).is_file():
+        return rel
+    return sep.join([folder.name, *rel.split("/")])
 
 
 def _units(res, cadre_ids: pd.Series, period) -> list[str]:

@@ -25,6 +25,7 @@ from jifen.rulebook import notice_dates, period_key, read_rulebook
 from jifen.rules import corrections
 
 SNAPSHOT = "snapshot.json"
+SEP = os.sep                     # how the console names files: output\季度通报\… on Windows
 TODAY_ENV = "JIFEN_TODAY"        # YYYY-MM-DD: "today" for the tests of the dates-in-the-past line
 
 
@@ -175,14 +176,15 @@ def publish(res, target: str, say=print) -> tuple[bool, str]:
     if period is None:
         return False, f"输入中没有 {target} 的数据，未发布。"
     if not period.complete:
-        draft = notice.notice_paths(res.options.output_dir, period)[0].relative_to(res.options.output_dir).as_posix()
-        return False, (f"{period.title}尚不完整（三个月或十二个月都有数据才算完整），不能发布；"
-                       f"output/{draft} 是草稿，只供核对，不得印发。")
+        draft = shown(res, notice.notice_paths(res.options.output_dir, period)[0])
+        months = "三个月" if period.kind == "quarter" else "十二个月"
+        return False, (f"{period.title}尚不完整（{months}都有数据才算完整），不能发布；"
+                       f"{draft} 是草稿，只供核对，不得印发。")
     if res.fatal or res.filled_in_place:
         return False, "本次运行未能完成，未发布。"
-    blocking = guard.blockers(res, period)
+    blocking = guard.blockers(res, period, SEP)
     if blocking:
-        return False, guard.refusal(period, blocking, key, res.options.output_dir, res.options.input_dir)
+        return False, guard.refusal(period, blocking, key, res.options.output_dir, res.options.input_dir, SEP)
     doc, attachment = notice.notice_paths(res.options.output_dir, period)
     needed = [doc, attachment, res.options.output_dir / "运行清单.xlsx"]
     missing = [p.name for p in needed if not p.exists()]
@@ -224,9 +226,14 @@ def publish(res, target: str, say=print) -> tuple[bool, str]:
     msg = f"已发布 {period.title}：{base / str(n)}{msg_pdf}"
     if n > 1:
         msg += _what_changed(res, key, n, against_latest, previous, (doc, attachment))
-    doc_rel = doc.relative_to(res.options.output_dir).as_posix()
-    return True, (msg + f"\n请打印 output/{doc_rel}（与归档中的一致）。"
+    return True, (msg + f"\n请打印 {shown(res, doc)}（与归档中的一致）。"
                   f"\n发布指纹（归档清单的 SHA-256，请记在发文稿纸上，日后核验时比对）：{fingerprint}")
+
+
+def shown(res, path: Path) -> str:
+    """A file of the output folder as the clerk finds it (output\\季度通报\\… on Windows)."""
+    out = res.options.output_dir
+    return SEP.join([out.name, *path.relative_to(out).parts])
 
 
 def _comparable(snap: dict) -> dict:
@@ -247,10 +254,9 @@ def _same_publication(latest: dict, now: dict, folder: Path, docs) -> bool:
 def _nothing_new(res, period, folder: Path, doc: Path) -> str:
     manifest = folder / seal.MANIFEST
     fingerprint = hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.is_file() else "（没有归档清单）"
-    doc_rel = doc.relative_to(res.options.output_dir).as_posix()
     return (f"{period.title}的积分、名次、等次、通报和附件与第 {folder.name} 次发布（{folder}）完全相同，"
             f"没有需要重新发布的内容，归档中未写入任何文件。"
-            f"\n请打印 output/{doc_rel}（与第 {folder.name} 次发布的一致）。"
+            f"\n请打印 {shown(res, doc)}（与第 {folder.name} 次发布的一致）。"
             f"\n第 {folder.name} 次发布的发布指纹：{fingerprint}")
 
 
