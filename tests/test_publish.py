@@ -483,6 +483,14 @@ def test_a_reissue_can_carry_its_own_date_and_number(runs):
     assert json.loads((second / "snapshot.json").read_text("utf-8"))["ranks"] == \
         json.loads((first / "snapshot.json").read_text("utf-8"))["ranks"]
     assert "published-changed" not in {p["问题代码"] for p in b.problem_codes(base / "output")}
+    # the archive holds the rulebook whose 通报设置 the re-issued notice carries, and nothing
+    # claims that the figures come from another rulebook than the current one
+    from jifen.rulebook import read_rulebook
+    assert read_rulebook(second / "rulebook.xlsx").notices["2026Q1"]["文号"] == "组通〔2026〕7号"
+    assert (second / "rulebook.xlsx").read_bytes() == (base / "rulebook-dated.xlsx").read_bytes()
+    assert "按发布时归档的积分规则计算" not in proc.stdout
+    again = b.run_process(base, rulebook=base / "rulebook-dated.xlsx")
+    assert "按发布时归档的积分规则计算" not in again.stdout, again.stdout
     check = b.run_process(base, "verify")
     assert check.returncode == 0, check.stdout
 

@@ -94,6 +94,10 @@ def recompute_published(computed, archive_dir: Path, recompute, publishing: str 
                 archived = read_rulebook(folder / "rulebook.xlsx")
             except RulebookError:
                 archived = None
+            if archived is not None and same_rules(archived, computed.rulebook):
+                # only 通报设置 (dates, 文号) changed: the figures are those of the current
+                # rulebook, and a re-publication archives it, whose 通报设置 its notice carries
+                archived = None
             if archived is not None:
                 basis = recompute(archived)
                 computed = _substitute(computed, basis, period)
@@ -228,6 +232,11 @@ def publish(res, target: str, say=print) -> tuple[bool, str]:
         msg += _what_changed(res, key, n, against_latest, previous, (doc, attachment))
     return True, (msg + f"\n请打印 {shown(res, doc)}（与归档中的一致）。"
                   f"\n发布指纹（归档清单的 SHA-256，请记在发文稿纸上，日后核验时比对）：{fingerprint}")
+
+
+def same_rules(one, other) -> bool:
+    """The two rulebooks score alike: the same items and parameters (通报设置 may differ)."""
+    return one.params == other.params and one.items.equals(other.items)
 
 
 def shown(res, path: Path) -> str:
