@@ -328,3 +328,28 @@ def test_overview_opens_only_for_a_person_after_a_plain_run(tmp_path, monkeypatc
         text = (ROOT / name).read_text(encoding="utf-8")
         assert "--open-overview" in text, name
     assert 'if "%~1"=="" "%VPY%" tools\\bootstrap.py --open-overview' in (ROOT / "run.bat").read_text("ascii")
+
+
+def test_package_zip_entries_carry_the_sources_commit_time(tmp_path):
+    """The Windows zips' files are stamped with the commit time, not one fixed time for every
+    version: Python trusts a bytecode cache whose recorded source time and size match, so a
+    module changed without changing its size, unzipped over the old version, would otherwise run
+    from the old cache."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import bundle
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    stage = tmp_path / "干部日常积分"
+    (stage / "jifen").mkdir(parents=True)
+    (stage / "jifen" / "a.py").write_text("x = 1\n", encoding="utf-8")
+    bundle.make_zip(stage, tmp_path / "p.zip")
+    with zipfile.ZipFile(tmp_path / "p.zip") as zf:
+        (info,) = zf.infolist()
+    commit = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"], capture_output=True,
+                            text=True, check=False).stdout.strip()
+    if not commit.isdigit():
+        pytest.skip("not a git checkout: the zip falls back to the fixed time")
+    when = time.gmtime(int(commit))
+    assert info.date_time == tuple(when[:5]) + (when[5] // 2 * 2,)      # zip keeps even seconds
+    assert info.date_time != bundle.FIXED_TIME

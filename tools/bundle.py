@@ -110,7 +110,7 @@ LOCK = DEFAULT.lock
 SHIP = ["process.py", "run.bat", "使用说明.txt", "pyproject.toml", "jifen", "templates", "docs",
         "tools/bootstrap.py"]
 SAMPLES = {"rulebook.xlsx": "示例/rulebook.xlsx", "input": "示例/input"}
-FIXED_TIME = (2026, 1, 1, 0, 0, 0)
+FIXED_TIME = (2026, 1, 1, 0, 0, 0)     # the earliest entry time (and without git)
 
 
 class BuildError(Exception):
@@ -484,14 +484,28 @@ def write_messages(folder: Path, version: str) -> None:
         (folder / f"{name}.txt").write_bytes(text.replace("\n", "\r\n").encode("gbk"))
 
 
+def package_time() -> tuple:
+    """The zip entries' time: the commit time of the sources (UTC), so that a build is
+    reproducible yet every new version's files are newer than the last one's. Python checks
+    its bytecode caches by the source's time and size: with one fixed time for all versions, a
+    changed module of the same size unzipped over the old one would run from the old cache."""
+    out = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"], capture_output=True,
+                         text=True, check=False).stdout.strip()
+    if not out.isdigit():
+        return FIXED_TIME
+    when = time.gmtime(int(out))
+    return max(tuple(when[:6]), FIXED_TIME)
+
+
 def make_zip(stage: Path, zip_path: Path) -> None:
-    """Deterministic zip (sorted, fixed timestamps), names in UTF-8."""
+    """Deterministic zip (sorted, the sources' commit time), names in UTF-8."""
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = zip_path.with_suffix(".zip.part")
+    stamp = package_time()
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for path in sorted(stage.rglob("*")):
             if path.is_file():
-                info = zipfile.ZipInfo(path.relative_to(stage.parent).as_posix(), FIXED_TIME)
+                info = zipfile.ZipInfo(path.relative_to(stage.parent).as_posix(), stamp)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 zf.writestr(info, path.read_bytes(), compresslevel=9)
