@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from jifen import __version__, pipeline
+from jifen.publishing.guard import launcher
 
 HERE = Path(__file__).resolve().parent.parent
 
@@ -45,8 +46,6 @@ class ChineseParser(argparse.ArgumentParser):
             if m:
                 message = text.format(*m.groups())
                 break
-        from jifen.publishing.guard import launcher
-
         self.exit(2, f"错误：{message.rstrip('。')}。查看全部选项：{launcher(*self.prog.split()[1:], '--help')}\n")
 
 
@@ -138,12 +137,6 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return ns
 
 
-def _typed(*args: str) -> str:
-    """An example command as the clerk types it (run.bat publish 2026Q1 on Windows)."""
-    from jifen.publishing.guard import launcher
-    return launcher(*args)
-
-
 def options_from(ns) -> pipeline.Options:
     def path(value, default):
         return Path(value).resolve() if value else (HERE / default)
@@ -177,18 +170,26 @@ def cmd_run(ns, opts) -> int:
     return res.exit_code
 
 
+def _cannot_encrypt(lead: str, why: str, indent: str = "") -> None:
+    """Encryption cannot load here: what stands, what to do, and the technical cause."""
+    from jifen.publishing import outward
+
+    print(lead + ("\n" if indent else "") + indent + outward.cannot_encrypt(launcher("--encrypt")))
+    print(f"  技术信息（请转告信息管理员）：{why}")
+
+
 def _send_copies(paths, opts, password: str, code: int, done: str) -> int:
     """The encrypted copies after the run or the publication (`done` says what stands anyway):
     a failure here is no "error found" in the inputs, and is said as what it is (status 2)."""
-    from jifen.publishing import guard, outward
+    from jifen.files import as_found
+    from jifen.publishing import outward
+    from jifen.publishing.publish import SEP
 
     try:
         written, failed = outward.write_copies(paths, opts.output_dir, password)
     except Exception as exc:        # the library failed to load after all (a DLL, antivirus)
-        from jifen.publishing.publish import SEP
-        print(f"{done}，但加密的外发副本没有生成（{opts.output_dir.name}{SEP}{outward.FOLDER} 中没有文件）。")
-        print("  " + outward.cannot_encrypt(guard.launcher("--encrypt")))
-        print(f"  技术信息（请转告信息管理员）：{type(exc).__name__}: {exc}")
+        _cannot_encrypt(f"{done}，但加密的外发副本没有生成（{as_found(opts.output_dir, outward.FOLDER, sep=SEP)} 中没有文件）。",
+                        f"{type(exc).__name__}: {exc}", indent="  ")
         return 2
     outward.report(written, failed)
     if failed:
@@ -268,7 +269,7 @@ def cmd_compare(ns, opts) -> int:
     elif ns.rulebook:
         proposed, opts.rulebook = Path(ns.rulebook).resolve(), HERE / "rulebook.xlsx"
     else:
-        ns.usage_error(f"请指定拟调整的规则文件，如：{_typed('compare', '--rulebook', '新规则.xlsx')}")
+        ns.usage_error(f"请指定拟调整的规则文件，如：{launcher('compare', '--rulebook', '新规则.xlsx')}")
     wi = pipeline.what_if(opts, proposed)
     summary.print_comparison(wi)
     return 2 if wi.fatal or (wi.log and wi.log.failed) else 0
@@ -303,7 +304,7 @@ def check_arguments(ns) -> None:
     if ns.command == "publish":
         from jifen.rulebook import period_key
         if not ns.period:
-            ns.usage_error(f"请指定要发布的期间，如：{_typed('publish', '2026Q1')}（季度）或 {_typed('publish', '2026')}（年度）")
+            ns.usage_error(f"请指定要发布的期间，如：{launcher('publish', '2026Q1')}（季度）或 {launcher('publish', '2026')}（年度）")
         if period_key(ns.period) is None:
             ns.usage_error(f"“{ns.period}”不是可以发布的期间，请写成 2026Q1（季度）或 2026（年度）")
     if ns.command == "template":
@@ -311,7 +312,7 @@ def check_arguments(ns) -> None:
         ns.month_value = normalize.month(given)
         if ns.month_value is None:
             what = f"“{given}”不是月份。" if given else ""
-            ns.usage_error(f"{what}请用 --month 指定月份，如：{_typed('template', '--month', '2026-03')}")
+            ns.usage_error(f"{what}请用 --month 指定月份，如：{launcher('template', '--month', '2026-03')}")
 
 
 def run_locked(ns, opts) -> int:
@@ -324,10 +325,7 @@ def run_locked(ns, opts) -> int:
     if getattr(ns, "encrypt", False):
         why = outward.probe()
         if why is not None:
-            from jifen.publishing.guard import launcher
-            what = "未发布" if ns.command == "publish" else "未运行"
-            print(f"{what}：{outward.cannot_encrypt(launcher('--encrypt'))}")
-            print(f"  技术信息（请转告信息管理员）：{why}")
+            _cannot_encrypt("未发布：" if ns.command == "publish" else "未运行：", why)
             return 2
         try:
             ns.password = outward.ask_password()

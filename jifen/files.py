@@ -146,6 +146,12 @@ def safe_filename(name: str) -> str:
     return name.translate(table).strip(" .")
 
 
+def as_found(folder: Path, *parts: str, sep: str = os.sep) -> str:
+    """A path as the clerk finds it from the program folder: the folder's name, then `parts`,
+    with the system's separator (output\\季度通报\\… on Windows)."""
+    return sep.join([folder.name, *parts])
+
+
 def sha256_of_file(path: Path) -> str:
     """A file's SHA-256, read in pieces (scans, photos and archives can be large)."""
     h = hashlib.sha256()

@@ -37,7 +37,6 @@ messages run.bat types before Python starts (on a Windows too old for the packag
 from __future__ import annotations
 
 import argparse
-import hashlib
 import io
 import os
 import re
@@ -146,11 +145,12 @@ def read_lock(path: Path = LOCK) -> Lock:
 
 
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """The project's one chunked file SHA-256 (jifen/files.py, standard library only)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from jifen.files import sha256_of_file
+
+    return sha256_of_file(path)
 
 
 def pip(*args: str) -> None:

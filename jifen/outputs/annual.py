@@ -198,7 +198,7 @@ def write_notes(book: Book, ws, res, period) -> None:
 
 
 def write_annual(res, log, period) -> None:
-    draft = "" if period.complete else "（草稿）"
+    draft = period.draft
     book = Book(f"{period.year}年度积分排名{draft}", mark=common.mark(res), stamp=common.stamp(res))
     df = annual_frame(res.ranks, period)
     tints = ["good" if b == "先进" else "bad" if b == "末位" else "" for b in df["等次"]]

@@ -61,7 +61,7 @@ def superseded(output_dir: Path, period) -> list[Path]:
 
 def write_quarter_attachment(res, log, period, extra_sheets=()) -> None:
     _, path = notice_paths(res.options.output_dir, period)
-    draft = "" if period.complete else "（草稿）"
+    draft = period.draft
     book = Book(f"{period.title}积分排名{draft}", mark=common.mark(res), stamp=common.stamp(res))
     df = quarter_frame(res.ranks, period)
     tints = ["good" if b == "先进" else "bad" if b == "末位" else "" for b in df["等次"]]

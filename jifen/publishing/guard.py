@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from jifen.files import as_found
 from jifen.rules import cadres, checks
 from jifen.rules.filechecks import month_in_name
 
@@ -113,7 +114,7 @@ def _in_input(res, rel: str | None, sep: str) -> str | None:
     folder = res.options.input_dir
     if not rel or not (folder / rel).is_file():
         return rel
-    return sep.join([folder.name, *rel.split("/")])
+    return as_found(folder, *rel.split("/"), sep=sep)
 
 
 def _units(res, cadre_ids: pd.Series, period) -> list[str]:
@@ -133,7 +134,7 @@ def refusal(period, lines: list[str], target: str, output_dir: Path = Path("outp
     from jifen.outputs.review_list import list_path
 
     def shown(folder: Path, *parts: str) -> str:
-        return sep.join([folder.name, *parts])
+        return as_found(folder, *parts, sep=sep)
 
     pending = any("待审核" in x for x in lines if not x.startswith("  "))
     errors = any("错误" in x for x in lines if not x.startswith("  "))

@@ -8,7 +8,6 @@ with its archived rulebook and lists any difference from the latest snapshot as 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -18,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jifen import normalize
-from jifen.files import current_umask
+from jifen.files import as_found, current_umask, sha256_of_file
 from jifen.problems import RulebookError, warning
 from jifen.publishing import guard, seal
 from jifen.rulebook import notice_dates, period_key, read_rulebook
@@ -242,7 +241,7 @@ def same_rules(one, other) -> bool:
 def shown(res, path: Path) -> str:
     """A file of the output folder as the clerk finds it (output\\季度通报\\… on Windows)."""
     out = res.options.output_dir
-    return SEP.join([out.name, *path.relative_to(out).parts])
+    return as_found(out, *path.relative_to(out).parts, sep=SEP)
 
 
 def _comparable(snap: dict) -> dict:
@@ -262,7 +261,7 @@ def _same_publication(latest: dict, now: dict, folder: Path, docs) -> bool:
 
 def _nothing_new(res, period, folder: Path, doc: Path) -> str:
     manifest = folder / seal.MANIFEST
-    fingerprint = hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.is_file() else "（没有归档清单）"
+    fingerprint = sha256_of_file(manifest) if manifest.is_file() else "（没有归档清单）"
     return (f"{period.title}的积分、名次、等次、通报和附件与第 {folder.name} 次发布（{folder}）完全相同，"
             f"没有需要重新发布的内容，归档中未写入任何文件。"
             f"\n请打印 {shown(res, doc)}（与第 {folder.name} 次发布的一致）。"
@@ -275,8 +274,8 @@ def _what_changed(res, key: str, n: int, table, previous: dict | None, docs) -> 
     if table is not None and len(table):
         return (f"（第 {n} 次发布，通报和附件中列出与第 {k} 次发布相比的更正说明，"
                 f"涉及 {table['干部编号'].nunique()} 人）")
-    shown = res.corrections.get(key)
-    if shown is not None and len(shown):
+    listed = res.corrections.get(key)
+    if listed is not None and len(listed):
         held = "通报和附件中仍列出此前各次发布的更正说明"
     else:
         held = "通报中没有更正说明"

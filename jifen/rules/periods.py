@@ -44,6 +44,11 @@ class Period:
             base += f"（截至{int(self.last_data_month[5:7])}月）"
         return base
 
+    @property
+    def draft(self) -> str:
+        """（草稿） after a document title while the period is incomplete, else ""."""
+        return "" if self.complete else "（草稿）"
+
 
 def month_keys(year: int, quarter: int | None = None) -> tuple:
     months = range(1, 13) if quarter is None else range(3 * quarter - 2, 3 * quarter + 1)

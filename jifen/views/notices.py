@@ -87,7 +87,7 @@ def notice_context(period, ranks: pd.DataFrame, items: pd.DataFrame, rulebook, c
         n += 1
     what = "季度" if period.kind == "quarter" else "年度"
     return {
-        "title": f"关于{period.title}全县{who}日常积分情况的通报" + ("" if period.complete else "（草稿）"),
+        "title": f"关于{period.title}全县{who}日常积分情况的通报" + period.draft,
         "draft": "" if period.complete else (
             f"草稿：本期尚不完整（材料截至{int(period.last_data_month[5:7])}月），名次和等次为暂定，不得印发；"
             f"{'三个月' if period.kind == 'quarter' else '十二个月'}的材料齐全并发布后，以正式通报为准。"),
