@@ -54,6 +54,16 @@ class OutputLog:
             return False
         return True
 
+    def reuse(self, path: Path, view) -> bool:
+        """Writing here directly always builds the file (the output jobs may keep one whose
+        view did not change: outputs/__init__.py Collector)."""
+        return False
+
+    def keep(self, rel: str, digest: str) -> None:
+        """An output left as it is (its content did not change: outputs/reuse.py)."""
+        self.unchanged.append(rel)
+        self.hashes[rel] = digest
+
     def commit(self) -> bool:
         """Move every staged file into place; a target held open stays as it was."""
         ok = True

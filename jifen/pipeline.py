@@ -126,18 +126,16 @@ def run_key(opts: Options, rulebook: Rulebook, entries) -> str:
     import hashlib
 
     from jifen import __version__
-    from jifen.pipeline_paths import TEMPLATES
 
     h = hashlib.sha256()
     listed, skipped = entries
-    code = hashlib.sha256(b"".join(f.read_bytes() for f in sorted(Path(__file__).parent.rglob("*.py"))))
-    parts = [__version__, code.hexdigest(), rulebook.sha256, str(opts.year), str(opts.archive_dir)]
+    from jifen.outputs import reuse
+
+    parts = [__version__, reuse.program_digest(), rulebook.sha256, str(opts.year), str(opts.archive_dir)]
     # files not read as data may be evidence (hashed when attached): a changed one must not
     # look like an unchanged run, so its modification time counts too
     parts += [f"{rel}:{sha}" for _, rel, sha in listed] + [
         f"skip:{f.path}:{f.size}:{_mtime(opts.input_dir / f.path)}" for f in skipped]
-    for t in sorted(p for p in TEMPLATES.iterdir() if p.is_file()):    # Word and the overview page
-        parts.append(f"tpl:{t.name}:{hashlib.sha256(t.read_bytes()).hexdigest()}")
     if opts.archive_dir.is_dir():
         for snap in sorted(opts.archive_dir.glob("*/*/snapshot.json")):
             parts.append(f"arch:{snap.relative_to(opts.archive_dir).as_posix()}:{snap.stat().st_size}")

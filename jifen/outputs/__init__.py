@@ -13,6 +13,7 @@ import os
 import time
 
 from jifen.files import OutputLog
+from jifen.outputs import reuse
 from jifen.problems import error
 from jifen.rules import consequences
 from jifen.views import ledger_rows
@@ -29,10 +30,14 @@ def write_report_only(res) -> OutputLog:
 
 
 class Collector:
-    """What a job writes, kept in memory for the main process to write (same API as OutputLog)."""
+    """What a job writes, kept in memory for the main process to write (same API as OutputLog),
+    and which of its files it kept because their views did not change (outputs/reuse.py)."""
 
-    def __init__(self, root):
+    def __init__(self, root, plan=None):
         self.root, self.writes, self.failed, self.unchanged = root, [], [], []
+        self.plan = plan if plan is not None else Reuse()
+        self.views: dict = {}     # rel path → digest of its view
+        self.kept: list = []      # rel paths left as they are
 
     def rel(self, path) -> str:
         return OutputLog.rel(self, path)
@@ -40,6 +45,25 @@ class Collector:
     def write(self, path, data: bytes) -> bool:
         self.writes.append((path, data))
         return True
+
+    def reuse(self, path, view) -> bool:
+        """True when `path` was made from this very view and is still as the program left it:
+        the writer then skips building it. Either way the view's digest is recorded."""
+        rel = self.rel(path)
+        d = self.views[rel] = reuse.digest(self.plan.salt, rel, view)
+        old = self.plan.memo.get(rel)
+        if (self.plan.enabled and old and old[0] == d
+                and reuse.stat_of(path) == old[2:]):
+            self.kept.append(rel)
+            return True
+        return False
+
+
+class Reuse:
+    """The run's digests salt and the previous run's record; `enabled` is False for --force."""
+
+    def __init__(self, salt: str = "", memo: dict | None = None, enabled: bool = False):
+        self.salt, self.memo, self.enabled = salt, memo or {}, enabled
 
 
 def jobs_for(res, recorded: dict, log, clock) -> tuple[list[tuple], list[str]]:
@@ -96,23 +120,24 @@ def jobs_for(res, recorded: dict, log, clock) -> tuple[list[tuple], list[str]]:
 
 _JOBS: list = []
 _RES = None
+_PLAN = Reuse()
 
 
 def _run_job(i: int):
     label, func, args = _JOBS[i]
-    col = Collector(_RES.options.output_dir)
+    col = Collector(_RES.options.output_dir, _PLAN)
     start = time.perf_counter()
     func(_RES, col, *args)
-    return col.writes, col.failed, time.perf_counter() - start
+    return col.writes, col.failed, time.perf_counter() - start, col.views, col.kept
 
 
-def run_jobs(res, jobs: list):
+def run_jobs(res, jobs: list, plan: Reuse | None = None):
     """Results of every job, in job order, as they are done; forked workers when it pays
     and the OS allows."""
     from jifen.workers import start_method
 
-    global _JOBS, _RES
-    _JOBS, _RES = jobs, res
+    global _JOBS, _RES, _PLAN
+    _JOBS, _RES, _PLAN = jobs, res, plan or Reuse()
     try:
         workers = min(4, os.cpu_count() or 1)
         big = res.items is not None and len(res.items) >= PARALLEL_FROM_ITEMS
@@ -133,7 +158,7 @@ def run_jobs(res, jobs: list):
         with pool:
             yield from pool.imap(_run_job, range(len(jobs)), chunksize=1)
     finally:
-        _JOBS, _RES = [], None
+        _JOBS, _RES, _PLAN = [], None, Reuse()
 
 
 def write_all(res, clock):
@@ -149,6 +174,10 @@ def write_all(res, clock):
     recorded = state.load(res.options.output_dir)
     state.forget_run(res.options.output_dir)     # an interrupted run must not look finished
     state.remove_stale_temporaries(res.options.output_dir)
+    memo = reuse.load(res.options.output_dir)
+    plan = Reuse(reuse.salt(reuse_salt(res)), memo, enabled=not res.options.force)
+    views: dict = {}
+    kept: list = []
     if res.rulebook is not None:
         jobs, filled = jobs_for(res, recorded, log, clock)
         res = replace(res, filled_in_place=res.filled_in_place + filled)
@@ -156,9 +185,13 @@ def write_all(res, clock):
         # others are still being built; only then are they moved into place.
         with clock("写出：生成全部文件（并行）"), Progress("写出文件", len(jobs), min_total=10) as bar:
             try:
-                for (label, _func, _), (writes, failed, secs) in zip(jobs, run_jobs(res, jobs)):
+                for (label, _func, _), (writes, failed, secs, seen, same) in zip(jobs, run_jobs(res, jobs, plan)):
                     clock.add(label, secs, peak=False)
                     log.failed += failed
+                    views.update(seen)
+                    kept += same
+                    for rel in same:
+                        log.keep(rel, memo[rel][1])
                     for path, data in writes:
                         log.stage(path, data)
                     bar.update()
@@ -188,7 +221,43 @@ def write_all(res, clock):
     if res.rulebook is not None:
         res = _write_overview(res, log, clock)
     state.save(res.options.output_dir, {**recorded, **log.hashes})
+    if res.rulebook is not None:
+        _settle(res.options.output_dir, log, memo, views, set(kept), every_year=res.options.year is None)
     return res
+
+
+def reuse_salt(res) -> list:
+    """Besides its view, what each output's bytes depend on: the program, its templates, the
+    rulebook, where the folders are (links between them), how workbooks were read."""
+    from jifen.readers import book
+
+    return [reuse.program_digest(), res.rulebook.sha256 if res.rulebook else "",
+            str(res.options.input_dir.resolve()), str(res.options.output_dir.resolve()),
+            str(res.options.archive_dir.resolve()), book.FALLBACK_REASON or ""]
+
+
+def _settle(output_dir, log, memo: dict, views: dict, kept: set, every_year: bool = True) -> None:
+    """Record what each output was made from, and remove the files earlier runs made that this
+    run no longer makes (a cadre off the roster, a period gone), unless someone changed them.
+    A run for one year (--year) leaves the other years' files and records alone."""
+    failed = {rel for rel, _ in log.failed}
+    new = {}
+    for rel, sha in log.hashes.items():
+        if rel in kept:
+            new[rel] = memo[rel]
+        elif rel not in failed:
+            st = reuse.stat_of(output_dir / rel)
+            if st is not None:
+                new[rel] = [views.get(rel, ""), sha, *st]
+    for rel, old in memo.items():
+        if rel in new or rel in failed:
+            continue
+        path = output_dir / rel
+        if not every_year:
+            new[rel] = old
+        elif reuse.stat_of(path) == old[2:]:
+            reuse.remove_made(output_dir, path)
+    reuse.save(output_dir, new)
 
 
 def _write_overview(res, log, clock):

@@ -198,6 +198,15 @@ def write_notes(book: Book, ws, res, period) -> None:
 
 
 def write_annual(res, log, period) -> None:
+    from jifen.outputs.notice import notice_paths
+
+    path = notice_paths(res.options.output_dir, period)[1]
+    year_ranks = res.ranks[res.ranks["period"].str.startswith(str(period.year))]
+    fraud = res.items[(res.items["reject_reason"] == reviews.FRAUD) & (res.items["year"] == period.year)]
+    if log.reuse(path, (period, year_ranks, res.proposals.get(period.year), res.roster,
+                        fraud[["item_id", "cadre_id", "name", "code", "desc", "decision"]],
+                        len(res.files) + len(res.skipped), common.mark(res), common.stamp(res))):
+        return
     draft = period.draft
     book = Book(f"{period.year}年度积分排名{draft}", mark=common.mark(res), stamp=common.stamp(res))
     df = annual_frame(res.ranks, period)
@@ -220,12 +229,9 @@ def write_annual(res, log, period) -> None:
                 subtitle=sub, widths={"单位": 22})
     _charts(book, book.sheet("分布图"), res.ranks, period, float(res.rulebook.base_score))
     write_notes(book, book.sheet("说明", landscape=False), res, period)
-    fraud = res.items[(res.items["reject_reason"] == reviews.FRAUD) & (res.items["year"] == period.year)]
     if len(fraud):
         fraud_df = pd.DataFrame({"事项ID": fraud["item_id"], "干部编号": fraud["cadre_id"], "姓名": fraud["name"],
                                  "项目代码": fraud["code"], "事项说明": fraud["desc"], "审核依据": fraud["decision"]})
         write_table(book, book.sheet("弄虚作假事项"), fraud_df, title=f"{period.year}年审核认定为弄虚作假的事项",
                     subtitle=sub, widths={"事项说明": 30, "审核依据": 50}, wrap={"事项说明", "审核依据"})
-    from jifen.outputs.notice import notice_paths
-
-    log.write(notice_paths(res.options.output_dir, period)[1], book.close())
+    log.write(path, book.close())

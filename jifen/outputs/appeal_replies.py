@@ -69,10 +69,12 @@ def write_appeal_replies(res, log) -> None:
         d = appeals[rec["item_id"]]
         ctx = reply_context(rec, d, res.rulebook,
                             appeal_effect.effect(items, res.periods, res.rulebook, rec, d.get("previous")))
+        name = safe_filename(f"{rec['cadre_id']}_{rec['name_display']}_{rec['item_id']}.docx")
+        if log.reuse(res.options.output_dir / "申辩答复" / name, (ctx, common.stamp(res))):
+            continue
         try:
             data = docx_render.render(template, ctx, common.stamp(res))
         except docx_render.TemplateError as exc:
             log.failed.append((str(template.name), str(exc)))
             return
-        name = safe_filename(f"{rec['cadre_id']}_{rec['name_display']}_{rec['item_id']}.docx")
         log.write(res.options.output_dir / "申辩答复" / name, data)

@@ -161,5 +161,6 @@ def write_dossiers(res, log, people: list, idx: dict) -> None:
         if not p["years"]:
             continue
         unit = info["unit"] or "未填单位"
-        log.write(root / safe_filename(unit) / safe_filename(f"{cid}_{p['name']}.xlsx"),
-                  _book_bytes(p, county, stamp, mark))
+        path = root / safe_filename(unit) / safe_filename(f"{cid}_{p['name']}.xlsx")
+        if not log.reuse(path, (p, county, stamp, mark)):
+            log.write(path, _book_bytes(p, county, stamp, mark))

@@ -52,6 +52,10 @@ def extract(data: bytes, wanted: dict) -> dict:
 def write_pictures(res, log) -> None:
     out_dir, in_dir = res.options.output_dir, res.options.input_dir
     for rel, wanted in sorted(picture_plan(res.items, res.options.year).items()):
+        todo = [(part, sha, out) for part, sha, out in wanted if not log.reuse(out_dir / out, (rel, part, sha))]
+        if not todo:
+            continue
+        wanted = todo
         try:
             data = (in_dir / rel).read_bytes()
         except OSError:

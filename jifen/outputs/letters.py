@@ -87,6 +87,8 @@ def write_letters(res, log, period, units: list) -> None:
     for unit in units:
         path = base / safe_filename(f"{unit}.docx")
         ctx = letters.context(period, res.rulebook, letters.unit_pages(index, unit, res.rulebook))
+        if log.reuse(path, (ctx, common.stamp(res))):
+            continue
         try:
             data = fast.fill(ctx) if fast is not None else docx_render.render(TEMPLATES / TEMPLATE, ctx,
                                                                                 common.stamp(res))

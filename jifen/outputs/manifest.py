@@ -37,9 +37,13 @@ def info_frame(res) -> pd.DataFrame:
 
 
 def write_manifest(res, log) -> None:
+    path = res.options.output_dir / "运行清单.xlsx"
+    info, files = info_frame(res), manifest_frame(res)
+    if log.reuse(path, (info, files, common.stamp(res))):
+        return
     book = Book("运行清单", stamp=common.stamp(res))
-    write_table(book, book.sheet("运行信息"), info_frame(res), title="运行清单", autofilter=False,
+    write_table(book, book.sheet("运行信息"), info, title="运行清单", autofilter=False,
                 widths={"项目": 20, "内容": 80})
-    write_table(book, book.sheet("输入文件"), manifest_frame(res), title="输入文件清单",
+    write_table(book, book.sheet("输入文件"), files, title="输入文件清单",
                 widths={"文件": 50, "SHA-256": 70})
-    log.write(res.options.output_dir / "运行清单.xlsx", book.close())
+    log.write(path, book.close())

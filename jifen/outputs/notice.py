@@ -62,8 +62,10 @@ def superseded(output_dir: Path, period) -> list[Path]:
 def write_quarter_attachment(res, log, period, extra_sheets=()) -> None:
     _, path = notice_paths(res.options.output_dir, period)
     draft = period.draft
-    book = Book(f"{period.title}积分排名{draft}", mark=common.mark(res), stamp=common.stamp(res))
     df = quarter_frame(res.ranks, period)
+    if log.reuse(path, (period, df, list(extra_sheets), common.mark(res), common.stamp(res))):
+        return
+    book = Book(f"{period.title}积分排名{draft}", mark=common.mark(res), stamp=common.stamp(res))
     tints = ["good" if b == "先进" else "bad" if b == "末位" else "" for b in df["等次"]]
     county = res.rulebook.params["县名"]
     write_table(book, book.sheet("季度排名"), df, title=f"{county}县{period.title}日常积分排名（通报附件{'，草稿' if draft else ''}）",
@@ -79,6 +81,8 @@ def write_quarter_attachment(res, log, period, extra_sheets=()) -> None:
 def write_notice(res, log, period, corrections=None) -> Path | None:
     path, _ = notice_paths(res.options.output_dir, period)
     ctx = notices.notice_context(period, res.ranks, res.items, res.rulebook, corrections)
+    if log.reuse(path, (ctx, common.stamp(res))):
+        return path
     try:
         data = docx_render.render(TEMPLATES / NOTICE_TEMPLATE, ctx, common.stamp(res))
     except docx_render.TemplateError as exc:

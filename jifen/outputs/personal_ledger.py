@@ -313,19 +313,30 @@ def write_ledgers(res, log, year: int, data: dict, unit_names: list, ids: set) -
     first = next((people_[0] for _, people_ in units if people_), None)
     pattern = _pattern(first, county, year, stamp, mark) if first else None
     for unit, people_ in units:
+        # a file whose cadres' content did not change is kept (outputs/reuse.py); the unit's
+        # file needs every sheet of the unit when any of them changed
+        unit_path = root / "单位" / safe_filename(f"{unit}.xlsx")
+        unit_same = log.reuse(unit_path, ("单位", unit, people_, county, year, stamp, mark))
         sheets = []
         for person in people_:
-            data, content, head_row, last_row = _personal_book(person, pattern, county, year, stamp, mark)
+            path = root / "个人" / safe_filename(unit) / safe_filename(f"{person['cadre_id']}_{person['name']}.xlsx")
+            same = log.reuse(path, (person, county, year, stamp, mark))
+            if same and unit_same:
+                continue
+            data, content, head_row, last_row = _personal_book(person, pattern, county, year, stamp, mark,
+                                                               need_bytes=not same)
             sheets.append((person, content, head_row, last_row))
-            log.write(root / "个人" / safe_filename(unit) / safe_filename(f"{person['cadre_id']}_{person['name']}.xlsx"),
-                      data)
+            if not same:
+                log.write(path, data)
+        if unit_same:
+            continue
         book = ledger_book(f"{year}年度积分台账 {unit}", stamp, mark)
         used: set = set()
         for person, content, head_row, last_row in sheets:
             ws = ledger_sheet(book, _sheet_name(f"{person['cadre_id']}{person['name']}", used))
             ws.reuse(content)
             page_setup(ws, head_row, last_row, mark)
-        log.write(root / "单位" / safe_filename(f"{unit}.xlsx"), book.close())
+        log.write(unit_path, book.close())
 
 
 def _pattern(person: dict, county: str, year: int, stamp: str, mark: str):
@@ -340,8 +351,10 @@ def _pattern(person: dict, county: str, year: int, stamp: str, mark: str):
         return None
 
 
-def _personal_book(person: dict, pattern, county: str, year: int, stamp: str, mark: str) -> tuple:
-    """→ (workbook bytes, rendered sheet, header row, last row) of one cadre's ledger."""
+def _personal_book(person: dict, pattern, county: str, year: int, stamp: str, mark: str,
+                   need_bytes: bool = True) -> tuple:
+    """→ (workbook bytes, rendered sheet, header row, last row) of one cadre's ledger; the bytes
+    are None when not `need_bytes` (only the unit's file needs the sheet)."""
     title = f"{year}年度积分台账 {person['name']}"
     if pattern is not None:
         model, formats, model_head = pattern
@@ -350,7 +363,8 @@ def _personal_book(person: dict, pattern, county: str, year: int, stamp: str, ma
         head_row, last_row = write_sheet(formats, ws, person, county, year)
         if head_row == model_head:
             content = ws.rendered()
-            return model.book(content, title, last_row), content, head_row, last_row
+            data = model.book(content, title, last_row) if need_bytes else None
+            return data, content, head_row, last_row
     book = ledger_book(title, stamp, mark)
     ws = ledger_sheet(book, "积分台账")
     head_row, last_row = write_sheet(book, ws, person, county, year)

@@ -95,8 +95,17 @@ def file_frame(res) -> pd.DataFrame:
 
 
 def write_report(res, log) -> None:
-    book = Book("校验报告", mark=common.mark(res), stamp=common.stamp(res))
+    path = res.options.output_dir / "校验报告.xlsx"
     problems = problem_frame(with_cadre_ids(res.problems, res.items, res.declarations))
+    skipped = pd.DataFrame([{"文件": f.path, "大小（字节）": f.size, "原因": f.note} for f in res.skipped],
+                           columns=["文件", "大小（字节）", "原因"])
+    evidence = pd.DataFrame([{"文件": f.path, "大小（字节）": f.size, "说明": f.note, "SHA-256": f.sha256}
+                             for f in res.evidence], columns=["文件", "大小（字节）", "说明", "SHA-256"])
+    table = res.suspicious if res.suspicious is not None else pd.DataFrame(columns=suspicious.COLUMNS)
+    files, balance = file_frame(res), balance_frame(res)
+    if log.reuse(path, (problems, files, skipped, evidence, table, balance, common.mark(res), common.stamp(res))):
+        return
+    book = Book("校验报告", mark=common.mark(res), stamp=common.stamp(res))
     n_err = int((problems["级别"] == "错误").sum())
     n_warn = len(problems) - n_err
     ws = book.sheet("问题清单")
@@ -108,26 +117,21 @@ def write_report(res, log) -> None:
                         "单元格/行": 10, "干部编号": 10, "问题": 60, "处理建议": 50},
                 wrap={"问题类型", "问题", "处理建议", "文件"}, row_formats=tints)
     ws = book.sheet("文件汇总")
-    write_table(book, ws, file_frame(res), title="读取的文件", subtitle=common.stamp(res),
+    write_table(book, ws, files, title="读取的文件", subtitle=common.stamp(res),
                 widths={"文件": 50})
     ws = book.sheet("跳过的文件")
-    skipped = pd.DataFrame([{"文件": f.path, "大小（字节）": f.size, "原因": f.note} for f in res.skipped],
-                           columns=["文件", "大小（字节）", "原因"])
     write_table(book, ws, skipped, title="跳过的文件（未作为数据读取）", widths={"文件": 50, "原因": 60})
     ws = book.sheet("佐证材料")
-    evidence = pd.DataFrame([{"文件": f.path, "大小（字节）": f.size, "说明": f.note, "SHA-256": f.sha256}
-                             for f in res.evidence], columns=["文件", "大小（字节）", "说明", "SHA-256"])
     write_table(book, ws, evidence, title="随申报表交回的佐证材料文件",
                 subtitle="放在以申报表文件名命名的文件夹中、文件名以申报表文件名开头、或放在以干部编号命名的文件夹中的文件。"
                          "粘贴在申报表中的图片见待审核清单的“佐证材料清单”表。",
                 widths={"文件": 50, "说明": 50, "SHA-256": 66})
     ws = book.sheet("可疑申报")
-    table = res.suspicious if res.suspicious is not None else pd.DataFrame(columns=suspicious.COLUMNS)
     write_table(book, ws, table, title="可疑申报提示（供审核人核实，不影响计分）",
                 subtitle="同一佐证、同一文号、重复申报、超期申报、申报过多；参数见规则文件“参数”表。"
                          "同一提示也写在待审核清单的“可疑提示”列。",
                 widths={"规则": 9, "事项ID": 22, "提示": 70, "来源文件": 40}, wrap={"提示", "来源文件"})
     ws = book.sheet("数量核对")
-    write_table(book, ws, balance_frame(res), title="数量核对（不遗漏、不重复）", autofilter=False,
+    write_table(book, ws, balance, title="数量核对（不遗漏、不重复）", autofilter=False,
                 widths={"类别": 8, "项目": 50, "数量": 12})
-    log.write(res.options.output_dir / "校验报告.xlsx", book.close())
+    log.write(path, book.close())

@@ -133,15 +133,17 @@ def write_review_list(res, log, year: int) -> None:
     warnings = reviews.item_warnings(res.problems)
     pending, decided = reviews.review_frames(res.items, standing, res.roster, res.rulebook, warnings, year,
                                              suspicious.hints_by_item(res.suspicious))
+    items = res.items
+    atts_by_id = ({iid: a for iid, a, st in zip(items["item_id"], items["attachments"], items["status"])
+                   if a and st != "无效"} if items is not None and "attachments" in items else {})
+    if log.reuse(path, (pending, decided, sorted(atts_by_id.items()), common.mark(res), common.stamp(res))):
+        return
     book = Book(f"{year}年积分事项待审核清单", mark=common.mark(res), stamp=common.stamp(res))
     county = res.rulebook.params["县名"]
     ws_pending = _sheet(book, "待审核清单", pending,
                         f"{county}县{year}年日常积分申报事项待审核清单（共 {len(pending)} 项）", INSTRUCTION)
     ws_decided = _sheet(book, "已审核事项", decided,
                         f"{county}县{year}年已审核事项和组织部登记事项（共 {len(decided)} 项）", INSTRUCTION)
-    items = res.items
-    atts_by_id = ({iid: a for iid, a, st in zip(items["item_id"], items["attachments"], items["status"])
-                   if a and st != "无效"} if items is not None and "attachments" in items else {})
     table, atts = _evidence_frame([pending, decided], atts_by_id)
     if len(table):
         here = path.parent
