@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -145,7 +146,7 @@ def generate(folder: Path, n_cadres: int, months: list[str], seed: int = 1, work
     size = max(50, n_cadres // (workers * 2))
     for month in months:
         for i in range(0, n_cadres, size):
-            chunks.append((str(folder), cadres[i:i + size], month, hash((seed, month, i)) & 0xFFFF))
+            chunks.append((str(folder), cadres[i:i + size], month, zlib.crc32(f"{seed}:{month}:{i}".encode()) & 0xFFFF))
     ids_by_month: dict = {m: [] for m in months}
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for (args, (_, ids)) in zip(chunks, pool.map(_write_month, chunks)):
