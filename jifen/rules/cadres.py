@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from jifen import normalize
+from jifen import frames, normalize
 from jifen.problems import Problem, error
 
 ROSTER_COLUMNS = ["cadre_id", "name", "display_name", "unit", "post", "category", "group",
@@ -26,7 +26,7 @@ def build_roster(records: list[dict]) -> tuple[pd.DataFrame, list[Problem]]:
     df = df.sort_values(["cadre_id", "start_d", "file", "row"], kind="stable").reset_index(drop=True)
     keep = []
     last_end: dict[str, tuple] = {}
-    for rec in df.itertuples():
+    for rec in frames.rows(df):
         prev = last_end.get(rec.cadre_id)
         if prev is not None and rec.start_d <= prev[0]:
             problems.append(error(

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from jifen import frames
+
 ROUND = 4  # decimals kept: values are multiples of 0.5 in practice, exact in binary anyway
 
 SCORE_COLUMNS = ["period", "cadre_id", "deduction", "bonus", "penalty", "base", "score", "n_items"]
@@ -68,7 +70,7 @@ def score_items(counted: pd.DataFrame, rulebook) -> pd.DataFrame:
 
     whys = []
     group_rows = df.groupby("matter_key", sort=False)["row"].transform("count")
-    for rec, n in zip(df.itertuples(), group_rows):
+    for rec, n in zip(frames.rows(df), group_rows):
         reasons = []
         if rec.kind == "base" and rec.contribution < rec.value:
             reasons.append(f"子项 {rec.code} 本年度扣分已达上限 {caps[rec.code]:g} 分")

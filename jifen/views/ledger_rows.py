@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jifen import normalize
+from jifen import frames, normalize
 from jifen.rules import cadres, checks
 
 KIND_CN = {"base": "基础积分", "bonus": "奖励加分", "penalty": "惩戒扣分", "": ""}
@@ -40,7 +40,7 @@ def ledger_frame(items: pd.DataFrame, scored: pd.DataFrame, roster: pd.DataFrame
     matter_key = scored["matter_key"].to_dict() if not scored.empty else {}
     item_names = rulebook.items["name"].to_dict()
     rows = []
-    for rec in part.itertuples():
+    for rec in frames.rows(part):
         counted = None
         notes = []
         if rec.status == checks.COUNTED:
