@@ -11,12 +11,15 @@ rows' annual counted values (`contribution`) add up to the annual deduction.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from jifen import frames
 
 ROUND = 4  # decimals kept: values are multiples of 0.5 in practice, exact in binary anyway
 
+# what period_scores reads of the scored rows (allocate_base orders by the last five)
+PERIOD_INPUT = ["cadre_id", "kind", "value", "contribution", "code", "month", "seq", "file", "row"]
 SCORE_COLUMNS = ["period", "cadre_id", "deduction", "bonus", "penalty", "base", "score", "n_items"]
 
 
@@ -90,10 +93,15 @@ def period_scores(scored: pd.DataFrame, periods, rulebook) -> pd.DataFrame:
     total_cap = params.get("加分总上限")
     caps = rulebook.items["cap"]
     frames = []
+    # only the columns used here, and each month's rows found once: a period takes its rows
+    # (in their order, with their index) instead of filtering and copying the wide table again
+    slim = scored[PERIOD_INPUT]
+    by_month = slim.groupby("month", sort=False).indices if len(slim) else {}
     for period in periods:
-        part = scored[scored["month"].isin(period.months)]
-        if part.empty:
+        found = [by_month[m] for m in period.months if m in by_month]
+        if not found:
             continue
+        part = slim.iloc[np.sort(np.concatenate(found))]
         b = part[part["kind"] == "base"]
         deduction = allocate_base(b, caps, ["cadre_id"]).groupby(b["cadre_id"]).sum()
         bonus = part[part["kind"] == "bonus"].groupby("cadre_id")["contribution"].sum()
