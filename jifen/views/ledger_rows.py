@@ -32,13 +32,13 @@ def ledger_frame(items: pd.DataFrame, scored: pd.DataFrame, roster: pd.DataFrame
             matter_rows[key] = list(ids)
     units = {}
     for month in sorted(m for m in part["month"].unique() if m):
-        units[month] = cadres.as_of(roster, normalize.month_end(month))["unit"].to_dict() if not roster.empty else {}
-    names = roster.drop_duplicates("cadre_id", keep="last").set_index("cadre_id")["display_name"].to_dict() \
+        units[month] = frames.to_dict(cadres.as_of(roster, normalize.month_end(month))["unit"]) if not roster.empty else {}
+    names = frames.to_dict(roster.drop_duplicates("cadre_id", keep="last").set_index("cadre_id")["display_name"]) \
         if not roster.empty else {}
     # plain dicts: a pandas lookup per row costs more than the rest of the loop together
-    contrib, why = contrib.to_dict(), why.to_dict()
-    matter_key = scored["matter_key"].to_dict() if not scored.empty else {}
-    item_names = rulebook.items["name"].to_dict()
+    contrib, why = frames.to_dict(contrib), frames.to_dict(why)
+    matter_key = frames.to_dict(scored["matter_key"]) if not scored.empty else {}
+    item_names = frames.to_dict(rulebook.items["name"])
     rows = []
     for rec in frames.rows(part):
         counted = None
