@@ -52,9 +52,10 @@ def as_of(roster: pd.DataFrame, day: dt.date) -> pd.DataFrame:
 def months_on_roster(roster: pd.DataFrame, months: list[str]) -> pd.Series:
     """干部编号 → how many of `months` the cadre was on the roster at month end."""
     counts = pd.Series(0, index=pd.Index(roster["cadre_id"].unique(), name="cadre_id"), dtype=int)
+    ids, start, end = roster["cadre_id"], roster["start_d"], roster["end_d"]
     for ym in months:
-        ids = as_of(roster, normalize.month_end(ym)).index
-        counts.loc[ids] += 1
+        day = normalize.month_end(ym)
+        counts.loc[ids[(start <= day) & (end >= day)].unique()] += 1    # as_of's cadres, without its table
     return counts
 
 
