@@ -73,7 +73,7 @@ def score_items(counted: pd.DataFrame, rulebook) -> pd.DataFrame:
 
     whys = []
     group_rows = df.groupby("matter_key", sort=False)["row"].transform("count")
-    for rec, n in zip(frames.rows(df), group_rows):
+    for rec, n in zip(frames.rows(df[["kind", "code", "value", "capped_value", "contribution"]]), group_rows):
         reasons = []
         if rec.kind == "base" and rec.contribution < rec.value:
             reasons.append(f"子项 {rec.code} 本年度扣分已达上限 {caps[rec.code]:g} 分")
