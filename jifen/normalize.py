@@ -51,6 +51,16 @@ def clean_any(value) -> str:
 
 def text(value) -> str:
     """Any cell value → matching text (NFKC: full-width letters and digits folded)."""
+    s = clean(value)
+    folded = unicodedata.normalize("NFKC", s)
+    if folded is s:
+        # already NFKC (returned as is): `clean` left single plain spaces only, none at the ends
+        return s
+    return _SPACES.sub(" ", folded).strip()
+
+
+def text_any(value) -> str:
+    """`text` without its shortcut (kept so tests can compare the two)."""
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", clean(value))).strip()
 
 

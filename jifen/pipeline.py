@@ -269,6 +269,9 @@ def read_stage(opts: Options, rulebook: Rulebook) -> Inputs:
         parsed, skipped = batch.read_inputs(opts.input_dir, cache_dir, opts.workers, stats, entries,
                                             background_save=True)
     finally:
+        # the records live until the end of the run (`run` unfreezes): moved out of the
+        # collector's reach before it comes back, or its first pass scans every one of them
+        gc.freeze()
         gc.enable()
     if not key:
         key = run_key(opts, rulebook, ([(p, rel, x.info.sha256) for (p, rel, _), x in zip(entries[0], parsed)],

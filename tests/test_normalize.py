@@ -56,3 +56,11 @@ def test_date(raw, expected):
 @given(st.text(alphabet=st.sampled_from(list("ab 甲乙：:\u3000\xa0\u200b\t\n\x01\x7f１Ａ") + [" "]), max_size=12))
 def test_clean_shortcut_agrees_with_the_general_path(s):
     assert normalize.clean(s) == normalize.clean_any(s)
+
+
+@given(st.one_of(
+    st.text(alphabet=st.sampled_from(list("ab 甲乙：:\u3000\xa0\u200b\t\n\x01\x7f１Ａ¨ﬁ\u2002\u0301é") + [" "]),
+            max_size=12),
+    st.text(max_size=8), st.integers(), st.floats(allow_nan=True), st.none()))
+def test_text_shortcut_agrees_with_the_general_path(value):
+    assert normalize.text(value) == normalize.text_any(value)

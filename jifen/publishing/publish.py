@@ -76,6 +76,7 @@ def recompute_published(computed, archive_dir: Path, recompute, publishing: str 
     publication with its own rulebook).
     """
     published, found, notes, problems = {}, {}, [], []
+    under: dict = {}     # archived rulebook SHA-256 → the figures under it (periods often share one)
     for key, (n, folder) in latest_snapshots(archive_dir).items():
         period = next((p for p in computed.periods if p.key == key), None)
         if period is None or key in exclude:
@@ -98,7 +99,9 @@ def recompute_published(computed, archive_dir: Path, recompute, publishing: str 
                 # rulebook, and a re-publication archives it, whose 通报设置 its notice carries
                 archived = None
             if archived is not None:
-                basis = recompute(archived)
+                if archived.sha256 not in under:
+                    under[archived.sha256] = recompute(archived)
+                basis = under[archived.sha256]
                 computed = _substitute(computed, basis, period)
                 # a new publication of this period archives the rulebook its figures come from
                 published[key]["rulebook"] = (folder / "rulebook.xlsx", archived.sha256)

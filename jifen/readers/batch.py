@@ -16,14 +16,14 @@ PARALLEL_FROM = 200     # below this many files to parse, worker processes cost 
 
 def fingerprint_inputs(input_dir: Path) -> tuple[list[tuple], list[inputs.FileInfo]]:
     """→ ([(path, relative name, SHA-256)] of the workbooks, skipped files), in a stable order."""
-    paths, skipped = inputs.scan_inputs(input_dir)
-    return [(p, p.relative_to(input_dir).as_posix(), d) for p, d in zip(paths, _sha256s(paths))], skipped
+    listed, skipped = inputs.scan_workbooks(input_dir)
+    return [(p, rel, d) for (p, rel), d in zip(listed, _sha256s([p for p, _ in listed]))], skipped
 
 
 def unhashed_inputs(input_dir: Path) -> tuple[list[tuple], list[inputs.FileInfo]]:
     """Like `fingerprint_inputs` without reading the files (the parsers hash them as they read)."""
-    paths, skipped = inputs.scan_inputs(input_dir)
-    return [(p, p.relative_to(input_dir).as_posix(), None) for p in paths], skipped
+    listed, skipped = inputs.scan_workbooks(input_dir)
+    return [(p, rel, None) for p, rel in listed], skipped
 
 
 def _sha256s(paths: list[Path]) -> list[str]:

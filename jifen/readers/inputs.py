@@ -71,6 +71,12 @@ def _walk(folder: str, prefix: str, out: list) -> None:
 
 def scan_inputs(input_dir: Path) -> tuple[list[Path], list[FileInfo]]:
     """→ (workbook paths to parse, files skipped with the reason), in a stable order."""
+    listed, skipped = scan_workbooks(input_dir)
+    return [path for path, _ in listed], skipped
+
+
+def scan_workbooks(input_dir: Path) -> tuple[list[tuple[Path, str]], list[FileInfo]]:
+    """`scan_inputs` with each workbook's name relative to `input_dir` (posix), as found."""
     paths, skipped = [], []
     found: list = []
     _walk(str(input_dir), "", found)
@@ -89,7 +95,7 @@ def scan_inputs(input_dir: Path) -> tuple[list[Path], list[FileInfo]]:
             skipped.append(FileInfo(rel, size=os.path.getsize(path), status="跳过", note=NOT_WORKBOOK,
                                     kinds=[kind] if kind else []))
         else:
-            paths.append(Path(path))
+            paths.append((Path(path), rel))
     return paths, skipped
 
 

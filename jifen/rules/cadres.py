@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from jifen import normalize
+from jifen import frames, normalize
 from jifen.problems import Problem, error
 
 ROSTER_COLUMNS = ["cadre_id", "name", "display_name", "unit", "post", "category", "group",
@@ -26,7 +26,7 @@ def build_roster(records: list[dict]) -> tuple[pd.DataFrame, list[Problem]]:
     df = df.sort_values(["cadre_id", "start_d", "file", "row"], kind="stable").reset_index(drop=True)
     keep = []
     last_end: dict[str, tuple] = {}
-    for rec in df.itertuples():
+    for rec in frames.rows(df):
         prev = last_end.get(rec.cadre_id)
         if prev is not None and rec.start_d <= prev[0]:
             problems.append(error(
@@ -52,9 +52,10 @@ def as_of(roster: pd.DataFrame, day: dt.date) -> pd.DataFrame:
 def months_on_roster(roster: pd.DataFrame, months: list[str]) -> pd.Series:
     """干部编号 → how many of `months` the cadre was on the roster at month end."""
     counts = pd.Series(0, index=pd.Index(roster["cadre_id"].unique(), name="cadre_id"), dtype=int)
+    ids, start, end = roster["cadre_id"], roster["start_d"], roster["end_d"]
     for ym in months:
-        ids = as_of(roster, normalize.month_end(ym)).index
-        counts.loc[ids] += 1
+        day = normalize.month_end(ym)
+        counts.loc[ids[(start <= day) & (end >= day)].unique()] += 1    # as_of's cadres, without its table
     return counts
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from jifen import normalize
+from jifen import frames, normalize
 from jifen.problems import Problem, error, warning
 from jifen.rules import scoring
 
@@ -56,13 +56,13 @@ def prepare_items(records: list[dict], rulebook) -> pd.DataFrame:
     df["year"] = df["month"].map(lambda m: int(m[:4]) if m else 0)
     df["quarter"] = df["month"].map(lambda m: normalize.quarter_of(m) if m else 0)
     df["fingerprint"] = [fingerprint(c, q, d, m, t) for c, q, d, m, t in
-                         zip(df["code"], df["qty_dec"], df["desc"], df["matter"], df["date"])]
+                         zip(*frames.columns(df, "code", "qty_dec", "desc", "matter", "date"))]
     df["part"] = df["part"].fillna(0).astype(int)
     df["pictures"] = [p if isinstance(p, list) else [] for p in df["pictures"]]
     df["item_id"] = [
         reg if src == "登记" else f"{cid or '未知'}-{m or '未知'}-" + (f"续{part}-" if part else "") + str(seq)
-        for src, reg, cid, m, seq, part in zip(df["source"], df["reg_id"], df["cadre_id"], df["month"], df["seq"],
-                                              df["part"])]
+        for src, reg, cid, m, seq, part in zip(*frames.columns(
+            df, "source", "reg_id", "cadre_id", "month", "seq", "part"))]
     df["attachments"] = [[] for _ in range(len(df))]
     df["status"] = ""
     df["reason"] = ""
@@ -114,12 +114,12 @@ def check_register_fields(items, ctx):
     v = _valid(items)
     problems = []
     reg = v[v["source"] == "登记"]
-    for rec in reg[reg["cadre_id"] == ""].itertuples():
+    for rec in frames.rows(reg[reg["cadre_id"] == ""]):
         problems.append(error("missing-cadre-id", "登记表该行没有干部编号，不予计分", "请补填干部编号。",
                                  **_where(rec, "干部编号")))
         _reject(items, rec.Index, "缺少干部编号")
     reg = reg[reg["cadre_id"] != ""]
-    for rec in reg[reg["month"] == ""].itertuples():
+    for rec in frames.rows(reg[reg["month"] == ""]):
         problems.append(error("bad-month", "登记表该行的月份为空或无法识别，不予计分",
                                  "请填写月份，如 2026-03 或 2026年3月。", **_where(rec, "月份")))
         _reject(items, rec.Index, "月份缺失或无法识别")
@@ -132,7 +132,7 @@ def check_duplicate_register_ids(items, ctx):
     dup = reg[reg.duplicated("reg_id", keep="first")]
     problems = []
     first = reg.drop_duplicates("reg_id").set_index("reg_id")
-    for rec in dup.itertuples():
+    for rec in frames.rows(dup):
         f = first.loc[rec.reg_id]
         problems.append(error("duplicate-register-id",
                                  f"登记编号 {rec.reg_id} 重复（已在 {f['file']} 第{f['row']}行使用），该行不予计分",
@@ -150,7 +150,7 @@ def check_cadre_known(items, ctx):
     problems = []
     seen = set()
     unknown = v[~v["cadre_id"].isin(names.keys())]
-    for rec in unknown.itertuples():
+    for rec in frames.rows(unknown):
         _reject(items, rec.Index, f"干部编号 {rec.cadre_id} 不在干部名册中")
         if not _first_for_sheet(rec, seen):
             continue
@@ -160,10 +160,10 @@ def check_cadre_known(items, ctx):
                                  unknown_cadre_hint(rec.cadre_id, rec.name, unit, roster),
                                  **_where(rec, "干部编号")))
     v = _valid(items)
-    differs = pd.Series([n not in names.get(c, ()) for c, n in zip(v["cadre_id"], v["name"])],
+    differs = pd.Series([n not in names.get(c, ()) for c, n in zip(*frames.columns(v, "cadre_id", "name"))],
                         index=v.index, dtype=bool)
     mismatch = v[(v["name"] != "") & differs]
-    for rec in mismatch.itertuples():
+    for rec in frames.rows(mismatch):
         expected = "、".join(sorted(names[rec.cadre_id]))
         _reject(items, rec.Index, f"姓名与干部编号不符（名册为 {expected}）")
         if not _first_for_sheet(rec, seen):
@@ -181,7 +181,7 @@ def unknown_cadre_hint(cadre_id: str, name: str, unit: str, roster: pd.DataFrame
     """What an unknown 干部编号 can be: the declared name on the roster under its own ID, the
     nearest roster IDs (a digit mistyped, dropped or swapped), a file of another county (an ID
     spelt unlike any on the roster, a unit not on it), or a new cadre."""
-    people = list(roster.drop_duplicates("cadre_id", keep="last").itertuples()) if not roster.empty else []
+    people = list(frames.rows(roster.drop_duplicates("cadre_id", keep="last"))) if not roster.empty else []
 
     def who(r) -> str:
         return f"{r.cadre_id}（{r.name}，{r.unit}）" if r.unit else f"{r.cadre_id}（{r.name}）"
@@ -238,7 +238,7 @@ def check_on_roster(items, ctx):
     for month, part in v.groupby("month"):
         day = normalize.month_end(month)
         on = roster[(roster["start_d"] <= day) & (roster["end_d"] >= day)]["cadre_id"]
-        for rec in part[~part["cadre_id"].isin(on)].itertuples():
+        for rec in frames.rows(part[~part["cadre_id"].isin(on)]):
             _reject(items, rec.Index, f"{month} 月末该干部不在册")
             if not _first_for_sheet(rec, seen):
                 continue
@@ -252,19 +252,19 @@ def check_code(items, ctx):
     rulebook = ctx["rulebook"]
     v = _valid(items)
     problems = []
-    for rec in v[v["code"] == ""].itertuples():
+    for rec in frames.rows(v[v["code"] == ""]):
         problems.append(error("missing-code", "该行没有填写项目代码，不予计分",
                                  "请从下拉列表中选择项目代码。", **_where(rec, "项目代码")))
         _reject(items, rec.Index, "缺少项目代码")
     v = _valid(items)
-    for rec in v[~v["code"].isin(rulebook.items.index)].itertuples():
+    for rec in frames.rows(v[~v["code"].isin(rulebook.items.index)]):
         problems.append(error("unknown-code", f"项目代码“{rec.code}”不在积分规则中，不予计分",
                                  "请对照积分规则（rulebook.xlsx）改正项目代码。", **_where(rec, "项目代码")))
         _reject(items, rec.Index, f"未知项目代码 {rec.code}")
     v = _valid(items)
     declarable = rulebook.items["self_declarable"]
     bad = v[(v["source"] == "申报") & ~v["code"].map(declarable).fillna(False).astype(bool)]
-    for rec in bad.itertuples():
+    for rec in frames.rows(bad):
         problems.append(error("not-self-declarable",
                                  f"项目“{rec.code}”不能由干部自主申报（由组织部登记），不予计分",
                                  "基础积分扣分由组织部根据巡访情况登记，请删除该行。", **_where(rec, "项目代码")))
@@ -278,7 +278,7 @@ def check_quantity(items, ctx):
     base = v["kind"] == "base"
     bad = q.isna() | (q <= 0) | (~base & (q != q.round())) | (base & ((q * 2) != (q * 2).round()))
     problems = []
-    for rec in v[bad].itertuples():
+    for rec in frames.rows(v[bad]):
         q1, raw = rec.qty, normalize.clean(rec.qty_raw)
         if pd.isna(q1):
             msg = "数量为空" if not raw else f"数量“{raw}”不是数字"
@@ -298,14 +298,14 @@ def check_date(items, ctx):
     v = _valid(items)
     problems = []
     unreadable = v["date"].isna() & v["date_raw"].map(lambda x: normalize.clean(x) != "")
-    for rec in v[unreadable].itertuples():
+    for rec in frames.rows(v[unreadable]):
         problems.append(error("bad-date", f"发生日期“{normalize.clean(rec.date_raw)}”无法识别，不予计分",
                                  "请写成 2026-03-15 或设置为日期格式。", **_where(rec, "发生日期")))
         _reject(items, rec.Index, "发生日期无法识别")
     dated = v[v["date"].notna()]
     ends = dated["month"].map(lambda m: normalize.month_end(m))
     late = dated[dated["date"] > ends]
-    for rec in late.itertuples():
+    for rec in frames.rows(late):
         problems.append(error("date-after-month",
                                  f"发生日期 {rec.date:%Y-%m-%d} 晚于所属月份 {rec.month}，不予计分",
                                  "事项应在发生后的月份申报；请核对发生日期或改到正确月份的申报表。",
@@ -320,7 +320,7 @@ def check_declared_value(items, ctx):
     expected = scoring.row_value(v["points"], v["qty"])
     differs = expected != v["declared"].round(scoring.ROUND)
     problems = []
-    for rec, exp in zip(v[differs].itertuples(), expected[differs]):
+    for rec, exp in zip(frames.rows(v[differs]), expected[differs]):
         problems.append(warning("declared-value-differs",
                                    f"申报分值 {normalize.clean(rec.declared_raw)} 与规则计算的 {exp:g} 分不一致，按规则计 {exp:g} 分",
                                    "申报分值仅供参考，以积分规则为准；无需修改。", **_where(rec, "申报分值")))
@@ -340,7 +340,7 @@ def check_evidence(items, ctx):
     hint = ("请干部把佐证材料（扫描件、照片等）与申报表一起交回：放在以申报表文件名命名的文件夹中，"
             "或文件名以申报表文件名开头，或直接粘贴在“佐证材料”单元格中；审核时请核实。")
     text_only: dict[str, list] = {}
-    for rec in v[needs & (v["attachments"].map(len) == 0)].itertuples():
+    for rec in frames.rows(v[needs & (v["attachments"].map(len) == 0)]):
         if rec.evidence == "":
             problems.append(warning("missing-evidence", f"项目“{rec.code}”需要佐证材料，但未填写，也没有随表提交文件或图片",
                                        hint, **_where(rec, "佐证材料")))
@@ -354,7 +354,7 @@ def check_evidence(items, ctx):
         problems.append(warning("evidence-not-attached",
                                    f"本表 {len(recs)} 项需佐证的事项只写了文字说明，没有随表提交文件或图片：{rows}",
                                    hint, **where))
-    for rec in v[v["evidence"].str.contains("[.．]")].itertuples():        # a file name has an extension
+    for rec in frames.rows(v[v["evidence"].str.contains("[.．]")]):        # a file name has an extension
         have = {a["name"].lower() for a in rec.attachments if a["kind"] == evidence.FILE}
         missing = [n for n in evidence.named_files(rec.evidence)
                    if not any(h == n.lower() or h.endswith(n.lower()) for h in have)]
@@ -371,7 +371,7 @@ def check_duplicate_item_ids(items, ctx):
     v = items[(items["source"] == "申报") & (items["status"] == "")]
     dup = v[v.duplicated("item_id", keep="first")]
     problems = []
-    for rec in dup.itertuples():
+    for rec in frames.rows(dup):
         new_id = f"{rec.item_id}-行{rec.row}"
         items.at[rec.Index, "item_id"] = new_id
         problems.append(warning("duplicate-seq", f"序号 {rec.seq} 在本表中重复，该行事项ID记为 {new_id}",
@@ -390,7 +390,7 @@ def check_per_year_limit(items, ctx):
         return problems
     v = v.sort_values(["cadre_id", "year", "code", "month", "source", "seq", "file", "row"], kind="stable")
     used = v.groupby(["cadre_id", "year", "code"])["qty"].cumsum()
-    for rec, total in zip(v.itertuples(), used):
+    for rec, total in zip(frames.rows(v), used):
         limit = int(limits[rec.code])
         if total > limit:
             problems.append(error("over-yearly-limit",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from jifen import frames
 from jifen.problems import warning
 from jifen.rules import ranking
 
@@ -89,7 +90,7 @@ def proposals(bands: pd.DataFrame, year: int, year_complete: bool, params: dict,
     names = named.sort_values(["_o", "year", "quarter"], ascending=[True, False, False], kind="stable") \
         .drop_duplicates("cadre_id").set_index("cadre_id")["name"].to_dict()
     by_cadre: dict[str, dict] = {}
-    for cid, y, q, band in zip(qb["cadre_id"], qb["year"], qb["quarter"], qb["band"]):
+    for cid, y, q, band in zip(*frames.columns(qb, "cadre_id", "year", "quarter", "band")):
         by_cadre.setdefault(cid, {})[(y, q)] = band
     first_year = int(qb["year"].min()) if len(qb) else year
     for cid, seq in sorted(by_cadre.items()):
@@ -111,7 +112,7 @@ def proposals(bands: pd.DataFrame, year: int, year_complete: bool, params: dict,
                 else:
                     run = []
     ab = bands[bands["quarter"] == 0]
-    annual = {(r.cadre_id, r.year): r.band for r in ab.itertuples()}
+    annual = {(r.cadre_id, r.year): r.band for r in frames.rows(ab)}
     if year_complete:
         for cid in sorted({c for c, y in annual if y == year}):
             if annual.get((cid, year)) != ranking.BOTTOM:

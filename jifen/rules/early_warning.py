@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from jifen import frames
 from jifen.rules import ranking, scoring
 from jifen.rules.periods import Period, month_keys
 
@@ -49,7 +50,7 @@ def quarter_warnings(year: int, quarter: int, bands: pd.DataFrame, ytd: pd.DataF
     cross = params["跨年连续"]
     gap = float(params["预警分差"])
     key = f"{year}Q{quarter}"
-    q_bands = {(c, y, q): b for c, y, q, b in zip(bands["cadre_id"], bands["year"], bands["quarter"], bands["band"])}
+    q_bands = {(c, y, q): b for c, y, q, b in zip(*frames.columns(bands, "cadre_id", "year", "quarter", "band"))}
     ranked = quarter_ranks[quarter_ranks["ranked"].astype(bool)]
     out = []
 
@@ -68,7 +69,7 @@ def quarter_warnings(year: int, quarter: int, bands: pd.DataFrame, ytd: pd.DataF
             out.append((cid, TWO_QUARTERS, f"{span}连续排在{low}，下一季度如再排在{low}，将被组织约谈"))
 
     # 2. annual 末位 last year and in the bottom band of this year's ranking so far
-    annual = {(c, y): b for c, y, q, b in zip(bands["cadre_id"], bands["year"], bands["quarter"], bands["band"])
+    annual = {(c, y): b for c, y, q, b in zip(*frames.columns(bands, "cadre_id", "year", "quarter", "band"))
               if q == 0}
     so_far = ytd[ytd["ranked"].astype(bool) & (ytd["band"] == ranking.BOTTOM)]
     on_now = set(ranked["cadre_id"])

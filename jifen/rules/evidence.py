@@ -17,7 +17,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from jifen import normalize
+from jifen import frames, normalize
 from jifen.problems import Problem, warning
 
 EVIDENCE = "佐证材料"                # FileInfo.status of an attached file
@@ -187,8 +187,7 @@ def _picture(p: dict, shared: bool) -> dict:
 def place_pictures(items, safe) -> None:
     """Where each picture is written under output/: 佐证材料/<事项ID>/图片N.ext for an item's
     own pictures, 佐证材料/<干部编号-月份>-随表/图片N.ext for its declaration's (set in place)."""
-    for iid, cid, month, part, atts in zip(items["item_id"], items["cadre_id"], items["month"], items["part"],
-                                           items["attachments"]):
+    for iid, cid, month, part, atts in zip(*frames.columns(items, "item_id", "cadre_id", "month", "part", "attachments")):
         own = [a for a in atts if a["kind"] == PICTURE and not a["shared"]]
         for n, a in enumerate(own, start=1):
             a["out"] = f"{EVIDENCE}/{safe(iid)}/图片{n}.{a['ext']}"

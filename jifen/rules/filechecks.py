@@ -82,6 +82,8 @@ def check_lock_files(lock_paths: list[str], workbook_paths: list[str]) -> list[P
     Word-style owner files drop the first two characters of a long name (`~$0001_张明.xlsx` for
     `K0001_张明.xlsx`); that form is matched when it points at exactly one workbook.
     """
+    if not any(lock_target(PurePosixPath(lock).name) for lock in lock_paths):
+        return []           # the usual case: no lock file, so no workbook to look through
     by_folder: dict[str, list[str]] = {}
     for rel in workbook_paths:
         p = PurePosixPath(rel)

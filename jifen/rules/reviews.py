@@ -13,6 +13,7 @@ import re
 
 import pandas as pd
 
+from jifen import frames
 from jifen.problems import Problem, error, warning
 from jifen.rules import checks
 
@@ -67,9 +68,9 @@ def check_decision(d) -> Problem | None:
 def match_decisions(decisions: list[dict], items: pd.DataFrame) -> tuple[list[dict], list[Problem]]:
     """Attach each decision to an item (`matched_id`), or report why it cannot be."""
     problems = []
-    by_id = dict(zip(items["item_id"], items["fingerprint"])) if not items.empty else {}
+    by_id = dict(zip(*frames.columns(items, "item_id", "fingerprint"))) if not items.empty else {}
     by_print: dict[tuple, list[str]] = {}
-    for iid, cid, month, fp in zip(items["item_id"], items["cadre_id"], items["month"], items["fingerprint"]):
+    for iid, cid, month, fp in zip(*frames.columns(items, "item_id", "cadre_id", "month", "fingerprint")):
         by_print.setdefault((cid, month, fp), []).append(iid)
     matched = []
     for d in decisions:
@@ -251,7 +252,7 @@ def review_frames(items: pd.DataFrame, standing: dict, roster, rulebook, warning
 
     def frame(df: pd.DataFrame, with_decision: bool) -> pd.DataFrame:
         rows = []
-        for rec in df.itertuples():
+        for rec in frames.rows(df):
             d = standing.get(rec.item_id) if with_decision else None
             rows.append({
                 "单位": units.get(rec.month, {}).get(rec.cadre_id, ""), "事项ID": rec.item_id,

@@ -21,7 +21,7 @@ import re
 
 import pandas as pd
 
-from jifen import normalize
+from jifen import frames, normalize
 from jifen.rules import cadres
 
 COLUMNS = ["规则", "事项ID", "干部编号", "姓名", "月份", "项目代码", "提示", "来源文件"]
@@ -71,7 +71,7 @@ def shared_evidence(items: pd.DataFrame, personal: list[str]) -> list[dict]:
     live = _live(items)
     by_hash: dict[str, set] = {}
     by_doc: dict[str, set] = {}
-    for cid, atts, desc, text in zip(live["cadre_id"], live["attachments"], live["desc"], live["evidence"]):
+    for cid, atts, desc, text in zip(*frames.columns(live, "cadre_id", "attachments", "desc", "evidence")):
         for a in atts:
             if a.get("sha256"):
                 by_hash.setdefault(a["sha256"], set()).add(cid)
@@ -79,7 +79,7 @@ def shared_evidence(items: pd.DataFrame, personal: list[str]) -> list[dict]:
             by_doc.setdefault(doc, set()).add(cid)
     out = []
     mine = live[(live["source"] == "申报") & live["code"].isin(personal)]
-    for rec in mine.itertuples():
+    for rec in frames.rows(mine):
         seen = set()
         for a in rec.attachments:
             sha = a.get("sha256")
@@ -162,9 +162,9 @@ def late(items: pd.DataFrame, limit_months: int) -> list[dict]:
     """Declared items whose 发生日期 lies more than `limit_months` months before the month."""
     live = _live(items)
     live = live[(live["source"] == "申报") & live["date"].notna() & (live["month"] != "")]
-    gaps = [int(m[:4]) * 12 + int(m[5:7]) - (d.year * 12 + d.month) for m, d in zip(live["month"], live["date"])]
+    gaps = [int(m[:4]) * 12 + int(m[5:7]) - (d.year * 12 + d.month) for m, d in zip(*frames.columns(live, "month", "date"))]
     out = []
-    for rec, gap in zip(live[[g > limit_months for g in gaps]].itertuples(), [g for g in gaps if g > limit_months]):
+    for rec, gap in zip(frames.rows(live[[g > limit_months for g in gaps]]), [g for g in gaps if g > limit_months]):
         out.append(_row(rec, LATE, f"发生日期 {rec.date:%Y-%m-%d} 早于申报月份 {rec.month} 共 {gap} 个月"
                                    f"（超过申报时限 {limit_months} 个月），请核实为何没有及时申报"))
     return out
@@ -188,7 +188,7 @@ def many(items: pd.DataFrame, roster: pd.DataFrame, ratio: float, minimum: int) 
             for cid, k in n.items():
                 if k >= minimum and k > ratio * median:
                     times = f"为同组中位数 {median:g} 项的 {k / median:.1f} 倍" if median else "同组中位数为 0 项"
-                    for rec in part[part["cadre_id"] == cid].itertuples():
+                    for rec in frames.rows(part[part["cadre_id"] == cid]):
                         out.append(_row(rec, MANY, f"{int(year)}年第{int(quarter)}季度自主申报加分事项 {k} 项，"
                                                    f"{times}（{group}，{len(n)} 人），请核实"))
     return out

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jifen import normalize
+from jifen import frames, normalize
 from jifen.rules import cadres, checks
 
 KIND_CN = {"base": "基础积分", "bonus": "奖励加分", "penalty": "惩戒扣分", "": ""}
+# the item columns a ledger row is made of
+ROW_INPUT = ["status", "value", "item_id", "reason", "cadre_id", "name", "month", "quarter", "source", "code",
+             "kind", "desc", "matter", "qty", "decision", "file", "row"]
 LEDGER_COLUMNS = ["干部编号", "姓名", "单位", "月份", "季度", "来源", "事项ID", "项目代码", "项目名称", "类别",
                   "事项说明", "同一事项标识", "数量", "行分值", "计分分值", "状态", "差异说明", "审核依据", "来源文件",
                   "行号"]
@@ -32,15 +35,16 @@ def ledger_frame(items: pd.DataFrame, scored: pd.DataFrame, roster: pd.DataFrame
             matter_rows[key] = list(ids)
     units = {}
     for month in sorted(m for m in part["month"].unique() if m):
-        units[month] = cadres.as_of(roster, normalize.month_end(month))["unit"].to_dict() if not roster.empty else {}
-    names = roster.drop_duplicates("cadre_id", keep="last").set_index("cadre_id")["display_name"].to_dict() \
+        units[month] = frames.to_dict(cadres.as_of(roster, normalize.month_end(month))["unit"]) if not roster.empty else {}
+    names = frames.to_dict(roster.drop_duplicates("cadre_id", keep="last").set_index("cadre_id")["display_name"]) \
         if not roster.empty else {}
     # plain dicts: a pandas lookup per row costs more than the rest of the loop together
-    contrib, why = contrib.to_dict(), why.to_dict()
-    matter_key = scored["matter_key"].to_dict() if not scored.empty else {}
-    item_names = rulebook.items["name"].to_dict()
+    contrib, why = frames.to_dict(contrib), frames.to_dict(why)
+    matter_key = frames.to_dict(scored["matter_key"]) if not scored.empty else {}
+    item_names = frames.to_dict(rulebook.items["name"])
     rows = []
-    for rec in part.itertuples():
+    read = [c for c in ROW_INPUT if c in part.columns]      # `decision` only once reviews were applied
+    for rec in frames.rows(part[read]):
         counted = None
         notes = []
         if rec.status == checks.COUNTED:
