@@ -24,6 +24,17 @@ XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _COLS = [xl_col_to_name(c) for c in range(256)]
 MAX_CHARS = 32767
 _EPOCH = dt.datetime(1899, 12, 31)
+_SERIALS: dict = {}          # date → its serial as written (a county's cells hold a few hundred dates)
+
+
+def cell_ref(r: int, c: int) -> str:
+    """xl_rowcol_to_cell(r, c), faster."""
+    return f"{_COLS[c] if c < 256 else xl_col_to_name(c)}{r + 1}"
+
+
+def cell_range(r1: int, c1: int, r2: int, c2: int) -> str:
+    """xl_range(r1, c1, r2, c2): one cell's reference alone."""
+    return cell_ref(r1, c1) if (r1, c1) == (r2, c2) else f"{cell_ref(r1, c1)}:{cell_ref(r2, c2)}"
 
 
 def excel_serial(value: dt.datetime) -> float:
@@ -147,22 +158,35 @@ class FastSheet(Worksheet):
             s = f.xf_index
             if s is None:
                 s = f._get_xf_index()
-            if kind is str and value and value.isprintable() and len(value) < 16000:
-                if inline:
-                    if "&" in value or "<" in value or ">" in value:
-                        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                    # the only printable white space is the space
-                    space = ' xml:space="preserve"' if value[0] == " " or value[-1] == " " else ""
-                    row[c] = f'<c r="{col}{n}" s="{s}" t="inlineStr"><is><t{space}>{value}</t></is></c>'
+            if kind is str:
+                if not value:
+                    row[c] = f'<c r="{col}{n}" s="{s}"/>'
                     continue
-                i = table.get(value)
-                if i is None:            # numbered as SharedStringTable._get_shared_string_index does
-                    i = table[value] = strings.unique_count
-                    strings.unique_count += 1
-                shared += 1
-                row[c] = f'<c r="{col}{n}" s="{s}" t="s"><v>{i}</v></c>'
-            else:
-                row[c] = cell(r, c, value, s, num_s, date_s)
+                if value.isprintable() and len(value) < 16000:
+                    if inline:
+                        if "&" in value or "<" in value or ">" in value:
+                            value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                        # the only printable white space is the space
+                        space = ' xml:space="preserve"' if value[0] == " " or value[-1] == " " else ""
+                        row[c] = f'<c r="{col}{n}" s="{s}" t="inlineStr"><is><t{space}>{value}</t></is></c>'
+                        continue
+                    i = table.get(value)
+                    if i is None:            # numbered as SharedStringTable._get_shared_string_index does
+                        i = table[value] = strings.unique_count
+                        strings.unique_count += 1
+                    shared += 1
+                    row[c] = f'<c r="{col}{n}" s="{s}" t="s"><v>{i}</v></c>'
+                    continue
+            elif value is None:
+                row[c] = f'<c r="{col}{n}" s="{s}"/>'
+                continue
+            elif kind is dt.date:
+                serial = _SERIALS.get(value)
+                if serial is None:
+                    serial = _SERIALS[value] = f"{excel_serial(dt.datetime(value.year, value.month, value.day)):.16G}"
+                row[c] = f'<c r="{col}{n}" s="{date_s}"><v>{serial}</v></c>'
+                continue
+            row[c] = cell(r, c, value, s, num_s, date_s)
         if shared:
             strings.count += shared
 
@@ -172,9 +196,9 @@ class FastSheet(Worksheet):
         s = fmt._get_xf_index()
         for r in range(r1, r2 + 1):
             row = self._raw.setdefault(r, {})
-            for c in range(c1, c2 + 1):
-                if (r, c) != (r1, c1):
-                    row[c] = f'<c r="{_COLS[c]}{r + 1}" s="{s}"/>'
+            n = r + 1
+            for c in range(c1 + 1 if r == r1 else c1, c2 + 1):
+                row[c] = f'<c r="{_COLS[c]}{n}" s="{s}"/>'
         self.merge.append([r1, c1, r2, c2])
 
     def link(self, r: int, c: int, target: str, text: str, tip: str = "") -> None:
@@ -224,6 +248,13 @@ class FastSheet(Worksheet):
         if not cells:
             return f'<row r="{r + 1}"{attrs}/>'
         return f'<row r="{r + 1}"{attrs}>' + "".join(cells[c] for c in sorted(cells)) + "</row>"
+
+    def _write_merge_cells(self) -> None:
+        """<mergeCells> as xlsxwriter writes it (a unit's ledgers have tens of thousands)."""
+        if self.merge:
+            self.fh.write(f'<mergeCells count="{len(self.merge)}">' + "".join(
+                [f'<mergeCell ref="{cell_ref(r1, c1)}:{cell_ref(r2, c2)}"/>' for r1, c1, r2, c2 in self.merge])
+                + "</mergeCells>")
 
     def _write_rows(self) -> None:
         if not self._raw:
