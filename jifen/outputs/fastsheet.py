@@ -247,7 +247,7 @@ class FastSheet(Worksheet):
         attrs = f' ht="{height:.16g}" customHeight="1"' if height is not None else ""
         if not cells:
             return f'<row r="{r + 1}"{attrs}/>'
-        return f'<row r="{r + 1}"{attrs}>' + "".join(cells[c] for c in sorted(cells)) + "</row>"
+        return f'<row r="{r + 1}"{attrs}>' + "".join([cells[c] for c in sorted(cells)]) + "</row>"
 
     def _write_merge_cells(self) -> None:
         """<mergeCells> as xlsxwriter writes it (a unit's ledgers have tens of thousands)."""
