@@ -17,7 +17,7 @@ import zipfile
 import zlib
 from xml.sax.saxutils import escape
 
-from jifen.outputs.fastsheet import clean
+from jifen.outputs.fastsheet import cell_range, clean
 
 SHEET = "xl/worksheets/sheet1.xml"
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
@@ -54,6 +54,16 @@ class BookPattern:
         _one(_MERGES, self.sheet, "mergeCells")
         _one(_AREA, self.workbook, "print area")
         _one(_TITLE, self.core, "title")
+        # the parts around what each workbook puts in, found once (the same as substituting each time:
+        # what is put in is escaped text, which none of the patterns can match)
+        dim, data, merges = (p.search(self.sheet) for p in (_DIMENSION, _DATA, _MERGES))
+        if not (dim.end() <= data.start() and data.end() <= merges.start()):
+            raise PatternError("model workbook: dimension, sheetData and mergeCells out of order")
+        self.sheet_parts = (self.sheet[:dim.start()], self.sheet[dim.end():data.start()],
+                            self.sheet[data.end():merges.start()], self.sheet[merges.end():])
+        area, title = _AREA.search(self.workbook), _TITLE.search(self.core)
+        self.workbook_parts = (self.workbook[:area.start()] + area.group(1), area.group(3) + self.workbook[area.end():])
+        self.core_parts = (self.core[:title.start()], self.core[title.end():])
         self.packed = {name: pack(name, data) for name, data in self.parts
                        if name not in (SHEET, "xl/workbook.xml", "docProps/core.xml")}
 
@@ -62,17 +72,14 @@ class BookPattern:
         rows, box, merges = content
         if not box:
             raise PatternError("empty sheet")
-        from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
-
-        dim = f'<dimension ref="{xl_range(*box) if box[:2] != box[2:] else xl_rowcol_to_cell(*box[:2])}"/>'
-        data = "<sheetData>" + "".join(rows[r] for r in sorted(rows)) + "</sheetData>"
-        merge_xml = (f'<mergeCells count="{len(merges)}">'
-                     + "".join(f'<mergeCell ref="{xl_range(*m)}"/>' for m in merges) + "</mergeCells>")
-        sheet = _DIMENSION.sub(lambda _: dim, self.sheet)
-        sheet = _DATA.sub(lambda _: data, sheet)
-        sheet = _MERGES.sub(lambda _: merge_xml if merges else "", sheet)
-        workbook = _AREA.sub(lambda m: f"{m.group(1)}{last_row + 1}{m.group(3)}", self.workbook)
-        core = _TITLE.sub(lambda _: f"<dc:title>{escape(clean(title))}</dc:title>", self.core)
+        dim = f'<dimension ref="{cell_range(*box)}"/>'
+        data = "<sheetData>" + "".join([rows[r] for r in sorted(rows)]) + "</sheetData>"
+        merge_xml = (f'<mergeCells count="{len(merges)}">' + "".join([f'<mergeCell ref="{cell_range(*m)}"/>' for m in merges])
+                     + "</mergeCells>") if merges else ""
+        head, mid, tail, end = self.sheet_parts
+        sheet = "".join((head, dim, mid, data, tail, merge_xml, end))
+        workbook = f"{self.workbook_parts[0]}{last_row + 1}{self.workbook_parts[1]}"
+        core = f"{self.core_parts[0]}<dc:title>{escape(clean(title))}</dc:title>{self.core_parts[1]}"
         new = {SHEET: sheet.encode("utf-8"), "xl/workbook.xml": workbook.encode("utf-8"),
                "docProps/core.xml": core.encode("utf-8")}
         return write_zip([(name, new[name]) if name in new else self.packed[name] for name, _ in self.parts])
