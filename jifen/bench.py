@@ -239,6 +239,8 @@ def ratios(r: dict, baseline_s: float) -> dict:
              "cold_to_floor": ratio(cold, floor),
              "read_to_floor": ratio(r["cold"].get("timings", {}).get("读取（安全检查+解析）"), floor)}
     found.update({f"{key}_to_cold": ratio(r[key]["wall_s"], cold) for key, _ in SCENARIOS[1:]})
+    # CPU seconds of all processes: steadier than wall time on a machine others are using
+    found.update({f"{key}_cpu_to_cold": ratio(r[key].get("cpu_s"), r["cold"].get("cpu_s")) for key, _ in SCENARIOS[1:]})
     more = {"ratio_cold_to_baseline": found["cold_to_baseline"], "ratios": found,
             "targets": {f"{key}_to_cold": limit for key, limit in TARGETS.items()}}
     if soffice is not None and baseline_s:

@@ -53,7 +53,11 @@ def print_table(r: dict, scenarios: list, out) -> None:
     out(_left("峰值内存 MB（各进程 RSS 之和）") + "".join(_span(_mb(run.get("peak_rss_sum_mb"))) for _, _, run in runs))
     out(_left("解析文件数") + "".join(_span(str(run.get("read", {}).get("parsed", 0))) for _, _, run in runs))
     ratios, targets = r.get("ratios", {}), r.get("targets", {})
-    out(_left("与冷启动之比（墙钟）") + "".join(_span(_vs_cold(key, ratios, targets)) for key, _, _ in runs))
+    out(_left("与冷启动之比（墙钟）") + "".join(_span(_ratio(ratios.get(f"{key}_to_cold"))) for key, _, _ in runs))
+    out(_left("与冷启动之比（各进程 CPU）") + "".join(_span(_ratio(ratios.get(f"{key}_cpu_to_cold")))
+                                                  for key, _, _ in runs))
+    out(_left("目标（墙钟之比）") + "".join(_span(_target(ratios.get(f"{key}_to_cold"), targets.get(f"{key}_to_cold")))
+                              for key, _, _ in runs))
     out("（“写出：生成全部文件（并行）”的 CPU 只计主进程；各写出任务的 CPU 在其所在的进程中计量，列在各自一行；"
         "读取的 CPU 含解析子进程。PSS 把多个进程共用的内存页按份分摊，各进程之和即整个运行实际占用的内存；"
         "RSS 之和把共用的页重复计算。）")
@@ -83,10 +87,11 @@ def print_table(r: dict, scenarios: list, out) -> None:
         f"冷启动的读取阶段 / 读取下限 = {ratios.get('read_to_floor')}")
 
 
-def _vs_cold(key: str, ratios: dict, targets: dict) -> str:
-    value, limit = ratios.get(f"{key}_to_cold"), targets.get(f"{key}_to_cold")
-    if value is None:
+def _ratio(value) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _target(value, limit) -> str:
+    if value is None or limit is None:
         return "-"
-    if limit is None:
-        return f"{value:.2f}"
-    return f"{value:.2f}{'≤' if value <= limit else '>'}{limit:g}{'达标' if value <= limit else '未达标'}"
+    return f"≤ {limit:g} {'达标' if value <= limit else '未达标'}"
