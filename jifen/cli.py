@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--cadres", type=int, default=1500, metavar="人数", help="模拟县的干部人数")
     bench.add_argument("--months", type=int, default=12, metavar="月数", help="模拟的月数")
     bench.add_argument("--json", default=None, metavar="文件", help="结果 JSON 保存位置")
-    bench.add_argument("--baseline-sample", type=int, default=None, metavar="份数", help="基线只实测这么多份申报表再按比例折算")
+    bench.add_argument("--baseline-sample", type=int, default=None, metavar="份数", help="基线只实测这么多份申报表再按比例折算（默认：最多 3000 份）")
     bench.add_argument("--keep", action="store_true", help="保留生成的模拟县文件夹")
     p.commands = cmds
     return p

@@ -58,6 +58,7 @@ class Result:
     filled_in_place: list = field(default_factory=list)
     notes: list = field(default_factory=list)      # one-line remarks for the console
     timings: dict = field(default_factory=dict)    # stage → seconds (the run's Clock)
+    cpu: dict = field(default_factory=dict)        # stage → CPU seconds, all processes (the run's Clock)
     peaks: dict = field(default_factory=dict)      # stage → peak resident memory so far (MB)
     read_stats: dict = field(default_factory=dict)
     run_key: str = ""
@@ -177,11 +178,11 @@ def _run(opts: Options) -> Result:
     problems += lock_notices(opts)
     if not opts.input_dir.is_dir():
         return Result(opts, rulebook, problems=problems, fatal=[f"找不到输入文件夹 {opts.input_dir}"])
-    with clock("读取（安全检查+解析）"):
+    with clock("读取（安全检查+解析）", children=True):
         read = read_stage(opts, rulebook)
     if read.unchanged is not None:          # nothing changed: nothing to compute or write
         return Result(opts, rulebook, problems=problems, run_key=read.run_key, unchanged=read.unchanged,
-                      timings=clock.timings, peaks=clock.peaks)
+                      timings=clock.timings, cpu=clock.cpu, peaks=clock.peaks)
     # The parsed records live until the end: keep the garbage collector from scanning them
     # again and again (and, in forked workers, from touching and so copying their pages).
     gc.freeze()
@@ -229,7 +230,8 @@ def assemble(opts: Options, problems: list, read: Inputs, computed: computation.
               for f in attached.skipped if f.path in lost]
     return Result(opts, computed.rulebook, files=[p.info for p in read.parsed] + unread,
                   skipped=[f for f in attached.skipped if f.path not in lost], evidence=attached.evidence, suspicious=attached.suspicious, items=attached.items,
-                  read_stats=read.stats, run_key=read.run_key, timings=clock.timings, peaks=clock.peaks,
+                  read_stats=read.stats, run_key=read.run_key, timings=clock.timings, cpu=clock.cpu,
+                  peaks=clock.peaks,
                   problems=found, fatal=computed.fatal, **figures, **more)
 
 

@@ -115,7 +115,8 @@ def save_timings(res, path) -> None:
     import json
 
 
-    data = {"timings": {k: round(v, 3) for k, v in res.timings.items()}, "peaks": res.peaks,
+    data = {"timings": {k: round(v, 3) for k, v in res.timings.items()},
+            "cpu": {k: round(v, 3) for k, v in res.cpu.items()}, "peaks": res.peaks,
             "peak_mb": peak_rss_mb(), "read": res.read_stats, "unchanged": res.unchanged is not None,
             "written": len(res.log.written) if res.log else 0,
             "unchanged_outputs": len(res.log.unchanged) if res.log else 0}

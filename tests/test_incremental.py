@@ -19,7 +19,7 @@ import builders
 import openpyxl
 import pytest
 
-from jifen import bench
+from jifen import bench_county as bench
 
 MONTHS = ["2026-01", "2026-02", "2026-03"]
 OVERVIEW = "总览.html"

@@ -126,9 +126,9 @@ _PLAN = Reuse()
 def _run_job(i: int):
     label, func, args = _JOBS[i]
     col = Collector(_RES.options.output_dir, _PLAN)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     func(_RES, col, *args)
-    return col.writes, col.failed, time.perf_counter() - start, col.views, col.kept
+    return col.writes, col.failed, time.perf_counter() - start, time.process_time() - cpu, col.views, col.kept
 
 
 def run_jobs(res, jobs: list, plan: Reuse | None = None):
@@ -185,8 +185,8 @@ def write_all(res, clock):
         # others are still being built; only then are they moved into place.
         with clock("写出：生成全部文件（并行）"), Progress("写出文件", len(jobs), min_total=10) as bar:
             try:
-                for (label, _func, _), (writes, failed, secs, seen, same) in zip(jobs, run_jobs(res, jobs, plan)):
-                    clock.add(label, secs, peak=False)
+                for (label, _func, _), (writes, failed, secs, cpu, seen, same) in zip(jobs, run_jobs(res, jobs, plan)):
+                    clock.add(label, secs, peak=False, cpu=cpu)
                     log.failed += failed
                     views.update(seen)
                     kept += same
