@@ -24,6 +24,7 @@ class OutputLog:
     failed: list = field(default_factory=list)   # (path, message)
     hashes: dict = field(default_factory=dict)   # relative path → SHA-256 of what we wrote
     staged: list = field(default_factory=list)   # (temporary, path, relative path, SHA-256)
+    removed: list = field(default_factory=list)  # relative paths of results no longer made, removed
 
     def rel(self, path: Path) -> str:
         try:

@@ -32,7 +32,8 @@ def print_summary(res, out=print, verdict: bool = True, writes: bool = True) -> 
     if res.log:
         out(f"输出文件夹：{res.options.output_dir}")
         if writes:
-            out(f"  写入 {len(res.log.written)} 个文件，未变化 {len(res.log.unchanged)} 个")
+            gone = f"，删除不再需要的 {len(res.log.removed)} 个" if res.log.removed else ""
+            out(f"  写入 {len(res.log.written)} 个文件，未变化 {len(res.log.unchanged)} 个{gone}")
         _notes_and_failures(res, out)
     if verdict:
         closing = {0: "完成。", 1: "完成，但有错误需要处理（见校验报告）。", 2: "未能全部完成，请按上面的提示处理后重新运行。"}

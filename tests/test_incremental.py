@@ -174,3 +174,29 @@ def test_a_file_edited_or_deleted_by_hand_is_built_again(tmp_path):
     fresh = tmp_path / "fresh"
     _run(tmp_path, fresh, "--force")
     assert _differences(_files(out), _files(fresh), skip=[OVERVIEW]) == []
+
+
+def test_a_cadre_off_the_roster_takes_their_files_and_says_so(tmp_path):
+    cadres = _county(tmp_path, 9)
+    out = tmp_path / "output"
+    _run(tmp_path, out)
+    gone, unit = cadres[2]["id"], cadres[2]["unit"]
+    assert [c for c in cadres if c["unit"] == unit] == [cadres[2]]      # alone in the unit
+    mine = sorted(rel for rel in _files(out) if f"/{gone}_" in rel or rel.endswith(f"/{unit}.xlsx")
+                  or rel.endswith(f"/{unit}.docx"))
+    assert len(mine) >= 3, mine      # personal ledger, archive, the unit's ledger (and 告知单)
+    roster = tmp_path / "input" / "干部名册.xlsx"
+    wb = openpyxl.load_workbook(roster)
+    ws = wb.active
+    for r in range(ws.max_row, 1, -1):
+        if ws.cell(row=r, column=1).value == gone:
+            ws.delete_rows(r)
+    wb.save(roster)
+    for f in (tmp_path / "input" / "申报表").rglob(f"{gone}_*.xlsx"):
+        f.unlink()
+    proc = builders.run_process(tmp_path, output=out, rulebook=tmp_path / "rulebook.xlsx",
+                                env={"JIFEN_TODAY": "2026-04-20"})
+    assert proc.returncode in (0, 1), proc.stdout + proc.stderr
+    assert not any(rel in mine for rel in _files(out))
+    assert not (out / "台账" / "2026" / "个人" / unit).exists()      # the folder left empty goes too
+    assert f"删除不再需要的 {len(mine)} 个" in proc.stdout

@@ -255,8 +255,8 @@ def _settle(output_dir, log, memo: dict, views: dict, kept: set, every_year: boo
         path = output_dir / rel
         if not every_year:
             new[rel] = old
-        elif reuse.stat_of(path) == old[2:]:
-            reuse.remove_made(output_dir, path)
+        elif reuse.stat_of(path) == old[2:] and reuse.remove_made(output_dir, path):
+            log.removed.append(rel)
     reuse.save(output_dir, new)
 
 

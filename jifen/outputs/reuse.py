@@ -79,20 +79,21 @@ def program_digest() -> str:
     return _PROGRAM[0]
 
 
-def remove_made(output_dir: Path, path: Path) -> None:
+def remove_made(output_dir: Path, path: Path) -> bool:
     """Remove an output the program made and no longer makes, then its folders left empty."""
     try:
         path.unlink()
     except OSError:
-        return
+        return False
     root = Path(output_dir).resolve()
     folder = path.parent.resolve()
     while folder != root and root in folder.parents:
         try:
             folder.rmdir()          # only when empty
         except OSError:
-            return
+            break
         folder = folder.parent
+    return True
 
 
 def salt(parts: list) -> str:
