@@ -35,7 +35,7 @@ class Collector:
 
     def __init__(self, root, plan=None):
         self.root, self.writes, self.failed, self.unchanged = root, [], [], []
-        self.plan = plan if plan is not None else Reuse()
+        self.plan = plan if plan is not None else ReusePlan()
         self.views: dict = {}     # rel path → digest of its view
         self.kept: list = []      # rel paths left as they are
 
@@ -59,7 +59,7 @@ class Collector:
         return False
 
 
-class Reuse:
+class ReusePlan:
     """The run's digests salt and the previous run's record; `enabled` is False for --force."""
 
     def __init__(self, salt: str = "", memo: dict | None = None, enabled: bool = False):
@@ -120,7 +120,7 @@ def jobs_for(res, recorded: dict, log, clock) -> tuple[list[tuple], list[str]]:
 
 _JOBS: list = []
 _RES = None
-_PLAN = Reuse()
+_PLAN = ReusePlan()
 
 
 def _run_job(i: int):
@@ -131,13 +131,13 @@ def _run_job(i: int):
     return col.writes, col.failed, time.perf_counter() - start, time.process_time() - cpu, col.views, col.kept
 
 
-def run_jobs(res, jobs: list, plan: Reuse | None = None):
+def run_jobs(res, jobs: list, plan: ReusePlan | None = None):
     """Results of every job, in job order, as they are done; forked workers when it pays
     and the OS allows."""
     from jifen.workers import start_method
 
     global _JOBS, _RES, _PLAN
-    _JOBS, _RES, _PLAN = jobs, res, plan or Reuse()
+    _JOBS, _RES, _PLAN = jobs, res, plan or ReusePlan()
     try:
         workers = min(4, os.cpu_count() or 1)
         big = res.items is not None and len(res.items) >= PARALLEL_FROM_ITEMS
@@ -158,7 +158,7 @@ def run_jobs(res, jobs: list, plan: Reuse | None = None):
         with pool:
             yield from pool.imap(_run_job, range(len(jobs)), chunksize=1)
     finally:
-        _JOBS, _RES, _PLAN = [], None, Reuse()
+        _JOBS, _RES, _PLAN = [], None, ReusePlan()
 
 
 def write_all(res, clock):
@@ -175,7 +175,7 @@ def write_all(res, clock):
     state.forget_run(res.options.output_dir)     # an interrupted run must not look finished
     state.remove_stale_temporaries(res.options.output_dir)
     memo = reuse.load(res.options.output_dir)
-    plan = Reuse(reuse.salt(reuse_salt(res)), memo, enabled=not res.options.force)
+    plan = ReusePlan(reuse_salt(res), memo, enabled=not res.options.force)
     views: dict = {}
     kept: list = []
     if res.rulebook is not None:
@@ -226,14 +226,17 @@ def write_all(res, clock):
     return res
 
 
-def reuse_salt(res) -> list:
+def reuse_salt(res) -> str:
     """Besides its view, what each output's bytes depend on: the program, its templates, the
     rulebook, where the folders are (links between them), how workbooks were read."""
+    import hashlib
+
     from jifen.readers import book
 
-    return [reuse.program_digest(), res.rulebook.sha256 if res.rulebook else "",
-            str(res.options.input_dir.resolve()), str(res.options.output_dir.resolve()),
-            str(res.options.archive_dir.resolve()), book.FALLBACK_REASON or ""]
+    parts = [reuse.program_digest(), res.rulebook.sha256 if res.rulebook else "",
+             str(res.options.input_dir.resolve()), str(res.options.output_dir.resolve()),
+             str(res.options.archive_dir.resolve()), book.FALLBACK_REASON or ""]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
 def _settle(output_dir, log, memo: dict, views: dict, kept: set, every_year: bool = True) -> None:

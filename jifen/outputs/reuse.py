@@ -28,16 +28,17 @@ import numpy as np
 import pandas as pd
 
 from jifen.files import write_atomic
+from jifen.outputs.state import CACHE_DIR
 
 MEMO_NAME = "views.json"          # in output/.cache/
 
 
 def memo_path(output_dir: Path) -> Path:
-    return Path(output_dir) / ".cache" / MEMO_NAME
+    return Path(output_dir) / CACHE_DIR / MEMO_NAME
 
 
 def load(output_dir: Path) -> dict:
-    """rel path → [digest, size, mtime_ns] of what the last runs wrote or kept."""
+    """rel path → [view digest, SHA-256, size, mtime_ns] of what the last run wrote or kept."""
     try:
         data = json.loads(memo_path(output_dir).read_text("utf-8"))
     except (OSError, ValueError):
@@ -96,11 +97,6 @@ def remove_made(output_dir: Path, path: Path) -> bool:
     return True
 
 
-def salt(parts: list) -> str:
-    """What every output depends on besides its view (code, templates, rulebook…)."""
-    return hashlib.sha256("\n".join(map(str, parts)).encode("utf-8")).hexdigest()
-
-
 def digest(salt_: str, rel: str, view) -> str:
     h = hashlib.blake2b(digest_size=20)
     h.update(salt_.encode())
@@ -116,15 +112,7 @@ def _feed_fast(h, obj) -> None:
     floats exactly; frames column by column. Where `repr` may abbreviate (a frame, a Series or
     an array nested in the data), the exact walk instead."""
     if isinstance(obj, pd.DataFrame):
-        h.update(b"D")
-        _feed(h, [str(c) for c in obj.columns])
-        _feed(h, [str(d) for d in obj.dtypes])
-        if isinstance(obj.index, pd.RangeIndex):
-            h.update(b"range%d;" % len(obj))
-        else:
-            h.update(repr(obj.index.tolist()).encode("utf-8", "surrogatepass"))
-        for i in range(obj.shape[1]):
-            _feed_fast(h, obj.iloc[:, i].tolist())
+        _feed_frame(h, obj)
         return
     if type(obj) in (tuple, list) and len(obj) <= 64 and any(
             isinstance(x, (pd.DataFrame, pd.Series, np.ndarray, list, tuple)) for x in obj):
@@ -138,6 +126,18 @@ def _feed_fast(h, obj) -> None:
     else:
         h.update(b"r%d:" % len(text))
         h.update(text.encode("utf-8", "surrogatepass"))
+
+
+def _feed_frame(h, df: pd.DataFrame) -> None:
+    h.update(b"D")
+    _feed(h, [str(c) for c in df.columns])
+    _feed(h, [str(d) for d in df.dtypes])
+    if isinstance(df.index, pd.RangeIndex):
+        h.update(b"range%d;" % len(df))
+    else:
+        _feed_fast(h, df.index.tolist())
+    for i in range(df.shape[1]):
+        _feed_fast(h, df.iloc[:, i].tolist())
 
 
 def _feed(h, obj) -> None:
@@ -170,11 +170,7 @@ def _feed(h, obj) -> None:
         h.update(b"S")
         _feed(h, sorted(obj, key=repr))
     elif isinstance(obj, pd.DataFrame):
-        h.update(b"D")
-        _feed(h, [str(c) for c in obj.columns])
-        _feed(h, [str(d) for d in obj.dtypes])
-        _feed(h, list(obj.index) if not isinstance(obj.index, pd.RangeIndex) else ("range", len(obj)))
-        _feed(h, obj.to_numpy(dtype=object).tolist())
+        _feed_frame(h, obj)
     elif isinstance(obj, np.ndarray):
         h.update(b"A")
         _feed(h, obj.tolist())
