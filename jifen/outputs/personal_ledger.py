@@ -282,30 +282,49 @@ def _records(df: pd.DataFrame) -> list[dict]:
 def ledger_jobs(res, year: int, rows: pd.DataFrame, size: int = 60) -> list[tuple]:
     """The personal and unit ledgers of `year` as independent jobs (run in parallel), each a
     few whole units, so that every cadre's sheet is rendered once for both files; each job
-    gathers its own cadres' ledger content."""
+    gets its own cadres' part of the ledger data, split here once (a job filtering the whole
+    year's frames would make a province's run grow with cadres × jobs)."""
     data = year_data(res, year, rows)
     latest = data["latest"]
     per_unit: dict[str, list] = {}
     for cid, unit in zip(latest.index, latest["unit"]):
         per_unit.setdefault(unit or "未填单位", []).append(cid)
-    jobs, batch, n = [], [], 0
+    batches, batch, n = [], [], 0
     order = cadres.unit_order(res.roster)
     for unit, ids in sorted(per_unit.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])):
         batch.append(unit)
         n += len(ids)
         if n >= size:
-            jobs.append((write_ledgers, (year, data, batch, {c for u in batch for c in per_unit[u]})))
+            batches.append(batch)
             batch, n = [], 0
     if batch:
-        jobs.append((write_ledgers, (year, data, batch, {c for u in batch for c in per_unit[u]})))
-    return jobs
+        batches.append(batch)
+    parts = split_data(data, [[c for u in b for c in per_unit[u]] for b in batches])
+    return [(write_ledgers, (year, part, b)) for b, part in zip(batches, parts)]
 
 
-def write_ledgers(res, log, year: int, data: dict, unit_names: list, ids: set) -> None:
-    """台账/YYYY/个人/<单位>/<编号>_<姓名>.xlsx for each cadre, then 台账/YYYY/单位/<单位>.xlsx."""
+def split_data(data: dict, groups: list[list]) -> list[dict]:
+    """year_data's frames cut into one part per group of cadres, rows in their order."""
+    job_of = {c: i for i, ids in enumerate(groups) for c in ids}
+    parts: list[dict] = [{} for _ in groups]
+    for key, col in (("latest", None), ("ranks", "cadre_id"), ("scores", "cadre_id"), ("rows", "干部编号")):
+        df = data[key]
+        keys = pd.Series(df.index if col is None else df[col].to_numpy(), dtype=object)
+        job = keys.map(job_of).fillna(-1).astype(int).to_numpy()
+        for i, sub in df.groupby(job, sort=False):
+            if i >= 0:
+                parts[i][key] = sub
+        for part in parts:
+            part.setdefault(key, df.iloc[:0])
+    return parts
+
+
+def write_ledgers(res, log, year: int, data: dict, unit_names: list) -> None:
+    """台账/YYYY/个人/<单位>/<编号>_<姓名>.xlsx for each cadre, then 台账/YYYY/单位/<单位>.xlsx;
+    `data` is these units' part of year_data."""
 
     per_unit: dict[str, list] = {u: [] for u in unit_names}
-    for person in people(res, year, data, only=ids):
+    for person in people(res, year, data):
         per_unit[person["unit"] or "未填单位"].append(person)
     units = list(per_unit.items())
     county, stamp, mark = res.rulebook.params["县名"], common.stamp(res), common.mark(res)
