@@ -200,3 +200,41 @@ def test_a_cadre_off_the_roster_takes_their_files_and_says_so(tmp_path):
     assert not any(rel in mine for rel in _files(out))
     assert not (out / "台账" / "2026" / "个人" / unit).exists()      # the folder left empty goes too
     assert f"删除不再需要的 {len(mine)} 个" in proc.stdout
+
+
+def test_a_units_ledger_takes_its_kept_cadres_sheets_from_the_render_cache(tmp_path):
+    """The cached sheets are marked after the first run: the unit's ledger built again for one
+    changed cadre shows the mark on the other cadres' sheets only (they came from the cache),
+    and a damaged cache only means rendering again."""
+    import pickle
+    import zipfile
+
+    cadres = _county(tmp_path, 5)
+    out = tmp_path / "output"
+    _run(tmp_path, out)
+    caches = sorted((out / ".cache" / "render").glob("*.pickle"))
+    assert caches
+    for f in caches:
+        entries = pickle.loads(f.read_bytes())
+        for key, (content, head, last) in entries.items():
+            rows = {r: x.replace("<t>", "<t>CACHED", 1) for r, x in content[0].items()}
+            entries[key] = ((rows, *content[1:]), head, last)
+        f.write_bytes(pickle.dumps(entries))
+    unit = next(u for u in sorted({c["unit"] for c in cadres}) if sum(c["unit"] == u for c in cadres) >= 2)
+    c = next(c for c in cadres if c["unit"] == unit)
+    path = tmp_path / "input" / "申报表" / "2026-02" / f"{c['id']}_2026-02.xlsx"
+    path.write_bytes(bench._declaration(c, "2026-02", [("J6", 1, ""), ("J7", 1, "")]))
+    _run(tmp_path, out)
+    with zipfile.ZipFile(out / "台账" / "2026" / "单位" / f"{unit}.xlsx") as z:
+        sheets = {n: z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/sheet")}
+        book = z.read("xl/workbook.xml").decode("utf-8")
+    marked = [n for n, x in sheets.items() if b"CACHED" in x]
+    assert len(sheets) >= 2 and len(marked) == len(sheets) - 1, (book, marked)
+
+    for f in (out / ".cache" / "render").glob("*.pickle"):
+        f.write_bytes(b"damaged")
+    path.write_bytes(bench._declaration(c, "2026-02", [("J6", 2, "")]))
+    _run(tmp_path, out)
+    fresh = tmp_path / "fresh"
+    _run(tmp_path, fresh, "--force")
+    assert _differences(_files(out), _files(fresh), skip=[OVERVIEW]) == []

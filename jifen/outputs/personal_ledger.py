@@ -13,6 +13,7 @@ from jifen.files import safe_filename
 from jifen.outputs import common
 from jifen.outputs.book_pattern import BookPattern, PatternError
 from jifen.outputs.fastsheet import FastSheet
+from jifen.outputs.render_cache import RenderCache
 from jifen.outputs.xlsx import Book, fit_row, page_header
 from jifen.rules import cadres, checks
 
@@ -337,18 +338,24 @@ def write_ledgers(res, log, year: int, data: dict, unit_names: list) -> None:
         unit_path = root / "单位" / safe_filename(f"{unit}.xlsx")
         unit_same = log.reuse(unit_path, ("单位", unit, people_, county, year, stamp, mark))
         sheets = []
+        # the sheets of the unit's cadres whose own ledgers are kept, as the last run rendered them
+        cache = RenderCache(res.options.output_dir, f"台账/{year}/单位/{unit}")
         for person in people_:
             path = root / "个人" / safe_filename(unit) / safe_filename(f"{person['cadre_id']}_{person['name']}.xlsx")
             same = log.reuse(path, (person, county, year, stamp, mark))
             if same and unit_same:
                 continue
-            data, content, head_row, last_row = _personal_book(person, pattern, county, year, stamp, mark,
-                                                               need_bytes=not same)
-            sheets.append((person, content, head_row, last_row))
-            if not same:
-                log.write(path, data)
+            key = getattr(log, "views", {}).get(log.rel(path))
+            sheet = cache.get(key) if same else None
+            if sheet is None:
+                data, *sheet = _personal_book(person, pattern, county, year, stamp, mark, need_bytes=not same)
+                if not same:
+                    log.write(path, data)
+            cache.put(key, tuple(sheet))
+            sheets.append((person, *sheet))
         if unit_same:
             continue
+        cache.save()
         book = ledger_book(f"{year}年度积分台账 {unit}", stamp, mark)
         used: set = set()
         for person, content, head_row, last_row in sheets:
