@@ -41,17 +41,19 @@ class OutputLog:
 
         Staging while other outputs are still being built overlaps the disk work with theirs.
         """
-        path = Path(path)
-        rel = self.rel(path)
-        digest = hashlib.sha256(data).hexdigest()
-        try:
-            if path.exists() and path.stat().st_size == len(data) and path.read_bytes() == data:
-                self.unchanged.append(rel)
-                self.hashes[rel] = digest
-                return True
-            self.staged.append((write_temporary(path, data), path, rel, digest))
-        except OSError as exc:
-            self._failed(rel, exc)
+        return self.adopt(prepare(self.rel(path), Path(path), data))
+
+    def adopt(self, staging: tuple) -> bool:
+        """Take over what `prepare` did (in this process or in a worker)."""
+        kind, rel = staging[0], staging[1]
+        if kind == "same":
+            self.unchanged.append(rel)
+            self.hashes[rel] = staging[2]
+        elif kind == "staged":
+            _, rel, tmp, path, digest = staging
+            self.staged.append((tmp, path, rel, digest))
+        else:
+            self.failed.append((rel, staging[2]))
             return False
         return True
 
@@ -75,7 +77,7 @@ class OutputLog:
                 try:
                     os.replace(tmp, path)
                 except OSError as exc:
-                    _unlink(tmp)
+                    remove_quietly(tmp)
                     self._failed(rel, exc)
                     ok = False
                 else:
@@ -84,26 +86,42 @@ class OutputLog:
                 staged.pop(0)
         finally:
             for tmp, *_ in staged:        # interrupted: no temporary file is left behind
-                _unlink(tmp)
+                remove_quietly(tmp)
         return ok
 
     def discard(self) -> None:
         """Forget what is staged (the run is being abandoned)."""
         for tmp, *_ in self.staged:
-            _unlink(tmp)
+            remove_quietly(tmp)
         self.staged = []
 
     def _failed(self, rel: str, exc: OSError) -> None:
-        import errno
-
-        if isinstance(exc, PermissionError):
-            self.failed.append((rel, "文件被占用（可能正在 Excel/WPS 中打开），请先关闭该文件后重新运行"))
-            return
-        reason = "磁盘空间不足，请清理磁盘后重新运行" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-        self.failed.append((rel, f"无法写入：{reason}"))
+        self.failed.append((rel, failure_message(exc)))
 
 
-def _unlink(path) -> None:
+def prepare(rel: str, path: Path, data: bytes) -> tuple:
+    """`data` written beside `path` under a temporary name, unless the file holds it already:
+    ("same", rel, sha256), ("staged", rel, temporary, path, sha256) or ("failed", rel, message).
+    Only plain values: a worker process stages its own files and hands the main process this."""
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        if path.exists() and path.stat().st_size == len(data) and path.read_bytes() == data:
+            return ("same", rel, digest)
+        return ("staged", rel, write_temporary(path, data), path, digest)
+    except OSError as exc:
+        return ("failed", rel, failure_message(exc))
+
+
+def failure_message(exc: OSError) -> str:
+    import errno
+
+    if isinstance(exc, PermissionError):
+        return "文件被占用（可能正在 Excel/WPS 中打开），请先关闭该文件后重新运行"
+    reason = "磁盘空间不足，请清理磁盘后重新运行" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+    return f"无法写入：{reason}"
+
+
+def remove_quietly(path) -> None:
     try:
         os.unlink(path)
     except OSError:
@@ -124,7 +142,7 @@ def write_temporary(path: Path, data: bytes) -> str:
             fh.flush()
             os.fsync(fh.fileno())
     except BaseException:
-        _unlink(tmp)
+        remove_quietly(tmp)
         raise
     return tmp
 
@@ -146,7 +164,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         os.replace(tmp, path)
     except BaseException:
-        _unlink(tmp)
+        remove_quietly(tmp)
         raise
 
 

@@ -1,8 +1,8 @@
 """Writers: DataFrames in, formatted files out. They know nothing of scoring.
 
-`write_all` lists every output as an independent job; jobs build their files in memory and
-the main process stages each file under a temporary name as its job finishes, then moves them
-all into place (atomic, fixed order). On a large county the jobs run in forked worker
+`write_all` lists every output as an independent job; a job stages each file it builds under
+a temporary name beside its place, and the main process moves them all into place once every
+job is done (atomic, fixed order). On a large county the jobs run in forked worker
 processes, which share the computed results without copying them; where there is no fork
 (Windows) they run in the main process (see jifen/workers.py).
 """
@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
-from jifen.files import OutputLog
+from jifen.files import OutputLog, prepare, remove_quietly
 from jifen.outputs import reuse
 from jifen.problems import error
 from jifen.rules import consequences
@@ -30,7 +31,7 @@ def write_report_only(res) -> OutputLog:
 
 
 class Collector:
-    """What a job writes, kept in memory for the main process to write (same API as OutputLog),
+    """What a job writes, staged for the main process to move into place (same API as OutputLog),
     and which of its files it kept because their views did not change (outputs/reuse.py)."""
 
     def __init__(self, root, plan=None):
@@ -43,8 +44,17 @@ class Collector:
         return OutputLog.rel(self, path)
 
     def write(self, path, data: bytes) -> bool:
-        self.writes.append((path, data))
+        """Staged here and now (files.prepare): a worker hands the main process where the
+        file is, not its bytes, which would pile up there while earlier jobs are still running."""
+        self.writes.append(prepare(self.rel(path), Path(path), data))
         return True
+
+    def discard(self) -> None:
+        """Remove what this job staged (it failed, or the run is being stopped)."""
+        for staging in self.writes:
+            if staging[0] == "staged":
+                remove_quietly(staging[2])
+        self.writes = []
 
     def reuse(self, path, view) -> bool:
         """True when `path` was made from this very view and is still as the program left it:
@@ -127,7 +137,11 @@ def _run_job(i: int):
     label, func, args = _JOBS[i]
     col = Collector(_RES.options.output_dir, _PLAN)
     start, cpu = time.perf_counter(), time.process_time()
-    func(_RES, col, *args)
+    try:
+        func(_RES, col, *args)
+    except BaseException:
+        col.discard()
+        raise
     return col.writes, col.failed, time.perf_counter() - start, time.process_time() - cpu, col.views, col.kept
 
 
@@ -192,8 +206,8 @@ def write_all(res, clock):
                     kept += same
                     for rel in same:
                         log.keep(rel, memo[rel][1])
-                    for path, data in writes:
-                        log.stage(path, data)
+                    for staging in writes:
+                        log.adopt(staging)
                     bar.update()
             except BaseException:
                 log.discard()
