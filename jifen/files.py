@@ -44,13 +44,20 @@ class OutputLog:
         return self.adopt(prepare(self.rel(path), Path(path), data))
 
     def adopt(self, staging: tuple) -> bool:
-        """Take over what `prepare` did (in this process or in a worker)."""
+        """Take over what `prepare` did (in this process or in a worker): a temporary file is
+        flushed to the device here, so that a worker does not wait for the disk."""
         kind, rel = staging[0], staging[1]
         if kind == "same":
             self.unchanged.append(rel)
             self.hashes[rel] = staging[2]
         elif kind == "staged":
             _, rel, tmp, path, digest = staging
+            try:
+                flush_to_device(tmp)
+            except OSError as exc:
+                remove_quietly(tmp)
+                self._failed(rel, exc)
+                return False
             self.staged.append((tmp, path, rel, digest))
         else:
             self.failed.append((rel, staging[2]))
@@ -107,7 +114,7 @@ def prepare(rel: str, path: Path, data: bytes) -> tuple:
     try:
         if path.exists() and path.stat().st_size == len(data) and path.read_bytes() == data:
             return ("same", rel, digest)
-        return ("staged", rel, write_temporary(path, data), path, digest)
+        return ("staged", rel, write_temporary(path, data, sync=False), path, digest)
     except OSError as exc:
         return ("failed", rel, failure_message(exc))
 
@@ -128,8 +135,17 @@ def remove_quietly(path) -> None:
         pass
 
 
-def write_temporary(path: Path, data: bytes) -> str:
-    """`data` on disk (flushed to the device) under a hidden temporary name beside `path`."""
+def flush_to_device(path) -> None:
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_temporary(path: Path, data: bytes, sync: bool = True) -> str:
+    """`data` on disk under a hidden temporary name beside `path`, flushed to the device unless
+    not `sync` (then flush_to_device before it replaces anything)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".~" + path.stem[:20] + "-", suffix=".tmp", dir=path.parent)
     try:
@@ -140,7 +156,8 @@ def write_temporary(path: Path, data: bytes) -> str:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                os.fsync(fh.fileno())
     except BaseException:
         remove_quietly(tmp)
         raise
