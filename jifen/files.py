@@ -25,6 +25,7 @@ class OutputLog:
     hashes: dict = field(default_factory=dict)   # relative path → SHA-256 of what we wrote
     staged: list = field(default_factory=list)   # (temporary, path, relative path, SHA-256)
     removed: list = field(default_factory=list)  # relative paths of results no longer made, removed
+    views: dict = field(default_factory=dict)    # as Collector's: empty, nothing written here is reused
 
     def rel(self, path: Path) -> str:
         try:

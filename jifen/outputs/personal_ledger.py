@@ -243,14 +243,10 @@ def year_data(res, year: int, rows: pd.DataFrame) -> dict:
             "rows": rows[rows["状态"] != checks.INVALID]}
 
 
-def people(res, year: int, data: dict, only: set | None = None) -> list[dict]:
-    """Every cadre on the roster in `year` (or those in `only`), with the content of their
-    ledger (pure); `data` from year_data."""
+def people(res, year: int, data: dict) -> list[dict]:
+    """Every cadre in `data` (year_data, or a part of it from split_data), with the content
+    of their ledger (pure)."""
     latest, ranks, scores, rows = data["latest"], data["ranks"], data["scores"], data["rows"]
-    if only is not None:
-        latest = latest[latest.index.isin(only)]
-        ranks, scores = ranks[ranks["cadre_id"].isin(only)], scores[scores["cadre_id"].isin(only)]
-        rows = rows[rows["干部编号"].isin(only)]
     rows_by = {}
     for rec in _records(rows):
         rows_by.setdefault(rec["干部编号"], []).append(rec)
@@ -345,7 +341,7 @@ def write_ledgers(res, log, year: int, data: dict, unit_names: list) -> None:
             same = log.reuse(path, (person, county, year, stamp, mark))
             if same and unit_same:
                 continue
-            key = getattr(log, "views", {}).get(log.rel(path))
+            key = log.views.get(log.rel(path))
             sheet = cache.get(key) if same else None
             if sheet is None:
                 data, *sheet = _personal_book(person, pattern, county, year, stamp, mark, need_bytes=not same)
