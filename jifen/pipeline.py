@@ -252,6 +252,7 @@ def lock_notices(opts: Options) -> list:
 def read_stage(opts: Options, rulebook: Rulebook) -> Inputs:
     """Every input file, unless nothing changed since the last run (then its record)."""
     from jifen.outputs import state
+    from jifen.readers import cache
     from jifen.readers.cache import CACHE_NAME
 
     previous = state.load_run(opts.output_dir) if opts.write and not opts.force else None
@@ -260,7 +261,8 @@ def read_stage(opts: Options, rulebook: Rulebook) -> Inputs:
     if not previous and not (cache_dir / CACHE_NAME).exists():
         entries = batch.unhashed_inputs(opts.input_dir)   # nothing to compare with
     else:
-        entries = batch.fingerprint_inputs(opts.input_dir)
+        # --force reads every file again; otherwise a file whose times are unchanged keeps its digest
+        entries = batch.fingerprint_inputs(opts.input_dir, None if opts.force or not opts.write else cache_dir)
         key = run_key(opts, rulebook, entries)
         if previous and previous.get("key") == key and state.outputs_intact(
                 opts.output_dir, previous.get("outputs", [])):
@@ -276,8 +278,10 @@ def read_stage(opts: Options, rulebook: Rulebook) -> Inputs:
         gc.freeze()
         gc.enable()
     if not key:
-        key = run_key(opts, rulebook, ([(p, rel, x.info.sha256) for (p, rel, _), x in zip(entries[0], parsed)],
-                                       entries[1]))
+        digests = [x.info.sha256 for x in parsed]
+        key = run_key(opts, rulebook, ([(p, rel, d) for (p, rel, _), d in zip(entries[0], digests)], entries[1]))
+        if opts.write:      # the next run trusts these digests while the files' times are unchanged
+            cache.workbook_digests([(p, rel) for p, rel, _ in entries[0]], cache_dir, None, digests)
     problems = [x for p in parsed for x in p.problems]
     problems += filechecks.check_lock_files([f.path for f in skipped], [p.info.path for p in parsed])
     return Inputs(parsed, skipped, problems, key, None, stats, [h for p in parsed for h in p.history])

@@ -70,3 +70,32 @@ def test_serial_dates_match_excel():
     assert excel_serial(dt.datetime(1900, 1, 1)) == 1
     assert excel_serial(dt.datetime(1900, 3, 1)) == 61
     assert excel_serial(dt.datetime(2026, 1, 1, 12)) == 46023.5
+
+
+def _table_bytes(seal: bool, keep_open=frozenset(), more=None) -> bytes:
+    from jifen.outputs import xlsx
+
+    book = Book("t")
+    ws = book.sheet("表")
+    df = pd.DataFrame({"编号": [f"K{i:04d}" for i in range(1300)], "说明": ["很长的说明文字" * (i % 7) for i in range(1300)],
+                       "分值": [i / 4 for i in range(1300)]})
+    xlsx.write_table(book, ws, df, title="标题", subtitle="说明", wrap={"说明"}, widths={"说明": 10},
+                     seal=seal, keep_open=keep_open)
+    if more:
+        more(book, ws)
+    return book.close()
+
+
+def test_a_sealed_table_is_the_same_file():
+    """Sealing (rows rendered as they are finished, for memory) changes no byte, over more
+    than one chunk of rows and a last partial one."""
+    assert _table_bytes(True) == _table_bytes(False)
+
+
+def test_rows_kept_open_can_be_written_again_and_sealed_ones_cannot():
+    def relink(book, ws):
+        ws.put(10, 1, "链接", book.fmt["link"])
+
+    assert _table_bytes(True, frozenset({10}), relink) == _table_bytes(False, more=relink)
+    with pytest.raises(ValueError, match="sealed"):
+        _table_bytes(True, more=relink)

@@ -65,6 +65,8 @@ class FastSheet(Worksheet):
         self._heights: dict[int, float] = {}
         self._box: list | None = None      # [rmin, cmin, rmax, cmax] of reused content
         self._rendered: dict[int, str] | None = None
+        self._sealed: dict[int, str] = {}  # rows finished early (seal): their XML, their cells freed
+        self._sealed_box: list | None = None
         self.inline = False                # True: strings stored in the cells, not shared
 
     # --- one sheet's content in several workbooks (needs inline strings and the same styles) ---
@@ -122,9 +124,29 @@ class FastSheet(Worksheet):
             return self._box
         rows = [r for r, cells in self._raw.items() if cells]
         if not rows:
-            return None
+            return self._sealed_box
         cols = [c for r in rows for c in self._raw[r]]
-        return [min(rows), min(cols), max(rows), max(cols)]
+        return _union([min(rows), min(cols), max(rows), max(cols)], self._sealed_box)
+
+    def seal(self, first: int, last: int, keep_open=()) -> None:
+        """Rows first..last are finished: rendered now and their cells let go. A big table's
+        cells held one string each until the workbook closed (most of a province's memory);
+        a finished row is one string. Nothing may be put in a sealed row afterwards; the rows
+        in `keep_open` are left as they are."""
+        if self._rendered is not None:
+            raise ValueError("a reused sheet cannot be sealed")
+        raw, done = self._raw, self._sealed
+        box = self._sealed_box
+        for r in range(first, last + 1):
+            cells = raw.get(r)
+            if cells is None or r in keep_open:
+                continue
+            if cells:
+                part = [r, min(cells), r, max(cells)]
+                box = part if box is None else _union(box, part)
+            done[r] = self._render_raw_row(r)
+            del raw[r]
+        self._sealed_box = box
 
     def put(self, r: int, c: int, value, fmt, num_fmt=None, date_fmt=None) -> None:
         """One cell; numbers take `num_fmt`, dates `date_fmt` (both default to `fmt`)."""
@@ -257,16 +279,20 @@ class FastSheet(Worksheet):
                 + "</mergeCells>")
 
     def _write_rows(self) -> None:
-        if not self._raw:
+        if not self._raw and not self._sealed:
             super()._write_rows()
             return
         theirs = {r for r, cells in self.table.items() if cells} | set(self.row_info) | set(self.comments)
-        clash = theirs & set(self._raw)
+        sealed = self._sealed
+        clash = (theirs | set(sealed)) & set(self._raw) or theirs & set(sealed)
         if clash:
-            raise ValueError(f"row {min(clash) + 1} written both directly and through xlsxwriter")
+            raise ValueError(f"row {min(clash) + 1} written both directly and through xlsxwriter, or after it was sealed")
         write = self.fh.write
         rendered = self._rendered
-        for r in sorted(theirs | set(self._raw)):
+        for r in sorted(theirs | set(self._raw) | set(sealed)):
+            if r in sealed:
+                write(sealed.pop(r))
+                continue
             if r in self._raw:
                 write(rendered[r] if rendered is not None else self._render_raw_row(r))
                 continue
@@ -278,6 +304,12 @@ class FastSheet(Worksheet):
                 self._xml_end_tag("row")
             else:
                 self._write_empty_row(r, None, info)
+
+
+def _union(a: list, b: list | None) -> list:
+    if b is None:
+        return a
+    return [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])]
 
 
 class _SharedStrings(SharedStrings):

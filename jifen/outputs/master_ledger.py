@@ -40,10 +40,10 @@ def write_master_ledger(res, log, year: int, rows: pd.DataFrame) -> None:
     write_table(book, book.sheet("积分明细"), rows,
                 title=f"{county}县{year}年日常积分总台账", subtitle=f"共 {len(rows)} 行：{summary}。{common.stamp(res)}",
                 widths={"项目名称": 24, "事项说明": 26, "差异说明": 36, "审核依据": 30, "来源文件": 30, "单位": 16},
-                wrap={"项目名称", "事项说明", "差异说明", "审核依据", "来源文件"}, row_formats=tints)
+                wrap={"项目名称", "事项说明", "差异说明", "审核依据", "来源文件"}, row_formats=tints, seal=True)
     write_table(book, book.sheet("审核记录"), audit,
                 title=f"{year}年审核记录（读到的全部审核结论）", subtitle=common.stamp(res),
-                widths={"审核意见": 30, "来源文件": 30, "处理结果": 24}, wrap={"审核意见", "来源文件"})
+                widths={"审核意见": 30, "来源文件": 30, "处理结果": 24}, wrap={"审核意见", "来源文件"}, seal=True)
     write_table(book, book.sheet("弄虚作假事项"), fraud,
                 title=f"{year}年审核认定为弄虚作假的事项（请按方案附则跟进处理）", subtitle=common.stamp(res),
                 widths={"项目名称": 24, "事项说明": 26, "差异说明": 36}, wrap={"差异说明"})

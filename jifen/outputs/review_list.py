@@ -48,10 +48,13 @@ def filled_in_place(path, recorded: dict, rel: str) -> bool:
         return True
 
 
-def _sheet(book, name, df, title, note):
+def _sheet(book, name, df, title, note, linked=frozenset()):
+    """`linked`: the item ids whose 佐证材料 cell becomes a link (_link_items writes those rows again)."""
     ws = book.sheet(name)
     wrap = {"项目名称", "事项说明", "佐证材料", "校验提示", "可疑提示", "来源文件", "审核意见"}
-    end = write_table(book, ws, df, title=title, subtitle=note, widths=WIDTHS, wrap=wrap)
+    keep = (frozenset(FIRST_ROW + i for i, iid in enumerate(df["事项ID"]) if iid in linked)
+            if linked and "事项ID" in df.columns else frozenset())
+    end = write_table(book, ws, df, title=title, subtitle=note, widths=WIDTHS, wrap=wrap, seal=True, keep_open=keep)
     header_row = 2
     first, last = header_row + 1, max(header_row + 1, end - 1 + 200)
     for name_, values in DECISION_LISTS.items():
@@ -141,9 +144,9 @@ def write_review_list(res, log, year: int) -> None:
     book = Book(f"{year}年积分事项待审核清单", mark=common.mark(res), stamp=common.stamp(res))
     county = res.rulebook.params["县名"]
     ws_pending = _sheet(book, "待审核清单", pending,
-                        f"{county}县{year}年日常积分申报事项待审核清单（共 {len(pending)} 项）", INSTRUCTION)
+                        f"{county}县{year}年日常积分申报事项待审核清单（共 {len(pending)} 项）", INSTRUCTION, atts_by_id)
     ws_decided = _sheet(book, "已审核事项", decided,
-                        f"{county}县{year}年已审核事项和组织部登记事项（共 {len(decided)} 项）", INSTRUCTION)
+                        f"{county}县{year}年已审核事项和组织部登记事项（共 {len(decided)} 项）", INSTRUCTION, atts_by_id)
     table, atts = _evidence_frame([pending, decided], atts_by_id)
     if len(table):
         here = path.parent

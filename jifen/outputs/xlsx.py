@@ -16,6 +16,7 @@ import pandas as pd
 from jifen.outputs.fastsheet import XML_BAD, FastSheet, FastWorkbook
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
+SEAL_EVERY = 512     # a table's finished rows become one string each, this many at a time (FastSheet.seal)
 
 
 class Book:
@@ -125,12 +126,14 @@ def fit_row(ws, r: int, values, widths, wrap_cols, line_height: float = 13.5) ->
 def write_table(book: Book, ws, df: pd.DataFrame, title: str = "", subtitle: str = "",
                 start_row: int = 0, widths: dict | None = None, wrap: set | None = None,
                 row_formats: list | None = None, autofilter: bool = True, freeze: bool = True,
-                repeat: bool = True) -> int:
+                repeat: bool = True, seal: bool = False, keep_open: frozenset = frozenset()) -> int:
     """Title, subtitle, header and rows; returns the next free row.
 
     `row_formats` optionally gives per row a key prefix ('good'/'bad') to colour the row.
     In a marked (internal) workbook the subtitle of a table at the top of a sheet starts with
     the mark, so the first rows say what the page header says.
+    `seal`: the rows are finished as they are written (FastSheet.seal; a big table's memory),
+    except the sheet rows in `keep_open`, which the caller still writes into.
     """
     fmt = book.fmt
     r = start_row
@@ -175,7 +178,11 @@ def write_table(book: Book, ws, df: pd.DataFrame, title: str = "", subtitle: str
             put_row(rr, row, [fmt[tint]] * len(row), fmt[tint + "_num"], date_fmt)
         else:
             put_row(rr, row, plain, num, date_fmt)
+        if seal and i % SEAL_EVERY == SEAL_EVERY - 1:
+            ws.seal(rr - SEAL_EVERY + 1, rr, keep_open)
     last = r + len(values) - 1
+    if seal and len(values):
+        ws.seal(r + len(values) - len(values) % SEAL_EVERY, last, keep_open)
     for c, w in enumerate(col_widths):
         ws.set_column(c, c, w)
     if freeze:

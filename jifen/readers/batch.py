@@ -14,24 +14,21 @@ from jifen.readers.cache import ParseCache
 PARALLEL_FROM = 200     # below this many files to parse, worker processes cost more than they save
 
 
-def fingerprint_inputs(input_dir: Path) -> tuple[list[tuple], list[inputs.FileInfo]]:
-    """→ ([(path, relative name, SHA-256)] of the workbooks, skipped files), in a stable order."""
+def fingerprint_inputs(input_dir: Path, cache_dir: Path | None = None) -> tuple[list[tuple], list[inputs.FileInfo]]:
+    """→ ([(path, relative name, SHA-256)] of the workbooks, skipped files), in a stable order.
+    With `cache_dir`, a file whose times and size are as when last hashed is not read again
+    (cache.workbook_digests)."""
+    from jifen.readers.cache import workbook_digests
+
     listed, skipped = inputs.scan_workbooks(input_dir)
-    return [(p, rel, d) for (p, rel), d in zip(listed, _sha256s([p for p, _ in listed]))], skipped
+    digests = workbook_digests(listed, cache_dir, inputs.file_sha256)
+    return [(p, rel, d) for (p, rel), d in zip(listed, digests)], skipped
 
 
 def unhashed_inputs(input_dir: Path) -> tuple[list[tuple], list[inputs.FileInfo]]:
     """Like `fingerprint_inputs` without reading the files (the parsers hash them as they read)."""
     listed, skipped = inputs.scan_workbooks(input_dir)
     return [(p, rel, None) for p, rel in listed], skipped
-
-
-def _sha256s(paths: list[Path]) -> list[str]:
-    out = []
-    for path in paths:
-        with open(path, "rb") as fh:
-            out.append(inputs.file_sha256(fh.read()))    # the same digest the parsers record
-    return out
 
 
 def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | None = None,

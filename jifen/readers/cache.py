@@ -105,21 +105,40 @@ def wait() -> None:
 
 
 DIGESTS_NAME = "evidence_sha256.json"
+WORKBOOK_DIGESTS_NAME = "input_sha256.json"
+RACY_NS = 2_000_000_000     # a file changed this close to its hashing may change again unseen
+
+
+def _load_json(store: Path | None) -> dict:
+    import json
+
+    if store is None:
+        return {}
+    try:
+        found = json.loads(store.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _save_json(store: Path | None, new: dict, old: dict) -> None:
+    import json
+
+    if store is None or new == old:
+        return
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(store, json.dumps(new, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    except OSError:
+        pass          # a cache only: the next run hashes again
 
 
 def evidence_digests(input_dir: Path, rels: list[str], folder: Path | None) -> dict:
     """relative path → SHA-256 of the evidence files, reusing last run's digest while a
     file's size and modification time are unchanged (scans and photos can be many GB a
     year: hashing them all again on every run would dominate it)."""
-    import json
-
-    old: dict = {}
     store = folder / DIGESTS_NAME if folder else None
-    if store is not None:
-        try:
-            old = json.loads(store.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            old = {}
+    old = _load_json(store)
     new: dict = {}
     for rel in rels:
         path = input_dir / rel
@@ -132,10 +151,43 @@ def evidence_digests(input_dir: Path, rels: list[str], folder: Path | None) -> d
             new[rel] = hit
         else:
             new[rel] = [st.st_size, st.st_mtime_ns, sha256_of_file(path)]
-    if store is not None and new != old:
-        try:
-            store.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(store, json.dumps(new, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-        except OSError:
-            pass          # a cache only: the next run hashes again
+    _save_json(store, new, old)
     return {rel: v[2] for rel, v in new.items()}
+
+
+def workbook_digests(listed: list, folder: Path | None, digest, known: list | None = None) -> list[str]:
+    """SHA-256 of each (path, rel) workbook, as `digest(bytes)` gives it, reusing last run's
+    digest while the file's size, modification time, change time and file number are all as
+    they were when it was hashed (git trusts its index the same way). A file hashed less than
+    two seconds after it was last changed is hashed again next time: a second edit within the
+    clock's resolution would not show in its times. `folder` None: every file is read.
+    `known`: the digests already taken (by the parsers of a first run), only to be recorded."""
+    import time
+
+    store = folder / WORKBOOK_DIGESTS_NAME if folder else None
+    old = _load_json(store)
+    new: dict = {}
+    out = []
+    for i, (path, rel) in enumerate(listed):
+        try:
+            st = os.stat(path)
+        except OSError:
+            st = None
+        key = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino] if st else None
+        hit = old.get(rel)
+        if key and isinstance(hit, list) and len(hit) == 5 and hit[:4] == key:
+            new[rel] = hit
+            out.append(hit[4])
+            continue
+        now = time.time_ns()
+        if known is not None:
+            sha = known[i]
+        else:
+            with open(path, "rb") as fh:
+                sha = digest(fh.read())
+        out.append(sha)
+        if key and sha and now - max(key[1], key[2]) > RACY_NS:
+            new[rel] = key + [sha]
+    if folder is not None:
+        _save_json(store, new, old)
+    return out
