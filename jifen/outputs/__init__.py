@@ -9,6 +9,7 @@ processes, which share the computed results without copying them; where there is
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from pathlib import Path
@@ -159,6 +160,9 @@ def run_jobs(res, jobs: list, plan: ReusePlan | None = None):
         if big and workers > 1 and start_method() == "fork":
             import multiprocessing as mp
 
+            # The results are final: out of the collector's reach, or its passes in each worker
+            # walk them all, writing to every object's header and so copying its page.
+            gc.freeze()
             try:
                 from jifen.orphans import watch_parent
 
