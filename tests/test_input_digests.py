@@ -27,25 +27,25 @@ def _old(path, monkeypatch, seconds=60):
     monkeypatch.setattr(cache, "RACY_NS", 0)
 
 
-def test_an_unchanged_file_is_not_read_again(tmp_path, monkeypatch):
+def _hashed_once(tmp_path, monkeypatch):
+    """An old file a.xlsx ("one"), hashed once into a store: (file, store, digest, calls, first)."""
     f = tmp_path / "a.xlsx"
     f.write_bytes(b"one")
     _old(f, monkeypatch)
     store = tmp_path / "cache"
     digest, calls = _counting()
-    first = cache.workbook_digests([(f, "a.xlsx")], store, digest)
+    return f, store, digest, calls, cache.workbook_digests([(f, "a.xlsx")], store, digest)
+
+
+def test_an_unchanged_file_is_not_read_again(tmp_path, monkeypatch):
+    f, store, digest, calls, first = _hashed_once(tmp_path, monkeypatch)
     second = cache.workbook_digests([(f, "a.xlsx")], store, digest)
     assert first == second == [hashlib.sha256(b"one").hexdigest()]
     assert len(calls) == 1
 
 
 def test_a_rewritten_file_is_read_again_even_with_its_old_size_and_time(tmp_path, monkeypatch):
-    f = tmp_path / "a.xlsx"
-    f.write_bytes(b"one")
-    _old(f, monkeypatch)
-    store = tmp_path / "cache"
-    digest, calls = _counting()
-    cache.workbook_digests([(f, "a.xlsx")], store, digest)
+    f, store, digest, calls, _ = _hashed_once(tmp_path, monkeypatch)
     mtime = f.stat().st_mtime_ns
     f.write_bytes(b"two")                       # same size, and the old time put back by hand:
     os.utime(f, ns=(mtime, mtime))              # the change time still moved
