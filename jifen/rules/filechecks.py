@@ -9,6 +9,8 @@ that is open, whose unsaved edits the program cannot see.
 
 from __future__ import annotations
 
+import functools
+import posixpath
 import re
 from pathlib import PurePosixPath
 
@@ -19,6 +21,7 @@ _SEPARATED = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*[-_./年]\s*(1[0-2]|0?[1-9]
 _COMPACT = re.compile(r"(?<!\d)(20\d{2})(0[1-9]|1[0-2])(?!\d)")
 
 
+@functools.lru_cache(maxsize=1 << 16)     # a county's month folders repeat on every declaration
 def month_in_name(name: str) -> str | None:
     """The one month a file or folder name states (`YYYY-MM`), or None (none, or several)."""
     stem = name.rsplit(".", 1)[0] if "." in name else name
@@ -39,12 +42,12 @@ def check_declaration_months(decls: list[dict]) -> tuple[set, list[Problem]]:
         month = d.get("month")
         if not month:
             continue                     # already an error (bad-month) of its own
-        path = PurePosixPath(d["file"])
+        name = posixpath.basename(d["file"])      # names relative to input/, with "/"
         sources = []
-        named = month_in_name(path.name)
+        named = month_in_name(name)
         if named and named != month:
-            sources.append(("文件名", path.name, named))
-        folder = path.parent.name
+            sources.append(("文件名", name, named))
+        folder = posixpath.basename(posixpath.dirname(d["file"]))
         in_folder = month_in_name(folder) if folder else None
         if in_folder and in_folder != month:
             sources.append(("文件夹名", folder, in_folder))

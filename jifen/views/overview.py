@@ -112,7 +112,7 @@ def problems_by_unit(res, link) -> dict:
         u = units.setdefault(unit, {"unit": unit, "errors": 0, "warnings": 0, "files": []})
         u["errors"] += f["errors"]
         u["warnings"] += f["warnings"]
-        u["files"].append({"path": f["path"], "href": link(name) if name else None, "errors": f["errors"],
+        u["files"].append({"path": f["path"], "name": name, "errors": f["errors"],
                            "warnings": f["warnings"], "first": f["first"]})
     ordered = sorted(units.values(), key=lambda u: (-u["errors"], -u["warnings"], u["unit"]))
     shown, total = 0, sum(len(u["files"]) for u in ordered)
@@ -122,6 +122,9 @@ def problems_by_unit(res, link) -> dict:
         u["more"] = max(0, len(u["files"]) - room)
         u["files"] = u["files"][:room]
         shown += len(u["files"])
+        for f in u["files"]:          # only the files shown are linked (a county may have thousands)
+            name = f.pop("name")
+            f["href"] = link(name) if name else None
         # files with errors first and open; warning-only files folded (evidence notes can be many)
         u["warned"] = [f for f in u["files"] if not f["errors"]]
         u["files"] = [f for f in u["files"] if f["errors"]]
