@@ -5,4 +5,4 @@ import sys
 from jifen import cli
 
 if __name__ == "__main__":
-    sys.exit(cli.main(sys.argv[1:]))
+    cli.leave(cli.main(sys.argv[1:]))

@@ -7,6 +7,7 @@ options are shared by all. `process.py` alone, or with only options, means `run`
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from pathlib import Path
@@ -364,4 +365,16 @@ def main(argv: list[str]) -> int:
 
 def entry() -> None:
     """The `jifen` console script (pyproject [project.scripts])."""
-    sys.exit(main(sys.argv[1:]))
+    leave(main(sys.argv[1:]))
+
+
+def leave(code: int) -> None:
+    """Exit with `code` once the output is flushed, without the interpreter's teardown: by now
+    every file is written and every lock released, and freeing a run's records one by one
+    only makes the clerk wait (0.2 s for a county of 1,500, seconds for a province)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):   # a closed console or pipe
+            pass
+    os._exit(code if isinstance(code, int) else 1)

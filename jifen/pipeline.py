@@ -192,7 +192,8 @@ def _run(opts: Options) -> Result:
     if not computed.roster.empty:
         with clock("已发布期间与结果运用"):
             held = publish.recompute_published(
-                computed, opts.archive_dir, lambda rb: computation.compute(read.parsed, read.skipped, rb),
+                computed, opts.archive_dir,
+                lambda rb, parsed=read.parsed, skipped=read.skipped: computation.compute(parsed, skipped, rb),
                 opts.publishing)
             archived = publish.archived_snapshots(opts.archive_dir)
             fig = held.computed
@@ -201,6 +202,8 @@ def _run(opts: Options) -> Result:
             warned = early_warning.derive_warnings(fig.periods, fig.scored, fig.roster, rulebook,
                                                    outcome.bands, outcome.ranks)
     res = assemble(opts, problems, read, computed, attached, held, outcome, warned, archived, clock)
+    # the parsed records (a province: over a GB) are in `res` only as far as the outputs need them
+    del read, computed, attached, held, outcome, warned, archived
     if not opts.write:
         return report_only(res)
     from jifen.outputs import write_all

@@ -251,29 +251,38 @@ def review_frames(items: pd.DataFrame, standing: dict, roster, rulebook, warning
     names = rulebook.items["name"]
 
     def frame(df: pd.DataFrame, with_decision: bool) -> pd.DataFrame:
-        rows = []
-        for rec in frames.rows(df):
-            d = standing.get(rec.item_id) if with_decision else None
-            rows.append({
-                "单位": units.get(rec.month, {}).get(rec.cadre_id, ""), "事项ID": rec.item_id,
-                "指纹": rec.fingerprint, "干部编号": rec.cadre_id, "姓名": rec.name, "月份": rec.month,
-                "序号": rec.seq if rec.source == "申报" else None, "项目代码": rec.code,
-                "项目名称": names.get(rec.code, ""), "事项说明": rec.desc, "同一事项标识": rec.matter,
-                "发生日期": rec.date, "数量": normalize.shown(rec.qty), "规则分值": normalize.shown(rec.rule_value),
-                "佐证材料": evidence.summary(rec.evidence or rec.basis, rec.attachments,
-                                             rec.source == "申报" and bool(needs.get(rec.code, False))),
-                "校验提示": "；".join(warnings.get((rec.file, rec.row), [])),
-                "可疑提示": hints.get(rec.item_id, ""),
-                "来源文件": f"{rec.file} 第{rec.row}行",
-                "初评意见": d["first_opinion"] if d else "", "审核结论": d["conclusion"] if d else "",
-                "审核分值": normalize.shown(d["value"]) if d and d["value"] is not None else None,
-                "不通过原因": d["reject_reason"] if d else "", "审核意见": d["opinion"] if d else "",
-                "审核人": d["reviewer"] if d else "", "审核日期": d["date"] if d else None,
-                "类型": d["type"] if d else "",
-                "当前状态": rec.status + ("（登记）" if rec.source == "登记" else ""),
-                "计分分值": normalize.shown(rec.value) if rec.status == checks.COUNTED else None,
-            })
-        out = pd.DataFrame(rows, columns=LIST_COLUMNS + DECIDED_EXTRA)
+        # built column by column: a province's year has ~200,000 rows, and a dict per row
+        # cost more time and memory than the table itself
+        (item_id, fingerprint, cadre_id, name, month, seq, source, code, desc, matter, date, qty, rule_value,
+         evidence_, basis, attachments, file, row, status, value) = frames.columns(
+            df, "item_id", "fingerprint", "cadre_id", "name", "month", "seq", "source", "code", "desc", "matter",
+            "date", "qty", "rule_value", "evidence", "basis", "attachments", "file", "row", "status", "value")
+        shown = normalize.shown
+        ds = [standing.get(i) for i in item_id] if with_decision else [None] * len(item_id)
+
+        def decided(key):
+            return [d[key] if d else "" for d in ds]
+
+        cols = {
+            "单位": [units.get(m, {}).get(c, "") for m, c in zip(month, cadre_id)], "事项ID": item_id,
+            "指纹": fingerprint, "干部编号": cadre_id, "姓名": name, "月份": month,
+            "序号": [q if s == "申报" else None for q, s in zip(seq, source)], "项目代码": code,
+            "项目名称": [names.get(c, "") for c in code], "事项说明": desc, "同一事项标识": matter,
+            "发生日期": date, "数量": [shown(q) for q in qty], "规则分值": [shown(v) for v in rule_value],
+            "佐证材料": [evidence.summary(e or b, a, s == "申报" and bool(needs.get(c, False)))
+                     for e, b, a, s, c in zip(evidence_, basis, attachments, source, code)],
+            "校验提示": ["；".join(warnings.get((f, r), [])) for f, r in zip(file, row)],
+            "可疑提示": [hints.get(i, "") for i in item_id],
+            "来源文件": [f"{f} 第{r}行" for f, r in zip(file, row)],
+            "初评意见": decided("first_opinion"), "审核结论": decided("conclusion"),
+            "审核分值": [shown(d["value"]) if d and d["value"] is not None else None for d in ds],
+            "不通过原因": decided("reject_reason"), "审核意见": decided("opinion"), "审核人": decided("reviewer"),
+            "审核日期": [d["date"] if d else None for d in ds], "类型": decided("type"),
+            "当前状态": [s + ("（登记）" if src == "登记" else "") for s, src in zip(status, source)],
+            "计分分值": [shown(v) if s == checks.COUNTED else None for v, s in zip(value, status)],
+        }
+        # (no rows: object columns, as a frame of no records has)
+        out = pd.DataFrame(cols if len(df) else [], columns=LIST_COLUMNS + DECIDED_EXTRA)
         out = cadres.sort_by_unit(out, "单位", roster, then=("干部编号", "月份", "来源文件"))
         return out.reset_index(drop=True)
 
