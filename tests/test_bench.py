@@ -44,7 +44,10 @@ def test_bench_runs_and_reports_every_stage(tmp_path):
     assert all(data["ratios"][f"{run}_to_cold"] > 0 for run in SCENARIOS[1:])
     assert data["targets"] == {"corrected_declaration_to_cold": 0.25, "review_decision_to_cold": 0.25,
                                "added_month_to_cold": 0.5}
-    for label in ("冷启动", "未变化", "更正一份申报", "一项审核结论", "加一个月", "基线", "读取下限", "PSS"):
+    for run in SCENARIOS[2:]:      # never below a run that finds nothing changed
+        assert data["ratios"][f"{run}_bound"] >= data["unchanged"]["wall_s"] > 0
+        assert data["ratios"][f"{run}_bound_to_cold"] > 0
+    for label in ("冷启动", "未变化", "更正一份申报", "一项审核结论", "加一个月", "基线", "读取下限", "PSS", "下限与冷启动之比"):
         assert label in proc.stdout
     with_pdf = data["cold_with_soffice"]           # measured only where LibreOffice is installed
     if with_pdf is not None:
@@ -72,3 +75,15 @@ def test_the_sampler_sums_a_process_and_its_descendants():
         assert peaks["peak_pss_sum_mb"] is None
         return
     assert peaks["peak_processes"] == 2 and 0 < peaks["peak_pss_sum_mb"] <= peaks["peak_rss_sum_mb"]
+
+
+def test_the_lower_bound_is_a_run_finding_nothing_changed_plus_the_output_jobs_spread_over_the_cores():
+    from jifen.bench import lower_bound
+
+    unchanged = {"wall_s": 0.5}
+    run = {"cpu": {"读取（安全检查+解析）": 0.4, "校验与审核结论": 1.0, "写出：待审核清单": 1.2, "写出：积分总台账": 1.0,
+                   "写出：校验报告": 0.6, "写出：生成全部文件（并行）": 0.2, "写出：落盘": 0.05, "写出：总览": 0.3}}
+    # the three jobs: 1.2 + 1.0 + 0.6 = 2.8 s of CPU; the stage totals, the commit and the overview are not jobs
+    assert lower_bound(unchanged, run, 2) == 0.5 + 1.4
+    assert lower_bound(unchanged, run, 1) == 0.5 + 2.8
+    assert lower_bound({}, run, 2) is None and lower_bound(unchanged, {}, 2) is None
