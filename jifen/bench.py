@@ -256,12 +256,13 @@ WRITE_TOTALS = ("写出：生成全部文件（并行）", "写出：落盘", "�
 
 
 def lower_bound(unchanged: dict, run: dict, cores: int) -> float | None:
-    """What `run` cannot be quicker than while its outputs stay as they are, byte for byte:
-    a run that finds nothing changed (start-up, every input's times, the rulebook), plus the
-    CPU of its output jobs spread perfectly over the cores. An output whose content changed
-    is rebuilt whole (its shared strings are numbered by first use, its XML deflated as one
-    stream), and the jobs already skip every output whose content did not change; no
-    checking, scoring or ranking is counted at all."""
+    """What `run` cannot be quicker than with today's writers, even with no checking, scoring
+    or ranking at all: a run that finds nothing changed (start-up, every input's times, the
+    rulebook), plus the CPU of its output jobs spread perfectly over the cores. Those jobs
+    rebuild, whole, each output whose content changed (shared strings numbered by first use,
+    a sheet's XML deflated as one stream), and work out the view of every other output to
+    see that it did not change; that second part could be skipped with finer tracking of
+    what each output depends on, so this is no bound on every possible program."""
     if unchanged.get("wall_s") is None or not run.get("cpu"):
         return None
     jobs = sum(v for k, v in run["cpu"].items() if k.startswith("写出：") and k not in WRITE_TOTALS + ("写出：总览",))

@@ -61,7 +61,8 @@ def print_table(r: dict, scenarios: list, out) -> None:
     out(_left("下限：未变化 + 写出任务 CPU ÷ 核数") + "".join(_span(_secs_or_dash(ratios.get(f"{key}_bound")).strip())
                                                      for key, _, _ in runs))
     out(_left("下限与冷启动之比") + "".join(_span(_ratio(ratios.get(f"{key}_bound_to_cold"))) for key, _, _ in runs))
-    out("（下限：输出逐字节不变时这次运行快不过它——内容变了的文件整份重新生成，未变的已经跳过；不计校验、计分、排名。）")
+    out("（下限：即使校验、计分、排名不花时间，用现在的写出方式这次运行也快不过它——内容变了的文件整份重新生成，"
+        "其余文件也要先算出内容摘要才知道没变。）")
     out("（“写出：生成全部文件（并行）”的 CPU 只计主进程；各写出任务的 CPU 在其所在的进程中计量，列在各自一行；"
         "读取的 CPU 含解析子进程。PSS 把多个进程共用的内存页按份分摊，各进程之和即整个运行实际占用的内存；"
         "RSS 之和把共用的页重复计算。）")
