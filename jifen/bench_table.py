@@ -58,7 +58,7 @@ def print_table(r: dict, scenarios: list, out) -> None:
                                                   for key, _, _ in runs))
     out(_left("目标（墙钟之比）") + "".join(_span(_target(ratios.get(f"{key}_to_cold"), targets.get(f"{key}_to_cold")))
                               for key, _, _ in runs))
-    out(_left("下限：未变化 + 写出任务 CPU ÷ 核数") + "".join(_span(_secs_or_dash(ratios.get(f"{key}_bound")).strip())
+    out(_left("下限：未变化 + 写出任务 CPU ÷ 核数") + "".join(_span(_ratio(ratios.get(f"{key}_bound")))
                                                      for key, _, _ in runs))
     out(_left("下限与冷启动之比") + "".join(_span(_ratio(ratios.get(f"{key}_bound_to_cold"))) for key, _, _ in runs))
     out("（下限：即使校验、计分、排名不花时间，用现在的写出方式这次运行也快不过它——内容变了的文件整份重新生成，"
@@ -90,10 +90,6 @@ def print_table(r: dict, scenarios: list, out) -> None:
     out(f"读取下限（本程序的安全检查 + 解析，只读 {f['files']} 份申报表，{f['workers']} 个进程，不做其他事）："
         f"{f['seconds']:.2f} 秒（CPU {f['cpu_s']:.2f} 秒）；冷启动 / 读取下限 = {ratios.get('cold_to_floor')}，"
         f"冷启动的读取阶段 / 读取下限 = {ratios.get('read_to_floor')}")
-
-
-def _secs_or_dash(value) -> str:
-    return "-" if value is None else f"{value:.2f}"
 
 
 def _ratio(value) -> str:
