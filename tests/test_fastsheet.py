@@ -99,3 +99,65 @@ def test_rows_kept_open_can_be_written_again_and_sealed_ones_cannot():
     assert _table_bytes(True, frozenset({10}), relink) == _table_bytes(False, more=relink)
     with pytest.raises(ValueError, match="sealed"):
         _table_bytes(True, more=relink)
+
+
+def test_sealed_rows_kept_in_a_temporary_file_give_the_same_file(monkeypatch):
+    """Beyond SPILL_FROM bytes the sealed rows wait on disk (a province's ledger); the file
+    is the same, also with a row kept open among them and written again afterwards."""
+    from jifen.outputs import fastsheet
+
+    def relink(book, ws):
+        ws.put(10, 1, "链接", book.fmt["link"])
+
+    unsealed = _table_bytes(False, more=relink)
+    monkeypatch.setattr(fastsheet, "SPILL_FROM", 2000)
+    opened = []
+    real = fastsheet.tempfile.TemporaryFile
+    monkeypatch.setattr(fastsheet.tempfile, "TemporaryFile", lambda **kw: opened.append(real(**kw)) or opened[-1])
+    assert _table_bytes(True, frozenset({10}), relink) == unsealed
+    assert len(opened) == 1 and opened[0].closed
+
+
+def test_sealed_rows_stay_in_memory_where_no_temporary_file_can_be_made(monkeypatch):
+    from jifen.outputs import fastsheet
+
+    unsealed = _table_bytes(False)
+
+    def refuse(**kw):
+        raise PermissionError("no temporary folder")
+
+    monkeypatch.setattr(fastsheet, "SPILL_FROM", 2000)
+    monkeypatch.setattr(fastsheet.tempfile, "TemporaryFile", refuse)
+    assert _table_bytes(True) == unsealed
+
+
+def test_parts_deflated_as_written_give_xlsxwriters_own_bytes(monkeypatch):
+    """FastWorkbook zips each part as it was deflated while being written (Utf8Part): the
+    archive is byte for byte what XlsxWriter's in-memory workbook makes of the same sheets,
+    with a part larger than one block, a chart and a picture among them."""
+    import xlsxwriter
+
+    from jifen.outputs.fastsheet import FastWorkbook, Utf8Part
+
+    png = io.BytesIO()
+    from PIL import Image
+
+    Image.new("RGB", (4, 4), "red").save(png, format="PNG")
+
+    def build(cls) -> bytes:
+        out = io.BytesIO()
+        wb = cls(out, {"in_memory": True, "strings_to_formulas": False})
+        wb.set_properties({"title": "测试", "created": dt.datetime(2000, 1, 1)})
+        ws = wb.add_worksheet("明细")
+        for r in range(4000):
+            ws.write_row(r, 0, [f"干部{r:05d}", "说明文字" * (r % 9), r * 1.5, f"=不是公式{r}"])
+        chart = wb.add_chart({"type": "column"})
+        chart.add_series({"values": "='明细'!$C$1:$C$10"})
+        ws.insert_chart("F2", chart)
+        ws.insert_image("F20", "pic.png", {"image_data": io.BytesIO(png.getvalue())})
+        wb.add_worksheet("空表")
+        wb.close()
+        return out.getvalue()
+
+    monkeypatch.setattr(Utf8Part, "BLOCK", 4096)     # the sheet is deflated in many blocks
+    assert build(FastWorkbook) == build(xlsxwriter.Workbook)

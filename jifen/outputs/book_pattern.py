@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import io
 import re
-import struct
-import sys
 import zipfile
-import zlib
 from xml.sax.saxutils import escape
 
 from jifen.outputs.fastsheet import cell_range, clean
+from jifen.outputs.zipparts import pack, write_zip
 
 SHEET = "xl/worksheets/sheet1.xml"
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
@@ -83,35 +81,3 @@ class BookPattern:
         new = {SHEET: sheet.encode("utf-8"), "xl/workbook.xml": workbook.encode("utf-8"),
                "docProps/core.xml": core.encode("utf-8")}
         return write_zip([(name, new[name]) if name in new else self.packed[name] for name, _ in self.parts])
-
-
-def pack(name: str, data: bytes) -> tuple:
-    """A part deflated as zipfile does it (so that the archive's bytes are the same)."""
-    z = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-    return name, data, zlib.crc32(data), z.compress(data) + z.flush()
-
-
-_LOCAL = struct.Struct("<4s2B4HL2L2H")
-_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
-_END = struct.Struct("<4s4H2LH")
-_SYSTEM = 0 if sys.platform == "win32" else 3        # as zipfile.ZipInfo records it
-_DOS_DATE = (0 << 9) | (1 << 5) | 1                   # 1980-01-01, the date xlsxwriter gives every part
-
-
-def write_zip(parts: list) -> bytes:
-    """A zip of (name, data) or packed parts, laid out exactly as xlsxwriter's zipfile writes it."""
-    out, central = [], []
-    offset = 0
-    for part in parts:
-        name, data, crc, packed = part if len(part) == 4 else pack(*part)
-        raw = name.encode("utf-8")
-        flags = 0 if raw.isascii() else 0x800
-        header = _LOCAL.pack(b"PK\x03\x04", 20, 0, flags, zipfile.ZIP_DEFLATED, 0, _DOS_DATE, crc, len(packed),
-                             len(data), len(raw), 0)
-        out += [header, raw, packed]
-        central.append(_CENTRAL.pack(b"PK\x01\x02", 20, _SYSTEM, 20, 0, flags, zipfile.ZIP_DEFLATED, 0, _DOS_DATE,
-                                     crc, len(packed), len(data), len(raw), 0, 0, 0, 0, 0o600 << 16, offset) + raw)
-        offset += len(header) + len(raw) + len(packed)
-    directory = b"".join(central)
-    end = _END.pack(b"PK\x05\x06", 0, 0, len(parts), len(parts), len(directory), offset, 0)
-    return b"".join(out) + directory + end

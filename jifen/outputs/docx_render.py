@@ -121,7 +121,7 @@ class DocxPattern:
     constructor, and the caller renders the ordinary way."""
 
     def __init__(self, template_path, context: dict, stamp: str = ""):
-        from jifen.outputs.book_pattern import pack
+        from jifen.outputs.zipparts import pack
 
         model = render(template_path, context, stamp)        # checks the variables as usual
         zf = zipfile.ZipFile(io.BytesIO(model))
@@ -148,7 +148,7 @@ class DocxPattern:
             raise TemplateError(f"模板 {template_path} 含按列循环的表格")
 
     def fill(self, context: dict) -> bytes:
-        from jifen.outputs.book_pattern import write_zip
+        from jifen.outputs.zipparts import write_zip
 
         xml = self.body.render(_printable(context))
         xml = xml.replace("\n<w:p", "<w:p")     # the compiled body has a newline before each <w:p only

@@ -11,8 +11,11 @@ nothing written here can become a formula.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import re
+import tempfile
+import zlib
 
 from xlsxwriter.packager import Packager
 from xlsxwriter.sharedstrings import SharedStrings
@@ -20,10 +23,13 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from jifen.outputs.zipparts import pack, write_zip
+
 XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _COLS = [xl_col_to_name(c) for c in range(256)]
 MAX_CHARS = 32767
 _EPOCH = dt.datetime(1899, 12, 31)
+SPILL_FROM = 16 << 20        # sealed rows beyond this many bytes of XML wait in a temporary file
 _SERIALS: dict = {}          # date → its serial as written (a county's cells hold a few hundred dates)
 
 
@@ -65,8 +71,11 @@ class FastSheet(Worksheet):
         self._heights: dict[int, float] = {}
         self._box: list | None = None      # [rmin, cmin, rmax, cmax] of reused content
         self._rendered: dict[int, str] | None = None
-        self._sealed: dict[int, str] = {}  # rows finished early (seal): their XML, their cells freed
+        self._sealed: dict[int, bytes] = {}  # rows finished early (seal): their XML, their cells freed
         self._sealed_box: list | None = None
+        self._held = 0                     # bytes of XML sealed so far
+        self._spill = None                 # temporary file of the sealed rows beyond SPILL_FROM
+        self._spill_end = 0
         self.inline = False                # True: strings stored in the cells, not shared
 
     # --- one sheet's content in several workbooks (needs inline strings and the same styles) ---
@@ -144,9 +153,33 @@ class FastSheet(Worksheet):
             if cells:
                 part = [r, min(cells), r, max(cells)]
                 box = part if box is None else _union(box, part)
-            done[r] = self._render_raw_row(r)
+            xml = self._render_raw_row(r).encode("utf-8")     # UTF-8: a third of a CJK str's size
             del raw[r]
+            done[r] = self._spilled(xml) if self._held + len(xml) > SPILL_FROM else xml
+            self._held += len(xml)
         self._sealed_box = box
+
+    def _spilled(self, xml: bytes):
+        """Where a sealed row beyond the first SPILL_FROM bytes is kept: (offset, length) in a
+        temporary file, which the workbook reads back in order at close. A province's ledger
+        sheet is 250 MB of XML; on a PC whose temporary folder cannot be written, in memory."""
+        if self._spill is None:
+            try:
+                self._spill = tempfile.TemporaryFile(prefix="jifen-rows-")
+            except OSError:
+                self._spill = False
+        if not self._spill:
+            return xml
+        at = self._spill_end
+        self._spill.write(xml)
+        self._spill_end += len(xml)
+        return at, len(xml)
+
+    def _unspill(self, at: int, length: int) -> bytes:
+        f = self._spill
+        if f.tell() != at:
+            f.seek(at)
+        return f.read(length)
 
     def put(self, r: int, c: int, value, fmt, num_fmt=None, date_fmt=None) -> None:
         """One cell; numbers take `num_fmt`, dates `date_fmt` (both default to `fmt`)."""
@@ -288,10 +321,14 @@ class FastSheet(Worksheet):
         if clash:
             raise ValueError(f"row {min(clash) + 1} written both directly and through xlsxwriter, or after it was sealed")
         write = self.fh.write
+        as_bytes = isinstance(self.fh, Utf8Part)
         rendered = self._rendered
         for r in sorted(theirs | set(self._raw) | set(sealed)):
             if r in sealed:
-                write(sealed.pop(r))
+                xml = sealed.pop(r)
+                if type(xml) is tuple:
+                    xml = self._unspill(*xml)
+                write(xml if as_bytes else xml.decode("utf-8"))
                 continue
             if r in self._raw:
                 write(rendered[r] if rendered is not None else self._render_raw_row(r))
@@ -304,6 +341,9 @@ class FastSheet(Worksheet):
                 self._xml_end_tag("row")
             else:
                 self._write_empty_row(r, None, info)
+        if self._spill:
+            self._spill.close()
+            self._spill = None
 
 
 def _union(a: list, b: list | None) -> list:
@@ -332,7 +372,52 @@ class _SharedStrings(SharedStrings):
         self.fh.write("".join(out))
 
 
+class Utf8Part(io.StringIO):
+    """Stands in for the StringIO xlsxwriter writes each part of a workbook into: the XML is
+    deflated as it arrives, as zipfile would deflate it at the end (the same bytes: deflate's
+    output does not depend on how its input is cut). A StringIO holding any CJK character
+    keeps 4 bytes a character, and at close the workbook copied it into a str and that into
+    bytes: a province's ledger sheet, three times over, was most of a worker's 2 GB."""
+
+    BLOCK = 1 << 20         # bytes gathered before deflating (a call per XML element is slow)
+
+    def __init__(self):
+        super().__init__()
+        self._z = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        self._pending = bytearray()
+        self._packed: list = []
+        self.size = self.crc = 0
+
+    def write(self, s) -> int:
+        self._pending += s if isinstance(s, bytes) else s.encode("utf-8")
+        if len(self._pending) >= self.BLOCK:
+            self._deflate()
+        return len(s)
+
+    def _deflate(self) -> None:
+        data = bytes(self._pending)
+        self._pending = bytearray()
+        self.size += len(data)
+        self.crc = zlib.crc32(data, self.crc)
+        self._packed.append(self._z.compress(data))
+
+    def packed(self, name: str) -> tuple:
+        """(name, size, CRC-32, deflated bytes), as zipparts.write_zip takes a part."""
+        self._deflate()
+        return name, self.size, self.crc, b"".join(self._packed) + self._z.flush()
+
+    def getvalue(self):
+        raise TypeError("the part is deflated as it is written: see FastWorkbook._store_workbook")
+
+
 class _Packager(Packager):
+    def _filename(self, xml_filename):
+        if not self.in_memory:
+            return super()._filename(xml_filename)
+        part = Utf8Part()
+        self.filenames.append((part, xml_filename, False))
+        return part
+
     def _write_shared_strings_file(self) -> None:
         sst = _SharedStrings()
         sst.string_table = self.workbook.str_table
@@ -343,7 +428,38 @@ class _Packager(Packager):
 
 
 class FastWorkbook(Workbook):
-    """An xlsxwriter Workbook whose shared strings are written faster (same bytes)."""
+    """An xlsxwriter Workbook whose shared strings are written faster, and whose parts are
+    deflated as they are written (Utf8Part) and zipped by zipparts.write_zip: the same
+    bytes as xlsxwriter's in-memory workbook, without holding each part three times over."""
 
     def _get_packager(self):
         return _Packager()
+
+    def _store_workbook(self) -> None:
+        """Workbook._store_workbook of XlsxWriter 3.3 (the same preparations, in its order),
+        zipping the parts as they were deflated. No VBA here, and every part in memory."""
+        if self.vba_project or not self.in_memory:
+            raise ValueError("FastWorkbook: in memory and without VBA only")
+        packager = self._get_packager()
+        if not self.worksheets():
+            self.add_worksheet()
+        if self.worksheet_meta.activesheet == 0:
+            self.worksheets_objs[0].selected = 1
+            self.worksheets_objs[0].hidden = 0
+        for sheet in self.worksheets():
+            if sheet.index == self.worksheet_meta.activesheet:
+                sheet.active = 1
+        self._prepare_sst_string_data()
+        self._prepare_vml()
+        self._prepare_defined_names()
+        self._prepare_drawings()
+        self._add_chart_data()
+        self._prepare_tables()
+        self._prepare_metadata()
+        packager._add_workbook(self)
+        packager._set_tmpdir(self.tmpdir)
+        packager._set_in_memory(self.in_memory)
+        parts = [part.packed(name) if isinstance(part, Utf8Part) else pack(name, part.getvalue() if is_binary
+                                                                             else part.getvalue().encode("utf-8"))
+                 for part, name, is_binary in packager._create_package()]
+        self.filename.write(write_zip(parts))

@@ -123,6 +123,13 @@ def fit_row(ws, r: int, values, widths, wrap_cols, line_height: float = 13.5) ->
         ws.row_height(r, line_height * n + 2)
 
 
+def _rows(df: pd.DataFrame):
+    """The rows as object arrays, a block at a time: the whole table as Python objects at once
+    was a second copy of a province's ledger in the worker writing it."""
+    for start in range(0, len(df), SEAL_EVERY):
+        yield from df.iloc[start:start + SEAL_EVERY].to_numpy(dtype=object)
+
+
 def write_table(book: Book, ws, df: pd.DataFrame, title: str = "", subtitle: str = "",
                 start_row: int = 0, widths: dict | None = None, wrap: set | None = None,
                 row_formats: list | None = None, autofilter: bool = True, freeze: bool = True,
@@ -156,20 +163,20 @@ def write_table(book: Book, ws, df: pd.DataFrame, title: str = "", subtitle: str
     r += 1
     wrap = wrap or set()
     widths = dict(widths or {})
-    values = df.to_numpy(dtype=object) if len(df) else []
+    head = df.iloc[:300].to_numpy(dtype=object) if len(df) else []
     col_widths = []
     for c, name in enumerate(df.columns):
         if name in widths:
             col_widths.append(widths[name])
         else:
-            sample = [text_width(safe_str(v)) for v in values[:300, c]] if len(df) else []
+            sample = [text_width(safe_str(v)) for v in head[:, c]] if len(df) else []
             col_widths.append(min(50, max([text_width(str(name)) + 2] + [x + 2 for x in sample])))
     fit_row(ws, header_row, names, col_widths, range(len(names)))       # narrow columns: header wraps
     wrap_cols = [c for c, name in enumerate(df.columns) if name in wrap]
     plain = [fmt["wrap"] if name in wrap else fmt["text"] for name in df.columns]
     num, date_fmt = fmt["num"], fmt["date"]
     put_row = ws.put_row
-    for i, row in enumerate(values):
+    for i, row in enumerate(_rows(df)):
         rr = r + i
         if wrap_cols:
             fit_row(ws, rr, row, col_widths, wrap_cols)
@@ -180,9 +187,9 @@ def write_table(book: Book, ws, df: pd.DataFrame, title: str = "", subtitle: str
             put_row(rr, row, plain, num, date_fmt)
         if seal and i % SEAL_EVERY == SEAL_EVERY - 1:
             ws.seal(rr - SEAL_EVERY + 1, rr, keep_open)
-    last = r + len(values) - 1
-    if seal and len(values):
-        ws.seal(r + len(values) - len(values) % SEAL_EVERY, last, keep_open)
+    last = r + len(df) - 1
+    if seal and len(df):
+        ws.seal(r + len(df) - len(df) % SEAL_EVERY, last, keep_open)
     for c, w in enumerate(col_widths):
         ws.set_column(c, c, w)
     if freeze:
