@@ -25,3 +25,27 @@ def start_method() -> str:
     if asked == "serial" or (asked in METHODS and asked in available):
         return asked
     return "fork" if "fork" in available else "serial"
+
+
+_TRIM: list = []
+
+
+def give_back_free_memory() -> None:
+    """Hand the C heap's free pages back to the OS (glibc's malloc_trim), where there is one.
+
+    Python frees what a stage no longer needs, but glibc keeps most of it mapped: a
+    province's run held ~240 MB so after computing, which forked workers then share and a
+    worker after its big table kept to itself. Elsewhere (Windows, macOS, musl) nothing."""
+    if not _TRIM:
+        trim = None
+        if os.name == "posix":
+            try:
+                import ctypes
+
+                trim = ctypes.CDLL(None).malloc_trim
+                trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+            except (OSError, AttributeError):
+                trim = None
+        _TRIM.append(trim)
+    if _TRIM[0] is not None:
+        _TRIM[0](0)

@@ -53,3 +53,22 @@ def test_spawned_parsers_give_what_one_process_gives(tmp_path, monkeypatch):
     spawned, _ = batch.read_inputs(inp, workers=2)
     assert len(spawned) > 20
     assert records(spawned) == records(alone)
+
+
+def test_free_memory_is_given_back_where_the_c_library_can_and_skipped_where_not(monkeypatch):
+    import ctypes
+
+    from jifen import workers
+
+    monkeypatch.setattr(workers, "_TRIM", [])
+    workers.give_back_free_memory()
+    workers.give_back_free_memory()          # found once, then called again
+    assert len(workers._TRIM) == 1
+
+    def no_library(*a, **k):
+        raise OSError("no such library")
+
+    monkeypatch.setattr(workers, "_TRIM", [])
+    monkeypatch.setattr(ctypes, "CDLL", no_library)
+    workers.give_back_free_memory()
+    assert workers._TRIM == [None]

@@ -19,6 +19,7 @@ from jifen.outputs import reuse
 from jifen.problems import error
 from jifen.rules import consequences
 from jifen.views import ledger_rows
+from jifen.workers import give_back_free_memory
 
 PARALLEL_FROM_ITEMS = 3000      # smaller runs are quicker in one process
 
@@ -148,6 +149,8 @@ def _run_job(i: int):
     except BaseException:
         col.discard()
         raise
+    if label in HEAVY:          # a big table's memory, freed: the worker's next jobs need little
+        give_back_free_memory()
     return col.writes, col.failed, time.perf_counter() - start, time.process_time() - cpu, col.views, col.kept
 
 
@@ -168,6 +171,7 @@ def run_jobs(res, jobs: list, plan: ReusePlan | None = None):
             # The results are final: out of the collector's reach, or its passes in each worker
             # walk them all, writing to every object's header and so copying its page.
             gc.freeze()
+            give_back_free_memory()     # before the workers inherit the heap
             try:
                 from jifen.orphans import watch_parent
 

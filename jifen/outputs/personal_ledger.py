@@ -7,6 +7,7 @@ signature block. The unit files gather the same sheets for one print job.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from jifen.files import safe_filename
@@ -237,14 +238,29 @@ def _latest(res, year: int) -> pd.DataFrame:
 
 def year_data(res, year: int, rows: pd.DataFrame) -> dict:
     """What the ledgers of `year` are made from: roster rows, ranks, scores, ledger rows."""
+    return take(year_sources(res, year, rows), None)
+
+
+def year_sources(res, year: int, rows: pd.DataFrame) -> dict:
+    """year_data as (frame, positions of the year's rows in it), except the roster rows."""
+    def where(mask: pd.Series):
+        return np.flatnonzero(mask.fillna(False).to_numpy(dtype=bool))
+
     return {"latest": _latest(res, year),
-            "ranks": res.ranks[res.ranks["period"].str.startswith(str(year))],
-            "scores": res.scores[res.scores["period"].str.startswith(str(year))],
-            "rows": rows[rows["状态"] != checks.INVALID]}
+            "ranks": (res.ranks, where(res.ranks["period"].str.startswith(str(year)))),
+            "scores": (res.scores, where(res.scores["period"].str.startswith(str(year)))),
+            "rows": (rows, where(rows["状态"] != checks.INVALID))}
+
+
+def take(sources: dict, part: dict | None) -> dict:
+    """The frames of `part` (split_data's, None: all of year_sources) as DataFrames."""
+    if part is None:
+        return {k: v if isinstance(v, pd.DataFrame) else v[0].take(v[1]) for k, v in sources.items()}
+    return {k: v if isinstance(v, pd.DataFrame) else sources[k][0].take(v) for k, v in part.items()}
 
 
 def people(res, year: int, data: dict) -> list[dict]:
-    """Every cadre in `data` (year_data, or a part of it from split_data), with the content
+    """Every cadre in `data` (year_data, or a part of it taken from split_data), with the content
     of their ledger (pure)."""
     latest, ranks, scores, rows = data["latest"], data["ranks"], data["scores"], data["rows"]
     rows_by = {}
@@ -281,8 +297,8 @@ def ledger_jobs(res, year: int, rows: pd.DataFrame, size: int = 60) -> list[tupl
     few whole units, so that every cadre's sheet is rendered once for both files; each job
     gets its own cadres' part of the ledger data, split here once (a job filtering the whole
     year's frames would make a province's run grow with cadres × jobs)."""
-    data = year_data(res, year, rows)
-    latest = data["latest"]
+    sources = year_sources(res, year, rows)
+    latest = sources["latest"]
     per_unit: dict[str, list] = {}
     for cid, unit in zip(latest.index, latest["unit"]):
         per_unit.setdefault(unit or "未填单位", []).append(cid)
@@ -296,29 +312,37 @@ def ledger_jobs(res, year: int, rows: pd.DataFrame, size: int = 60) -> list[tupl
             batch, n = [], 0
     if batch:
         batches.append(batch)
-    parts = split_data(data, [[c for u in b for c in per_unit[u]] for b in batches])
-    return [(write_ledgers, (year, part, b)) for b, part in zip(batches, parts)]
+    parts = split_data(sources, [[c for u in b for c in per_unit[u]] for b in batches])
+    return [(write_ledgers, (year, sources, part, b)) for b, part in zip(batches, parts)]
 
 
-def split_data(data: dict, groups: list[list]) -> list[dict]:
-    """year_data's frames cut into one part per group of cadres, rows in their order."""
+def split_data(sources: dict, groups: list[list]) -> list[dict]:
+    """year_sources cut into one part per group of cadres, rows in their order: the roster
+    rows as frames, the rest as positions, which each job takes itself (the year's ledger rows
+    copied once more for the jobs were ~200 MB of a province's main process)."""
     job_of = {c: i for i, ids in enumerate(groups) for c in ids}
     parts: list[dict] = [{} for _ in groups]
-    for key, col in (("latest", None), ("ranks", "cadre_id"), ("scores", "cadre_id"), ("rows", "干部编号")):
-        df = data[key]
-        keys = pd.Series(df.index if col is None else df[col].to_numpy(), dtype=object)
-        job = keys.map(job_of).fillna(-1).astype(int).to_numpy()
-        for i, sub in df.groupby(job, sort=False):
-            if i >= 0:
-                parts[i][key] = sub
-        for part in parts:
-            part.setdefault(key, df.iloc[:0])
+    latest = sources["latest"]
+    job = pd.Series(latest.index, dtype=object).map(job_of).fillna(-1).astype(int).to_numpy()
+    for i, sub in latest.groupby(job, sort=False):
+        if i >= 0:
+            parts[i]["latest"] = sub
+    for key, col in (("ranks", "cadre_id"), ("scores", "cadre_id"), ("rows", "干部编号")):
+        df, at = sources[key]
+        job = pd.Series(df[col].to_numpy()[at], dtype=object).map(job_of).fillna(-1).astype(int).to_numpy()
+        order = np.argsort(job, kind="stable")
+        cuts = np.searchsorted(job[order], np.arange(len(groups) + 1))
+        for i, part in enumerate(parts):
+            part[key] = at[order[cuts[i]:cuts[i + 1]]]
+    for part in parts:
+        part.setdefault("latest", latest.iloc[:0])
     return parts
 
 
-def write_ledgers(res, log, year: int, data: dict, unit_names: list) -> None:
+def write_ledgers(res, log, year: int, sources: dict, part: dict, unit_names: list) -> None:
     """台账/YYYY/个人/<单位>/<编号>_<姓名>.xlsx for each cadre, then 台账/YYYY/单位/<单位>.xlsx;
-    `data` is these units' part of year_data."""
+    `part` is these units' part of year_sources."""
+    data = take(sources, part)
 
     per_unit: dict[str, list] = {u: [] for u in unit_names}
     for person in people(res, year, data):
