@@ -49,3 +49,67 @@ def give_back_free_memory() -> None:
         _TRIM.append(trim)
     if _TRIM[0] is not None:
         _TRIM[0](0)
+
+
+def front_and_back(pool, run, n: int, helpers: int):
+    """run(0) … run(n - 1), yielded in that order: this process takes them from the front,
+    the pool's `helpers` workers from the back, until they meet.
+
+    The output jobs come heaviest first, and the heaviest read nearly all the computed
+    results: in a forked worker every object read has its reference count written and so
+    its page copied (a province's review list or master ledger copied ~850 MB each). Here
+    the process that owns those pages builds them, and one worker fewer is forked for the
+    same number of busy cores. `run` must be picklable (a module-level function)."""
+    import threading
+
+    cond = threading.Condition()
+    ends = {"front": 0, "back": n, "stop": False}
+    results: dict = {}
+
+    def submit() -> None:
+        with cond:
+            if ends["stop"] or ends["back"] <= ends["front"]:
+                return
+            ends["back"] -= 1
+            i = ends["back"]
+        try:
+            pool.apply_async(run, (i,), callback=lambda r: finished(i, True, r),
+                             error_callback=lambda e: finished(i, False, e))
+        except ValueError:          # the pool is closing: the run is being stopped
+            finished(i, False, RuntimeError("工作进程已停止"))
+
+    def finished(i: int, ok: bool, value) -> None:
+        with cond:
+            results[i] = (ok, value)
+            cond.notify_all()
+        if ok:
+            submit()                # in the pool's result thread: the worker gets its next job
+
+    try:
+        for _ in range(2 * helpers):        # one running and one waiting, per worker
+            submit()
+        nxt = 0
+        while nxt < n:
+            with cond:
+                mine = ends["front"] if ends["front"] < ends["back"] else None
+                if mine is not None:
+                    ends["front"] += 1
+            if mine is not None:
+                value = run(mine)
+                with cond:
+                    results[mine] = (True, value)
+            while nxt < n:
+                with cond:
+                    if nxt not in results:
+                        if ends["front"] < ends["back"]:
+                            break               # more of the front to do meanwhile
+                        cond.wait()
+                        continue
+                    ok, value = results.pop(nxt)
+                if not ok:
+                    raise value
+                yield value
+                nxt += 1
+    finally:
+        with cond:
+            ends["stop"] = True

@@ -19,7 +19,7 @@ from jifen.outputs import reuse
 from jifen.problems import error
 from jifen.rules import consequences
 from jifen.views import ledger_rows
-from jifen.workers import give_back_free_memory
+from jifen.workers import front_and_back, give_back_free_memory
 
 PARALLEL_FROM_ITEMS = 3000      # smaller runs are quicker in one process
 
@@ -135,6 +135,14 @@ def jobs_for(res, recorded: dict, log, clock) -> tuple[list[tuple], list[str]]:
 HEAVY = {"写出：积分总台账": 0, "写出：待审核清单": 0, "写出：校验报告": 1, "写出：运行清单": 2}
 
 
+def parallel_from() -> int:
+    """PARALLEL_FROM_ITEMS, or JIFEN_PARALLEL_FROM_ITEMS (tests run a small county in workers)."""
+    try:
+        return int(os.environ.get("JIFEN_PARALLEL_FROM_ITEMS", PARALLEL_FROM_ITEMS))
+    except ValueError:
+        return PARALLEL_FROM_ITEMS
+
+
 _JOBS: list = []
 _RES = None
 _PLAN = ReusePlan()
@@ -155,15 +163,15 @@ def _run_job(i: int):
 
 
 def run_jobs(res, jobs: list, plan: ReusePlan | None = None):
-    """Results of every job, in job order, as they are done; forked workers when it pays
-    and the OS allows."""
+    """Results of every job, in job order, as they are done; with forked workers beside this
+    process (workers.front_and_back) when it pays and the OS allows."""
     from jifen.workers import start_method
 
     global _JOBS, _RES, _PLAN
     _JOBS, _RES, _PLAN = jobs, res, plan or ReusePlan()
     try:
         workers = min(4, os.cpu_count() or 1)
-        big = res.items is not None and len(res.items) >= PARALLEL_FROM_ITEMS
+        big = res.items is not None and len(res.items) >= parallel_from()
         pool = None
         if big and workers > 1 and start_method() == "fork":
             import multiprocessing as mp
@@ -175,7 +183,8 @@ def run_jobs(res, jobs: list, plan: ReusePlan | None = None):
             try:
                 from jifen.orphans import watch_parent
 
-                pool = mp.get_context("fork").Pool(workers, initializer=watch_parent)
+                helpers = workers - 1           # and this process: front_and_back
+                pool = mp.get_context("fork").Pool(helpers, initializer=watch_parent)
             except (ValueError, OSError):     # no fork here, or no worker processes: build them here
                 pool = None
         if pool is None:
@@ -183,7 +192,7 @@ def run_jobs(res, jobs: list, plan: ReusePlan | None = None):
                 yield _run_job(i)
             return
         with pool:
-            yield from pool.imap(_run_job, range(len(jobs)), chunksize=1)
+            yield from front_and_back(pool, _run_job, len(jobs), helpers)
     finally:
         _JOBS, _RES, _PLAN = [], None, ReusePlan()
 
