@@ -128,11 +128,16 @@ def jobs_for(res, recorded: dict, log, clock) -> tuple[list[tuple], list[str]]:
     jobs.append(("写出：校验报告", report.write_report, ()))
     # the heaviest first, so the workers finish together (the report, one job of 0.5-0.8 s at
     # 1,500 cadres, came last and ran alone while the other worker had nothing left)
-    return sorted(jobs, key=lambda j: HEAVY.get(j[0], len(HEAVY))), filled
+    return sorted(jobs, key=lambda j: HEAVY.get(j[0], PER_CADRE if j[0] in NARROW else len(HEAVY))), filled
 
 
 # the jobs that make one big file each, in the order they go first (the rest keep theirs)
 HEAVY = {"写出：积分总台账": 0, "写出：待审核清单": 0, "写出：校验报告": 1, "写出：运行清单": 2}
+# last, so that the forked workers (which take jobs from the back) get them: each reads only its
+# own cadres' part of the results, where the other jobs read whole tables (and a forked
+# worker copies every page it reads from: workers.front_and_back)
+NARROW = {"写出：个人和单位台账", "写出：积分档案"}
+PER_CADRE = len(HEAVY) + 1
 
 
 def parallel_from() -> int:
