@@ -51,9 +51,11 @@ def give_back_free_memory() -> None:
         _TRIM[0](0)
 
 
-def front_and_back(pool, run, n: int, helpers: int):
+def front_and_back(pool, run, n: int, helpers: int, lead: int = 0):
     """run(0) … run(n - 1), yielded in that order: this process takes them from the front,
-    the pool's `helpers` workers from the back, until they meet.
+    the pool's `helpers` workers from the back, until they meet; the workers' first `lead`
+    jobs come from the front (a county's few heavy jobs then spread over every process: the
+    memory they copy does not matter there, the time does).
 
     The output jobs come heaviest first, and the heaviest read nearly all the computed
     results: in a forked worker every object read has its reference count written and so
@@ -63,15 +65,20 @@ def front_and_back(pool, run, n: int, helpers: int):
     import threading
 
     cond = threading.Condition()
-    ends = {"front": 0, "back": n, "stop": False}
+    ends = {"front": 0, "back": n, "stop": False, "lead": lead}
     results: dict = {}
 
     def submit() -> None:
         with cond:
             if ends["stop"] or ends["back"] <= ends["front"]:
                 return
-            ends["back"] -= 1
-            i = ends["back"]
+            if ends["lead"] > 0:
+                ends["lead"] -= 1
+                i = ends["front"]
+                ends["front"] += 1
+            else:
+                ends["back"] -= 1
+                i = ends["back"]
         try:
             pool.apply_async(run, (i,), callback=lambda r: finished(i, True, r),
                              error_callback=lambda e: finished(i, False, e))

@@ -132,3 +132,24 @@ def test_outputs_written_beside_forked_workers_are_those_of_one_process(tmp_path
     assert len(runs["one"]) > 50
     assert sorted(runs["one"]) == sorted(runs["forked"])
     assert [n for n in runs["one"] if runs["one"][n] != runs["forked"][n]] == []
+
+
+def test_front_and_back_gives_the_workers_their_first_jobs_from_the_front_when_asked():
+    import threading
+    import time
+    from multiprocessing.pool import ThreadPool
+
+    from jifen.workers import front_and_back
+
+    ran = {}
+
+    def run(i):
+        ran[i] = threading.current_thread().name
+        time.sleep(0.002)
+        return i
+
+    with ThreadPool(2) as pool:
+        assert list(front_and_back(pool, run, 30, 2, lead=2)) == list(range(30))
+    here = threading.current_thread().name
+    assert ran[0] != here and ran[1] != here          # the two heaviest went to the workers
+    assert ran[2] == here and ran[29] != here
