@@ -236,13 +236,9 @@ def _latest(res, year: int) -> pd.DataFrame:
     return cadres.latest_rows(in_year, last).sort_index()
 
 
-def year_data(res, year: int, rows: pd.DataFrame) -> dict:
-    """What the ledgers of `year` are made from: roster rows, ranks, scores, ledger rows."""
-    return take(year_sources(res, year, rows), None)
-
-
 def year_sources(res, year: int, rows: pd.DataFrame) -> dict:
-    """year_data as (frame, positions of the year's rows in it), except the roster rows."""
+    """What the ledgers of `year` are made from: the roster rows, and the ranks, scores and
+    ledger rows as (frame, positions of the year's rows in it)."""
     def where(mask: pd.Series):
         return np.flatnonzero(mask.fillna(False).to_numpy(dtype=bool))
 
@@ -252,15 +248,13 @@ def year_sources(res, year: int, rows: pd.DataFrame) -> dict:
             "rows": (rows, where(rows["状态"] != checks.INVALID))}
 
 
-def take(sources: dict, part: dict | None) -> dict:
-    """The frames of `part` (split_data's, None: all of year_sources) as DataFrames."""
-    if part is None:
-        return {k: v if isinstance(v, pd.DataFrame) else v[0].take(v[1]) for k, v in sources.items()}
+def take(sources: dict, part: dict) -> dict:
+    """The frames of `part` (one of split_data's) as DataFrames."""
     return {k: v if isinstance(v, pd.DataFrame) else sources[k][0].take(v) for k, v in part.items()}
 
 
 def people(res, year: int, data: dict) -> list[dict]:
-    """Every cadre in `data` (year_data, or a part of it taken from split_data), with the content
+    """Every cadre in `data` (a part of year_sources, taken), with the content
     of their ledger (pure)."""
     latest, ranks, scores, rows = data["latest"], data["ranks"], data["scores"], data["rows"]
     rows_by = {}

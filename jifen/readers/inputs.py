@@ -72,11 +72,13 @@ def _walk(folder: str, prefix: str, out: list) -> None:
 def scan_inputs(input_dir: Path) -> tuple[list[Path], list[FileInfo]]:
     """→ (workbook paths to parse, files skipped with the reason), in a stable order."""
     listed, skipped = scan_workbooks(input_dir)
-    return [path for path, _ in listed], skipped
+    return [Path(path) for path, _ in listed], skipped
 
 
-def scan_workbooks(input_dir: Path) -> tuple[list[tuple[Path, str]], list[FileInfo]]:
-    """`scan_inputs` with each workbook's name relative to `input_dir` (posix), as found."""
+def scan_workbooks(input_dir: Path) -> tuple[list[tuple[str, str]], list[FileInfo]]:
+    """`scan_inputs` with each workbook's name relative to `input_dir` (posix), as found; the
+    paths as strings (a Path object for each of a province's 180,000 files took a second of
+    every re-run, and only the few files parsed again need one)."""
     paths, skipped = [], []
     found: list = []
     _walk(str(input_dir), "", found)
@@ -95,7 +97,7 @@ def scan_workbooks(input_dir: Path) -> tuple[list[tuple[Path, str]], list[FileIn
             skipped.append(FileInfo(rel, size=os.path.getsize(path), status="跳过", note=NOT_WORKBOOK,
                                     kinds=[kind] if kind else []))
         else:
-            paths.append((Path(path), rel))
+            paths.append((path, rel))
     return paths, skipped
 
 
@@ -138,7 +140,7 @@ def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def parse_file(path: Path, rel: str) -> Parsed:
+def parse_file(path: Path | str, rel: str) -> Parsed:
     """Parse one workbook into records + problems; never raises for a bad file."""
     start = time.process_time()
     out = _parse(path, rel)
@@ -146,8 +148,8 @@ def parse_file(path: Path, rel: str) -> Parsed:
     return out
 
 
-def _parse(path: Path, rel: str) -> Parsed:
-    data = path.read_bytes()
+def _parse(path: Path | str, rel: str) -> Parsed:
+    data = Path(path).read_bytes()
     info = FileInfo(rel, sha256=file_sha256(data), size=len(data))
     out = Parsed(info)
     start = time.process_time()
