@@ -129,7 +129,7 @@ def jobs_for(res, recorded: dict, log, clock) -> tuple[list[tuple], list[str]]:
     jobs.append(("写出：校验报告", report.write_report, ()))
     # the heaviest first, so the workers finish together (the report, one job of 0.5-0.8 s at
     # 1,500 cadres, came last and ran alone while the other worker had nothing left)
-    return sorted(jobs, key=lambda j: HEAVY.get(j[0], PER_CADRE if j[0] in NARROW else len(HEAVY))), filled
+    return sorted(jobs, key=lambda j: job_order(j[0])), filled
 
 
 # the jobs that make one big file each, in the order they go first (the rest keep theirs)
@@ -138,7 +138,13 @@ HEAVY = {"写出：积分总台账": 0, "写出：待审核清单": 0, "写出�
 # own cadres' part of the results, where the other jobs read whole tables (and a forked
 # worker copies every page it reads from: workers.front_and_back)
 NARROW = {"写出：个人和单位台账", "写出：积分档案"}
-PER_CADRE = len(HEAVY) + 1
+
+
+def job_order(label: str) -> int:
+    """HEAVY in its order, then the other jobs, then NARROW (sorted stably: each keeps its order)."""
+    if label in HEAVY:
+        return HEAVY[label]
+    return len(HEAVY) + 1 if label in NARROW else len(HEAVY)
 
 
 def parallel_from() -> int:

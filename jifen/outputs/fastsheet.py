@@ -23,7 +23,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from jifen.outputs.zipparts import pack, write_zip
+from jifen.outputs.zipparts import deflater, pack, write_zip
 
 XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _COLS = [xl_col_to_name(c) for c in range(256)]
@@ -74,7 +74,7 @@ class FastSheet(Worksheet):
         self._sealed: dict[int, bytes] = {}  # rows finished early (seal): their XML, their cells freed
         self._sealed_box: list | None = None
         self._held = 0                     # bytes of XML sealed so far
-        self._spill = None                 # temporary file of the sealed rows beyond SPILL_FROM
+        self._spill = None                 # temporary file of the sealed rows beyond SPILL_FROM (False: none could be made)
         self._spill_end = 0
         self.inline = False                # True: strings stored in the cells, not shared
 
@@ -383,7 +383,7 @@ class Utf8Part(io.StringIO):
 
     def __init__(self):
         super().__init__()
-        self._z = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        self._z = deflater()
         self._pending = bytearray()
         self._packed: list = []
         self.size = self.crc = 0
@@ -459,7 +459,10 @@ class FastWorkbook(Workbook):
         packager._add_workbook(self)
         packager._set_tmpdir(self.tmpdir)
         packager._set_in_memory(self.in_memory)
-        parts = [part.packed(name) if isinstance(part, Utf8Part) else pack(name, part.getvalue() if is_binary
-                                                                             else part.getvalue().encode("utf-8"))
-                 for part, name, is_binary in packager._create_package()]
+        parts = []
+        for part, name, is_binary in packager._create_package():
+            if isinstance(part, Utf8Part):
+                parts.append(part.packed(name))
+            else:                   # pictures (BytesIO)
+                parts.append(pack(name, part.getvalue() if is_binary else part.getvalue().encode("utf-8")))
         self.filename.write(write_zip(parts))

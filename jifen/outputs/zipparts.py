@@ -12,9 +12,14 @@ import zipfile
 import zlib
 
 
+def deflater():
+    """A raw deflate stream as zipfile makes one for ZIP_DEFLATED (so the archive's bytes are the same)."""
+    return zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+
+
 def pack(name: str, data: bytes) -> tuple:
-    """A part deflated as zipfile does it (so that the archive's bytes are the same)."""
-    z = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    """A part deflated as zipfile does it."""
+    z = deflater()
     return name, data, zlib.crc32(data), z.compress(data) + z.flush()
 
 
