@@ -97,3 +97,21 @@ def test_later_stages_return_new_figures_and_leave_the_computed_ones(county, tmp
     outcome = consequences.derive_consequences(computed.ranks, computed.periods, [], [], rulebook.params)
     pd.testing.assert_frame_equal(computed.ranks, ranks)
     assert set(outcome.proposals) == {2026}
+
+
+
+def test_reading_keeps_one_object_per_distinct_text(tmp_path):
+    """A unit, a name or a category read again in every file is stored once (a province's
+    memory), and each file's records are still what parsing it alone gives."""
+    from jifen.readers import inputs
+
+    inp = b.scored_county(tmp_path, {"C04": {"2026Q1": -3}}, ["2026-01", "2026-02"])
+    parsed, _ = batch.read_inputs(inp)
+    texts = [v for p in parsed for rec in p.items + p.declarations + p.roster for v in rec.values()
+             if type(v) is str]
+    assert len({id(t) for t in texts}) == len(set(texts)) < len(texts) / 2
+    letters = [rec["cols"] for p in parsed for rec in p.items]       # the same form in every file
+    assert len(letters) > len({id(c) for c in letters}) == 1
+    for p in parsed:
+        alone = inputs.parse_file(inp / p.info.path, p.info.path)
+        assert (alone.items, alone.declarations, alone.roster) == (p.items, p.declarations, p.roster)

@@ -63,6 +63,7 @@ def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | N
             found[rel] = parsed
             cache.put(rel, parsed.info.sha256, parsed)
             bar.update()
+    share_texts(found.values())
     if save_cache:
         cache.save({(rel, parsed.info.sha256) for rel, parsed in found.items()}, background=background_save)
     if stats is not None:
@@ -71,6 +72,32 @@ def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | N
                       "gate_cpu_s": round(sum(x.seconds[0] for x in fresh), 3),
                       "parse_cpu_s": round(sum(x.seconds[1] for x in fresh), 3)})
     return [found[rel] for _, rel, _ in listed], skipped
+
+
+def share_texts(parsed) -> None:
+    """One object for each distinct text in the records, and one for each distinct small table
+    in them (a file's column letters, its header cells): a name, a unit or a category is read
+    again in every file, and a province's records held four copies of each text on average,
+    kept too by the frames built from them and copied by the workers that touch them. In place:
+    the records come fresh from a parser or the cache, and nothing changes them after reading."""
+    texts: dict = {}
+    tables: dict = {}
+    for p in parsed:
+        for records in (p.roster, p.declarations, p.items, p.reviews, p.history):
+            for rec in records:
+                _share(rec, texts, tables)
+
+
+def _share(rec: dict, texts: dict, tables: dict) -> None:
+    for k, v in rec.items():
+        if type(v) is str:
+            rec[k] = texts.setdefault(v, v)
+        elif type(v) is dict and all(type(x) is str for x in v.values()):
+            # texts only: 1, 1.0 and True are equal keys, and must stay what they were
+            shared = tables.setdefault(tuple(v.items()), v)
+            if shared is v:
+                _share(v, texts, tables)
+            rec[k] = shared
 
 
 def note_reader_fallback(stream=None) -> bool:
