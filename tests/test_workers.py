@@ -115,14 +115,16 @@ def test_front_and_back_raises_what_a_job_raised_here_or_in_the_pool(failing):
 @pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(), reason="no fork here")
 def test_outputs_written_beside_forked_workers_are_those_of_one_process(tmp_path):
     """The output jobs with a forked worker beside the main process (a county's 3,000 items
-    and up) give the same files, byte for byte, as the same jobs in one process."""
+    and up), and with the worker's jobs given their own part of the results as a province's
+    are (outputs/parcels.py), give the same files, byte for byte, as the same jobs in one process."""
     import builders
 
     from jifen import bench_county
 
     bench_county.generate(tmp_path / "input", 24, ["2026-01", "2026-02", "2026-03"], workers=1)
     runs = {}
-    for name, env in (("one", {"JIFEN_START_METHOD": "serial"}), ("forked", {"JIFEN_PARALLEL_FROM_ITEMS": "0"})):
+    for name, env in (("one", {"JIFEN_START_METHOD": "serial"}), ("forked", {"JIFEN_PARALLEL_FROM_ITEMS": "0"}),
+                      ("parcels", {"JIFEN_PARALLEL_FROM_ITEMS": "0", "JIFEN_KEEP_HEAVY_FROM_ITEMS": "0"})):
         proc = builders.run_process(tmp_path, "--timings", tmp_path / f"{name}.json", output=tmp_path / name,
                                     env={"JIFEN_TODAY": "2026-04-20", **env})
         assert proc.returncode in (0, 1), proc.stdout + proc.stderr
@@ -130,8 +132,9 @@ def test_outputs_written_beside_forked_workers_are_those_of_one_process(tmp_path
                       for p in sorted((tmp_path / name).rglob("*"))
                       if p.is_file() and not any(part.startswith(".") for part in p.relative_to(tmp_path / name).parts)}
     assert len(runs["one"]) > 50
-    assert sorted(runs["one"]) == sorted(runs["forked"])
-    assert [n for n in runs["one"] if runs["one"][n] != runs["forked"][n]] == []
+    for name in ("forked", "parcels"):
+        assert sorted(runs["one"]) == sorted(runs[name])
+        assert [n for n in runs["one"] if runs["one"][n] != runs[name][n]] == []
 
 
 def test_front_and_back_gives_the_workers_their_first_jobs_from_the_front_when_asked():
@@ -153,3 +156,57 @@ def test_front_and_back_gives_the_workers_their_first_jobs_from_the_front_when_a
     here = threading.current_thread().name
     assert ran[0] != here and ran[1] != here          # the two heaviest went to the workers
     assert ran[2] == here and ran[29] != here
+
+
+def test_a_job_given_its_own_part_of_the_results_writes_what_it_writes_from_the_whole(tmp_path, monkeypatch):
+    """outputs/parcels.py: a province's worker runs the ledger, archive and 告知单 jobs from
+    their own part of the results, pickled; each writes the same bytes as from the whole."""
+    import builders
+
+    import jifen.outputs as outputs
+    from jifen import bench_county, pipeline
+    from jifen.files import OutputLog
+    from jifen.outputs import parcels
+    from jifen.timing import Clock
+
+    monkeypatch.setenv("JIFEN_TODAY", "2026-07-20")
+    bench_county.generate(tmp_path / "input", 40, [f"2026-{m:02d}" for m in range(1, 7)], workers=1)
+    captured = {}
+    monkeypatch.setattr(outputs, "write_all", lambda res, clock: captured.setdefault("res", res))
+    monkeypatch.setattr(pipeline, "remember_run", lambda res: None)
+    out = tmp_path / "output"
+    pipeline.run(pipeline.Options(tmp_path / "input", out, builders.RULEBOOK, tmp_path / "archive", pdf=False))
+    res = captured["res"]
+    jobs, _ = outputs.jobs_for(res, {}, OutputLog(out), Clock())
+    packed = parcels.pack(res, jobs, outputs.own_args())
+    try:
+        labels = {jobs[i][0] for i in packed.spans}
+        assert labels == {"写出：个人和单位台账", "写出：积分档案", "写出：告知单"}
+        for i in packed.spans:
+            _, func, args = jobs[i]
+            written = []
+            for given in (args, packed.get(i)):
+                col = outputs.Collector(out)
+                func(res, col, *given)
+                written.append([(s[1], s[-1]) for s in col.writes])
+                col.discard()
+            assert written[0] == written[1] and written[0], jobs[i][0]
+    finally:
+        packed.close()
+    assert packed.get(0) is None
+
+
+def test_parcels_stay_in_memory_when_no_temporary_file_can_be_made(monkeypatch):
+    import tempfile
+
+    from jifen.outputs import parcels
+
+    def refuse(*a, **k):
+        raise OSError("no temporary folder")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
+    box = parcels.Parcels()
+    box.put(3, ("年", {"行": [1.5, "二"]}))
+    box.seal()
+    assert box.file is None and box.get(3) == ("年", {"行": [1.5, "二"]}) and box.get(4) is None
+    box.close()

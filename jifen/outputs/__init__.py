@@ -147,21 +147,42 @@ def job_order(label: str) -> int:
     return len(HEAVY) + 1 if label in NARROW else len(HEAVY)
 
 
+def keep_heavy_from() -> int:
+    """KEEP_HEAVY_FROM_ITEMS, or JIFEN_KEEP_HEAVY_FROM_ITEMS (tests run a small county so)."""
+    return _setting("JIFEN_KEEP_HEAVY_FROM_ITEMS", KEEP_HEAVY_FROM_ITEMS)
+
+
 def parallel_from() -> int:
     """PARALLEL_FROM_ITEMS, or JIFEN_PARALLEL_FROM_ITEMS (tests run a small county in workers)."""
+    return _setting("JIFEN_PARALLEL_FROM_ITEMS", PARALLEL_FROM_ITEMS)
+
+
+def _setting(name: str, default: int) -> int:
     try:
-        return int(os.environ.get("JIFEN_PARALLEL_FROM_ITEMS", PARALLEL_FROM_ITEMS))
+        return int(os.environ.get(name, default))
     except ValueError:
-        return PARALLEL_FROM_ITEMS
+        return default
 
 
 _JOBS: list = []
 _RES = None
 _PLAN = ReusePlan()
+_PARCELS = None
+_MAIN_PID = 0
+
+
+def own_args() -> dict:
+    """Job function → the function giving its own part of the results (outputs/parcels.py)."""
+    from jifen.outputs import dossier, letters, personal_ledger
+
+    return {personal_ledger.write_ledgers: personal_ledger.own_args, dossier.write_dossiers: dossier.own_args,
+            letters.write_letters: letters.own_args}
 
 
 def _run_job(i: int):
     label, func, args = _JOBS[i]
+    if _PARCELS is not None and os.getpid() != _MAIN_PID:
+        args = _PARCELS.get(i) or args      # a worker: the job's own part, not the shared results
     col = Collector(_RES.options.output_dir, _PLAN)
     start, cpu = time.perf_counter(), time.process_time()
     try:
@@ -179,15 +200,21 @@ def run_jobs(res, jobs: list, plan: ReusePlan | None = None):
     process (workers.front_and_back) when it pays and the OS allows."""
     from jifen.workers import start_method
 
-    global _JOBS, _RES, _PLAN
+    global _JOBS, _RES, _PLAN, _PARCELS, _MAIN_PID
     _JOBS, _RES, _PLAN = jobs, res, plan or ReusePlan()
     try:
         workers = min(4, os.cpu_count() or 1)
         big = res.items is not None and len(res.items) >= parallel_from()
+        whole_tables_here = res.items is not None and len(res.items) >= keep_heavy_from()
         pool = None
         if big and workers > 1 and start_method() == "fork":
             import multiprocessing as mp
 
+            if whole_tables_here:       # and the workers' jobs get their own part of the results
+                from jifen.outputs import letters, parcels
+
+                _PARCELS, _MAIN_PID = parcels.pack(res, jobs, own_args()), os.getpid()
+                letters.forget_indexes()
             # The results are final: out of the collector's reach, or its passes in each worker
             # walk them all, writing to every object's header and so copying its page.
             gc.freeze()
@@ -207,10 +234,12 @@ def run_jobs(res, jobs: list, plan: ReusePlan | None = None):
             # below a province's size the workers start with a heavy job too (at 1,500 cadres, after
             # one review decision, this process alone built the four whole tables, 3.2 s CPU, while
             # the worker was done with the rest in 2.1 s; at 15,000 x 12 it costs ~850 MB)
-            lead = helpers if len(res.items) < KEEP_HEAVY_FROM_ITEMS else 0
+            lead = 0 if whole_tables_here else helpers
             yield from front_and_back(pool, _run_job, len(jobs), helpers, lead)
     finally:
-        _JOBS, _RES, _PLAN = [], None, ReusePlan()
+        if _PARCELS is not None:
+            _PARCELS.close()
+        _JOBS, _RES, _PLAN, _PARCELS = [], None, ReusePlan(), None
 
 
 def write_all(res, clock):

@@ -153,6 +153,13 @@ def dossier_jobs(res, archived: list, history: list, size: int = 150) -> list[tu
     return [(write_dossiers, (people[i:i + size], idx)) for i in range(0, len(people), size)]
 
 
+def own_args(res, args: tuple) -> tuple:
+    """An archive job's arguments with only its own cadres' part of the index
+    (outputs/parcels.py; every part of the index is keyed by 干部编号)."""
+    people, idx = args
+    return people, {k: {cid: part[cid] for cid, _ in people if cid in part} for k, part in idx.items()}
+
+
 def write_dossiers(res, log, people: list, idx: dict) -> None:
     county, stamp, mark = res.rulebook.params["县名"], common.stamp(res), common.mark(res)
     root = res.options.output_dir / "积分档案"

@@ -77,11 +77,29 @@ def letter_jobs(res, period, size: int = 150) -> list[tuple]:
 _INDEX: dict = {}
 
 
-def write_letters(res, log, period, units: list) -> None:
+def _index(res, period) -> dict:
     key = (id(res), period.key)               # built once per period in each worker process
     if key not in _INDEX:
         _INDEX[key] = letters.period_index(period, res.ranks, res.scored, _warnings(res, period), res.rulebook)
-    index = _INDEX[key]
+    return _INDEX[key]
+
+
+def own_args(res, args: tuple) -> tuple:
+    """A letters job's arguments with its own units' part of the period index
+    (outputs/parcels.py)."""
+    period, units = args
+    return period, units, letters.index_part(_index(res, period), units)
+
+
+def forget_indexes() -> None:
+    """The period indexes built so far (own_args builds them all at once: a province's five
+    held ~200 MB)."""
+    _INDEX.clear()
+
+
+def write_letters(res, log, period, units: list, index: dict | None = None) -> None:
+    """`index`: these units' part of the period index (own_args), else the whole one."""
+    index = index if index is not None else _index(res, period)
     fast = pattern(res, period)
     base = folder(res.options.output_dir, period)
     for unit in units:

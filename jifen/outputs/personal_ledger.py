@@ -248,9 +248,16 @@ def year_sources(res, year: int, rows: pd.DataFrame) -> dict:
             "rows": (rows, where(rows["状态"] != checks.INVALID))}
 
 
-def take(sources: dict, part: dict) -> dict:
-    """The frames of `part` (one of split_data's) as DataFrames."""
+def take(sources: dict | None, part: dict) -> dict:
+    """The frames of `part` (one of split_data's, or one already taken) as DataFrames."""
     return {k: v if isinstance(v, pd.DataFrame) else sources[k][0].take(v) for k, v in part.items()}
+
+
+def own_args(res, args: tuple) -> tuple:
+    """A ledger job's arguments with its own part of the year's frames taken out of them
+    (outputs/parcels.py)."""
+    year, sources, part, unit_names = args
+    return year, None, take(sources, part), unit_names
 
 
 def people(res, year: int, data: dict) -> list[dict]:

@@ -140,6 +140,15 @@ def period_index(period, ranks: pd.DataFrame, scored: pd.DataFrame, warnings: pd
             "title": "本季度" if period.kind == "quarter" else "本年度"}
 
 
+def index_part(index: dict, units: list) -> dict:
+    """The part of a period index the pages of `units` are made from."""
+    by_unit = {u: index["by_unit"][u] for u in units if u in index["by_unit"]}
+    ids = [rank["cadre_id"] for people in by_unit.values() for rank in people]
+    return {**index, "by_unit": by_unit,
+            "rows": {c: index["rows"][c] for c in ids if c in index["rows"]},
+            "warned": {c: index["warned"][c] for c in ids if c in index["warned"]}}
+
+
 def unit_pages(index: dict, unit: str, rulebook) -> list[dict]:
     """The pages of one unit's cadres, by 干部编号."""
     return [letter(rank, index["rows"].get(rank["cadre_id"], []), index["sizes"].get(rank["group"], 0),
