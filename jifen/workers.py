@@ -51,11 +51,13 @@ def give_back_free_memory() -> None:
         _TRIM[0](0)
 
 
-def front_and_back(pool, run, n: int, helpers: int, lead: int = 0):
+def front_and_back(pool, run, n: int, helpers: int, lead: int = 0, task=None, back_from: int = 0):
     """run(0) … run(n - 1), yielded in that order: this process takes them from the front,
     the pool's `helpers` workers from the back, until they meet; the workers' first `lead`
     jobs come from the front (a county's few heavy jobs then spread over every process: the
-    memory they copy does not matter there, the time does).
+    memory they copy does not matter there, the time does). With `back_from`, the pool takes
+    no job before that one, and `task(i)` → (function, arguments) is what it is given for job
+    i (a worker that shares nothing with this process gets the job's own data with it).
 
     The output jobs come heaviest first, and the heaviest read nearly all the computed
     results: in a forked worker every object read has its reference count written and so
@@ -67,12 +69,13 @@ def front_and_back(pool, run, n: int, helpers: int, lead: int = 0):
     cond = threading.Condition()
     ends = {"front": 0, "back": n, "stop": False, "lead": lead}
     results: dict = {}
+    task = task or (lambda i: (run, (i,)))
 
     def submit() -> None:
         with cond:
-            if ends["stop"] or ends["back"] <= ends["front"]:
+            if ends["stop"] or ends["back"] <= max(ends["front"], back_from):
                 return
-            if ends["lead"] > 0:
+            if ends["lead"] > 0 and not back_from:
                 ends["lead"] -= 1
                 i = ends["front"]
                 ends["front"] += 1
@@ -80,7 +83,12 @@ def front_and_back(pool, run, n: int, helpers: int, lead: int = 0):
                 ends["back"] -= 1
                 i = ends["back"]
         try:
-            pool.apply_async(run, (i,), callback=lambda r: finished(i, True, r),
+            func, args = task(i)
+        except Exception as exc:    # noqa: BLE001 - the job's data could not be read back: its error
+            finished(i, False, exc)
+            return
+        try:
+            pool.apply_async(func, args, callback=lambda r: finished(i, True, r),
                              error_callback=lambda e: finished(i, False, e))
         except ValueError:          # the pool is closing: the run is being stopped
             finished(i, False, RuntimeError("工作进程已停止"))

@@ -210,3 +210,41 @@ def test_parcels_stay_in_memory_when_no_temporary_file_can_be_made(monkeypatch):
     box.seal()
     assert box.file is None and box.get(3) == ("年", {"行": [1.5, "二"]}) and box.get(4) is None
     box.close()
+
+
+def test_front_and_back_gives_the_pool_only_the_jobs_from_back_from_with_what_task_says():
+    import threading
+    import time
+    from multiprocessing.pool import ThreadPool
+
+    from jifen.workers import front_and_back
+
+    ran = {}
+
+    def run(i):
+        ran[i] = "here"
+        time.sleep(0.004)
+        return -i
+
+    def remote(i, parcel):
+        ran[i] = threading.current_thread().name
+        return -parcel
+
+    with ThreadPool(1) as pool:
+        out = list(front_and_back(pool, run, 30, 1, back_from=20, task=lambda i: (remote, (i, i))))
+    assert out == [-i for i in range(30)]
+    pooled = sorted(i for i, who in ran.items() if who != "here")
+    assert pooled and min(pooled) >= 20 and sorted(ran) == list(range(30))
+    assert all(ran[i] == "here" for i in range(20))
+
+
+def test_a_job_whose_parcel_cannot_be_read_fails_the_run_with_its_error():
+    from multiprocessing.pool import ThreadPool
+
+    from jifen.workers import front_and_back
+
+    def task(i):
+        raise OSError("parcel gone")
+
+    with ThreadPool(1) as pool, pytest.raises(OSError, match="parcel gone"):
+        list(front_and_back(pool, lambda i: i, 10, 1, back_from=5, task=task))

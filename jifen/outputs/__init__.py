@@ -3,7 +3,9 @@
 `write_all` lists every output as an independent job; a job stages each file it builds under
 a temporary name beside its place, and the main process moves them all into place once every
 job is done (atomic, fixed order). On a large county the jobs run in forked worker
-processes, which share the computed results without copying them; where there is no fork
+processes, which share the computed results without copying them; at a province's size one
+worker, started afresh, builds the per-cadre files from their own part of the results
+(outputs/parcels.py) while the main process builds the whole tables; where there is no fork
 (Windows) they run in the main process (see jifen/workers.py).
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import time
 from pathlib import Path
 
@@ -134,17 +137,19 @@ def jobs_for(res, recorded: dict, log, clock) -> tuple[list[tuple], list[str]]:
 
 # the jobs that make one big file each, in the order they go first (the rest keep theirs)
 HEAVY = {"写出：积分总台账": 0, "写出：待审核清单": 0, "写出：校验报告": 1, "写出：运行清单": 2}
-# last, so that the forked workers (which take jobs from the back) get them: each reads only its
-# own cadres' part of the results, where the other jobs read whole tables (and a forked
-# worker copies every page it reads from: workers.front_and_back)
-NARROW = {"写出：个人和单位台账", "写出：积分档案"}
+# last, so that the workers (which take jobs from the back) get them: each reads only its own
+# cadres' part of the results, where the other jobs read whole tables (a forked worker copies
+# every page it reads from: workers.front_and_back; a province's worker gets only these, with
+# their own part of the results: _parcel_pool)
+NARROW = {"写出：告知单": 1, "写出：个人和单位台账": 2, "写出：积分档案": 2}
 
 
 def job_order(label: str) -> int:
-    """HEAVY in its order, then the other jobs, then NARROW (sorted stably: each keeps its order)."""
+    """HEAVY in its order, then the other jobs, then NARROW in its order (sorted stably: each
+    keeps its order)."""
     if label in HEAVY:
         return HEAVY[label]
-    return len(HEAVY) + 1 if label in NARROW else len(HEAVY)
+    return len(HEAVY) + NARROW.get(label, 0)
 
 
 def keep_heavy_from() -> int:
@@ -167,8 +172,6 @@ def _setting(name: str, default: int) -> int:
 _JOBS: list = []
 _RES = None
 _PLAN = ReusePlan()
-_PARCELS = None
-_MAIN_PID = 0
 
 
 def own_args() -> dict:
@@ -180,9 +183,15 @@ def own_args() -> dict:
 
 
 def _run_job(i: int):
-    label, func, args = _JOBS[i]
-    if _PARCELS is not None and os.getpid() != _MAIN_PID:
-        args = _PARCELS.get(i) or args      # a worker: the job's own part, not the shared results
+    return _run(*_JOBS[i])
+
+
+def _run_parcel(label: str, func, parcel: bytes):
+    """A job in a worker started afresh (_parcel_pool), from its own part of the results."""
+    return _run(label, func, pickle.loads(parcel))
+
+
+def _run(label: str, func, args: tuple):
     col = Collector(_RES.options.output_dir, _PLAN)
     start, cpu = time.perf_counter(), time.process_time()
     try:
@@ -195,51 +204,91 @@ def _run_job(i: int):
     return col.writes, col.failed, time.perf_counter() - start, time.process_time() - cpu, col.views, col.kept
 
 
+def _start_parcel_worker(res, plan) -> None:
+    from jifen.orphans import watch_parent
+
+    global _RES, _PLAN
+    _RES, _PLAN = res, plan
+    watch_parent()
+
+
 def run_jobs(res, jobs: list, plan: ReusePlan | None = None):
-    """Results of every job, in job order, as they are done; with forked workers beside this
-    process (workers.front_and_back) when it pays and the OS allows."""
+    """Results of every job, in job order, as they are done; with workers beside this process
+    (workers.front_and_back) when it pays and the OS allows."""
     from jifen.workers import start_method
 
-    global _JOBS, _RES, _PLAN, _PARCELS, _MAIN_PID
+    global _JOBS, _RES, _PLAN
     _JOBS, _RES, _PLAN = jobs, res, plan or ReusePlan()
+    parcels = None
     try:
         workers = min(4, os.cpu_count() or 1)
         big = res.items is not None and len(res.items) >= parallel_from()
-        whole_tables_here = res.items is not None and len(res.items) >= keep_heavy_from()
         pool = None
         if big and workers > 1 and start_method() == "fork":
-            import multiprocessing as mp
-
-            if whole_tables_here:       # and the workers' jobs get their own part of the results
-                from jifen.outputs import letters, parcels
-
-                _PARCELS, _MAIN_PID = parcels.pack(res, jobs, own_args()), os.getpid()
-                letters.forget_indexes()
-            # The results are final: out of the collector's reach, or its passes in each worker
-            # walk them all, writing to every object's header and so copying its page.
-            gc.freeze()
-            give_back_free_memory()     # before the workers inherit the heap
-            try:
-                from jifen.orphans import watch_parent
-
-                helpers = workers - 1           # and this process: front_and_back
-                pool = mp.get_context("fork").Pool(helpers, initializer=watch_parent)
-            except (ValueError, OSError):     # no fork here, or no worker processes: build them here
-                pool = None
+            if len(res.items) >= keep_heavy_from():
+                pool, parcels = _parcel_pool(res, jobs, _PLAN, workers - 1)
+            else:
+                pool = _forked_pool(workers - 1)
         if pool is None:
             for i in range(len(jobs)):
                 yield _run_job(i)
             return
         with pool:
-            # below a province's size the workers start with a heavy job too (at 1,500 cadres, after
-            # one review decision, this process alone built the four whole tables, 3.2 s CPU, while
-            # the worker was done with the rest in 2.1 s; at 15,000 x 12 it costs ~850 MB)
-            lead = 0 if whole_tables_here else helpers
-            yield from front_and_back(pool, _run_job, len(jobs), helpers, lead)
+            if parcels is None:
+                # below a province's size the workers start with a heavy job too (at 1,500 cadres,
+                # after one review decision, this process alone built the four whole tables, 3.2 s
+                # CPU, while the worker was done with the rest in 2.1 s)
+                yield from front_and_back(pool, _run_job, len(jobs), workers - 1, lead=workers - 1)
+                return
+            back_from = len(jobs)
+            while back_from > 0 and back_from - 1 in parcels:
+                back_from -= 1
+            yield from front_and_back(pool, _run_job, len(jobs), workers - 1, back_from=back_from,
+                                      task=lambda i: (_run_parcel, (jobs[i][0], jobs[i][1], parcels.raw(i))))
     finally:
-        if _PARCELS is not None:
-            _PARCELS.close()
-        _JOBS, _RES, _PLAN, _PARCELS = [], None, ReusePlan(), None
+        if parcels is not None:
+            parcels.close()
+        _JOBS, _RES, _PLAN = [], None, ReusePlan()
+
+
+def _forked_pool(helpers: int):
+    """Workers that inherit the results (fork), or None."""
+    import multiprocessing as mp
+
+    from jifen.orphans import watch_parent
+
+    # The results are final: out of the collector's reach, or its passes in each worker walk
+    # them all, writing to every object's header and so copying its page.
+    gc.freeze()
+    give_back_free_memory()     # before the workers inherit the heap
+    try:
+        return mp.get_context("fork").Pool(helpers, initializer=watch_parent)
+    except (ValueError, OSError):     # no worker processes here: the jobs are built in this one
+        return None
+
+
+def _parcel_pool(res, jobs: list, plan, helpers: int):
+    """A province's workers: started afresh (spawn), they share no page with this process and
+    run the per-cadre jobs at the end of the list from their parcels (outputs/parcels.py),
+    while this process builds the whole tables. A forked worker, even one reading only its
+    parcels, kept the pre-fork copy of every page this process then wrote to: 600-800 MB at
+    15,000 cadres × 12 months. → (pool or None, parcels or None)"""
+    import multiprocessing as mp
+
+    from jifen.outputs import letters, parcels
+
+    packed = parcels.pack(res, jobs, own_args())
+    letters.forget_indexes()
+    gc.freeze()
+    give_back_free_memory()
+    # what the parcel jobs read besides their parcels: the options, the rulebook, the periods
+    lite = type(res)(res.options, res.rulebook, periods=res.periods)
+    try:
+        pool = mp.get_context("spawn").Pool(helpers, initializer=_start_parcel_worker, initargs=(lite, plan))
+    except (ValueError, OSError):
+        packed.close()
+        return None, None
+    return pool, packed
 
 
 def write_all(res, clock):

@@ -42,12 +42,17 @@ class Parcels:
         if self.file is not None:
             self.file.flush()
 
+    def __contains__(self, i: int) -> bool:
+        return i in self.spans or i in self.kept
+
     def get(self, i: int) -> tuple | None:
         """The arguments of job `i`, or None when it has no parcel."""
+        return pickle.loads(self.raw(i)) if i in self else None
+
+    def raw(self, i: int) -> bytes:
+        """Job `i`'s parcel as stored (pickled)."""
         if i in self.kept:
-            return pickle.loads(self.kept[i])
-        if i not in self.spans:
-            return None
+            return self.kept[i]
         start, size = self.spans[i]
         # pread: the worker shares the file's position with the main process
         chunks = []
@@ -57,7 +62,7 @@ class Parcels:
                 raise EOFError("任务参数文件不完整")
             chunks.append(chunk)
             start, size = start + len(chunk), size - len(chunk)
-        return pickle.loads(b"".join(chunks))
+        return b"".join(chunks)
 
     def close(self) -> None:
         if self.file is not None:
