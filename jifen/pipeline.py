@@ -160,12 +160,9 @@ def _mtime(path: Path) -> int:
 
 def run(opts: Options) -> Result:
     """The whole job: read, compute, hold published periods to their rules, write."""
-    from jifen.readers import cache
-
     try:
         return _run(opts)
     finally:
-        cache.wait()          # the parse cache may still be being saved by a child process
         gc.unfreeze()         # see _run: the run's records are ordinary objects again
 
 
@@ -273,8 +270,7 @@ def read_stage(opts: Options, rulebook: Rulebook) -> Inputs:
     stats: dict = {}
     gc.disable()        # tens of thousands of records arrive: none of them is ever cyclic garbage
     try:
-        parsed, skipped = batch.read_inputs(opts.input_dir, cache_dir, opts.workers, stats, entries,
-                                            background_save=True)
+        parsed, skipped = batch.read_inputs(opts.input_dir, cache_dir, opts.workers, stats, entries)
     finally:
         # the records live until the end of the run (`run` unfreezes): moved out of the
         # collector's reach before it comes back, or its first pass scans every one of them

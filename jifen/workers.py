@@ -4,8 +4,10 @@ Windows has no `fork`. Parsing works with `spawn` too (workers get file paths an
 parsed records, all picklable; tests/test_workers.py checks it on Linux), but under Wine 8 two
 spawned parsers hang at start-up while the run waits for them for ever, and each spawned
 worker first imports pandas afresh (seconds on an office PC). Output jobs share the computed
-results (large DataFrames) with their workers by inheriting them, which only `fork` can do.
-So on Windows the run parses and writes in one process; the cost, measured, is in
+results (large DataFrames) with their workers by inheriting them, which only `fork` can do
+(at a province's size the per-cadre jobs go to a spawned worker with their own part of the
+results instead: outputs/parcels.py; still only where `fork` is the method, i.e. not on
+Windows). So on Windows the run parses and writes in one process; the cost, measured, is in
 docs/launchers.md. JIFEN_START_METHOD=spawn|fork|serial overrides the choice (to measure, to
 test the Windows behaviour on Linux, or to try spawned parsers on a real Windows PC).
 """

@@ -248,3 +248,36 @@ def test_a_job_whose_parcel_cannot_be_read_fails_the_run_with_its_error():
 
     with ThreadPool(1) as pool, pytest.raises(OSError, match="parcel gone"):
         list(front_and_back(pool, lambda i: i, 10, 1, back_from=5, task=task))
+
+
+def test_a_worker_that_does_not_answer_leaves_every_job_to_this_process(monkeypatch, tmp_path):
+    """A started worker that cannot import the program would be started again and again while
+    the run waits for it: without an answer, the pool is stopped and no parcel is kept."""
+    import multiprocessing as mp
+
+    import jifen.outputs as outputs
+
+    stopped = []
+
+    class Silent:
+        def __init__(self, *a, **k):
+            pass
+
+        def apply_async(self, func, args=()):
+            class Pending:
+                def get(self, timeout=None):
+                    raise mp.TimeoutError
+
+            return Pending()
+
+        def terminate(self):
+            stopped.append(True)
+
+    class Context:
+        Pool = Silent
+
+    from jifen.pipeline import Options, Result
+
+    monkeypatch.setattr(mp, "get_context", lambda method: Context())
+    res = Result(Options(tmp_path, tmp_path, tmp_path / "r.xlsx", tmp_path))
+    assert outputs._parcel_pool(res, [], None, 1) == (None, None) and stopped == [True]

@@ -277,18 +277,34 @@ def _parcel_pool(res, jobs: list, plan, helpers: int):
 
     from jifen.outputs import letters, parcels
 
-    packed = parcels.pack(res, jobs, own_args())
-    letters.forget_indexes()
-    gc.freeze()
-    give_back_free_memory()
     # what the parcel jobs read besides their parcels: the options, the rulebook, the periods
     lite = type(res)(res.options, res.rulebook, periods=res.periods)
+    pool = packed = None
     try:
+        # started first: the workers import the program while this process packs the parcels
         pool = mp.get_context("spawn").Pool(helpers, initializer=_start_parcel_worker, initargs=(lite, plan))
-    except (ValueError, OSError):
-        packed.close()
+        packed = parcels.pack(res, jobs, own_args())
+        letters.forget_indexes()
+        gc.freeze()
+        give_back_free_memory()
+        # a worker that cannot start (an interpreter that cannot import the program) would be
+        # started again and again while the run waits: it must answer first
+        pool.apply_async(_ready).get(timeout=READY_WITHIN)
+    except Exception:   # noqa: BLE001 - no worker here: this process builds every file
+        if pool is not None:
+            pool.terminate()
+        if packed is not None:
+            packed.close()
         return None, None
     return pool, packed
+
+
+READY_WITHIN = 120     # seconds for a started worker to import the program (an old office PC)
+
+
+def _ready() -> bool:
+    own_args()          # the parcel jobs' modules, imported
+    return True
 
 
 def write_all(res, clock):

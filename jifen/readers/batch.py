@@ -5,6 +5,7 @@ the declarations; everything after it works on the records it returns."""
 from __future__ import annotations
 
 import os
+import pickle
 from pathlib import Path
 
 from jifen.progress import Progress
@@ -32,8 +33,7 @@ def unhashed_inputs(input_dir: Path) -> tuple[list[tuple], list[inputs.FileInfo]
 
 
 def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | None = None,
-                stats: dict | None = None, entries=None, background_save: bool = False,
-                save_cache: bool = True) -> tuple[list[inputs.Parsed], list[inputs.FileInfo]]:
+                stats: dict | None = None, entries=None, save_cache: bool = True) -> tuple[list[inputs.Parsed], list[inputs.FileInfo]]:
     """Every workbook under input/, through the gate, parsed once per content (cache; with
     `save_cache=False` the cache is only read, as `compare` leaves output/ alone)."""
     if entries is None:
@@ -41,11 +41,12 @@ def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | N
     listed, skipped = entries
     paths = [p for p, _, _ in listed]
     cache = ParseCache(cache_dir)
+    share = SharedTexts()
     found, todo = {}, []
     for p, rel, sha in listed:
         hit = cache.get(rel, sha) if sha else None
         if hit is not None:
-            found[rel] = hit
+            found[rel] = share(hit)
         else:
             todo.append((p, rel, sha))
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
@@ -55,17 +56,18 @@ def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | N
     with Progress("读取文件", len(todo)) as bar:
         if len(todo) >= PARALLEL_FROM and workers > 1:
             try:
-                todo = _parse_parallel(todo, workers, found, cache, bar)
+                todo = _parse_parallel(todo, workers, found, cache, bar, share)
             except Exception:   # no worker processes here (locked-down PC, odd Python): go on alone
                 todo = [t for t in todo if t[1] not in found]
         for p, rel, _sha in todo:
             parsed = inputs.parse_file(p, rel)
-            found[rel] = parsed
             cache.put(rel, parsed.info.sha256, parsed)
+            found[rel] = share(parsed)
             bar.update()
-    share_texts(found.values())
     if save_cache:
-        cache.save({(rel, parsed.info.sha256) for rel, parsed in found.items()}, background=background_save)
+        cache.save({(rel, parsed.info.sha256) for rel, parsed in found.items()})
+    else:
+        cache.close()
     if stats is not None:
         fresh = [found[rel] for _, rel, _ in todo_all]
         stats.update({"files": len(paths), "parsed": n_parsed, "from_cache": len(paths) - n_parsed,
@@ -74,30 +76,42 @@ def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | N
     return [found[rel] for _, rel, _ in listed], skipped
 
 
-def share_texts(parsed) -> None:
-    """One object for each distinct text in the records, and one for each distinct small table
-    in them (a file's column letters, its header cells): a name, a unit or a category is read
-    again in every file, and a province's records held four copies of each text on average,
-    kept too by the frames built from them and copied by the workers that touch them. In place:
-    the records come fresh from a parser or the cache, and nothing changes them after reading."""
-    texts: dict = {}
-    tables: dict = {}
-    for p in parsed:
+class SharedTexts:
+    """One object for each distinct text in the records (values and keys), and one for each
+    distinct small table in them (a file's column letters, its header cells): a name, a unit
+    or a category is read again in every file, and each cached file brings its own copy of
+    every key; a province's records held four copies of each value on average, kept too by
+    the frames built from them. Each file's records are shared as they arrive: the copies
+    they drop leave room the next file's fill (shared all at the end, a province's cold run
+    kept ~500 MB of such room that no later allocation used)."""
+
+    def __init__(self):
+        self.texts: dict = {}
+        self.tables: dict = {}
+
+    def __call__(self, p):
+        """`p` with its records replaced in their lists (fresh from a parser or the cache:
+        nothing else refers to them)."""
         for records in (p.roster, p.declarations, p.items, p.reviews, p.history):
-            for rec in records:
-                _share(rec, texts, tables)
+            for n, rec in enumerate(records):
+                records[n] = _shared(rec, self.texts, self.tables)
+        return p
 
 
-def _share(rec: dict, texts: dict, tables: dict) -> None:
+def _shared(rec: dict, texts: dict, tables: dict) -> dict:
+    same = texts.setdefault
+    out = {}
     for k, v in rec.items():
         if type(v) is str:
-            rec[k] = texts.setdefault(v, v)
+            v = same(v, v)
         elif type(v) is dict and all(type(x) is str for x in v.values()):
             # texts only: 1, 1.0 and True are equal keys, and must stay what they were
-            shared = tables.setdefault(tuple(v.items()), v)
-            if shared is v:
-                _share(v, texts, tables)
-            rec[k] = shared
+            key = tuple(v.items())
+            v = tables.get(key)
+            if v is None:
+                v = tables[key] = _shared(dict(key), texts, tables)
+        out[same(k, k)] = v
+    return out
 
 
 def note_reader_fallback(stream=None) -> bool:
@@ -113,7 +127,7 @@ def note_reader_fallback(stream=None) -> bool:
     return True
 
 
-def _parse_parallel(todo, workers, found, cache, bar) -> list:
+def _parse_parallel(todo, workers, found, cache, bar, share) -> list:
     """Parse in worker processes (forked, or spawned on Windows); → what is left to parse
     here: nothing when all went well, everything when worker processes are off."""
     import multiprocessing as mp
@@ -130,12 +144,14 @@ def _parse_parallel(todo, workers, found, cache, bar) -> list:
     with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method),
                              initializer=watch_parent) as pool:
         for batch, results in zip(batches, pool.map(_parse_batch, [[(p, r) for p, r, _ in b] for b in batches])):
-            for (_, rel, _), parsed in zip(batch, results):
-                found[rel] = parsed
-                cache.put(rel, parsed.info.sha256, parsed)
+            for (_, rel, _), raw in zip(batch, results):
+                parsed = found[rel] = share(pickle.loads(raw))
+                cache.put(rel, parsed.info.sha256, parsed, raw)
             bar.update(len(batch))
     return []
 
 
 def _parse_batch(batch):
-    return [inputs.parse_file(p, rel) for p, rel in batch]
+    """Each file's records pickled here, once: the main process reads them and stores the
+    same bytes in the cache (readers/cache.py)."""
+    return [pickle.dumps(inputs.parse_file(p, rel), protocol=pickle.HIGHEST_PROTOCOL) for p, rel in batch]
