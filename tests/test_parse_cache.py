@@ -95,6 +95,6 @@ def test_without_a_temporary_folder_new_entries_wait_in_memory(tmp_path, monkeyp
     monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
     box = cache.ParseCache(tmp_path)
     box.put("a.xlsx", "sha-a", entry("a.xlsx"))
-    assert box.spill is False and box.get("a.xlsx", "sha-a") == entry("a.xlsx")
+    assert box.new.file is None and box.get("a.xlsx", "sha-a") == entry("a.xlsx")
     box.save({("a.xlsx", "sha-a")})
     assert cache.ParseCache(tmp_path).get("a.xlsx", "sha-a") == entry("a.xlsx")

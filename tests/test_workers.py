@@ -207,7 +207,6 @@ def test_parcels_stay_in_memory_when_no_temporary_file_can_be_made(monkeypatch):
     monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
     box = parcels.Parcels()
     box.put(3, ("年", {"行": [1.5, "二"]}))
-    box.seal()
     assert box.file is None and box.get(3) == ("年", {"行": [1.5, "二"]}) and box.get(4) is None
     box.close()
 

@@ -285,8 +285,8 @@ def _parcel_pool(res, jobs: list, plan, helpers: int):
         pool = mp.get_context("spawn").Pool(helpers, initializer=_start_parcel_worker, initargs=(lite, plan))
         packed = parcels.pack(res, jobs, own_args())
         letters.forget_indexes()
-        gc.freeze()
-        give_back_free_memory()
+        gc.freeze()                 # the results are final: this process's collector skips them
+        give_back_free_memory()     # what packing freed
         # a worker that cannot start (an interpreter that cannot import the program) would be
         # started again and again while the run waits: it must answer first
         pool.apply_async(_ready).get(timeout=READY_WITHIN)

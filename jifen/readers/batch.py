@@ -33,7 +33,8 @@ def unhashed_inputs(input_dir: Path) -> tuple[list[tuple], list[inputs.FileInfo]
 
 
 def read_inputs(input_dir: Path, cache_dir: Path | None = None, workers: int | None = None,
-                stats: dict | None = None, entries=None, save_cache: bool = True) -> tuple[list[inputs.Parsed], list[inputs.FileInfo]]:
+                stats: dict | None = None, entries=None,
+                save_cache: bool = True) -> tuple[list[inputs.Parsed], list[inputs.FileInfo]]:
     """Every workbook under input/, through the gate, parsed once per content (cache; with
     `save_cache=False` the cache is only read, as `compare` leaves output/ alone)."""
     if entries is None:
@@ -81,9 +82,9 @@ class SharedTexts:
     distinct small table in them (a file's column letters, its header cells): a name, a unit
     or a category is read again in every file, and each cached file brings its own copy of
     every key; a province's records held four copies of each value on average, kept too by
-    the frames built from them. Each file's records are shared as they arrive: the copies
-    they drop leave room the next file's fill (shared all at the end, a province's cold run
-    kept ~500 MB of such room that no later allocation used)."""
+    the frames built from them. Each file's records are shared as they arrive, so the copies
+    they drop leave room that the next file's records fill (shared all at the end, a
+    province's cold run kept ~500 MB of such room that no later allocation used)."""
 
     def __init__(self):
         self.texts: dict = {}

@@ -1,8 +1,8 @@
 """Parsed workbooks cached by path and content hash, so a re-run parses only new or edited files.
 
 Stored in one file under output/.cache/ (output/ is disposable: delete it any time), each
-entry pickled on its own (ParseCache). A file whose bytes changed has a new SHA-256 and is parsed again; entries for files no longer
-present are dropped when the cache is saved.
+entry pickled on its own (ParseCache). A file whose bytes changed has a new SHA-256 and is
+parsed again; entries for files no longer present are dropped when the cache is saved.
 """
 
 from __future__ import annotations
@@ -43,8 +43,7 @@ class ParseCache:
         self.path = folder / CACHE_NAME if folder else None
         self.data = b""
         self.spans: dict = {}           # (rel, sha) → (start, size) in self.data
-        self.new: dict = {}             # (rel, sha) → (start, size) in self.spill
-        self.spill = None               # the new entries' bytes, in a nameless temporary file
+        self.new = None                 # the new entries' bytes (a Spill, made at the first put)
         self.changed = False
         if folder and folder.is_dir():
             for tmp in folder.glob(".~*.tmp"):      # left by a save that was killed
@@ -61,8 +60,8 @@ class ParseCache:
 
     def get(self, rel: str, sha: str):
         key = (rel, sha)
-        if key in self.new:
-            return pickle.loads(self._new_bytes(key))
+        if self.new is not None and key in self.new:
+            return pickle.loads(self.new.get(key))
         span = self.spans.get(key)
         if span is None:
             return None
@@ -74,28 +73,12 @@ class ParseCache:
     def put(self, rel: str, sha: str, parsed, raw: bytes | None = None) -> None:
         """`raw`: `parsed` as pickled already (by the worker that parsed it). Kept on disk
         until the save (a province's cold run: 250 MB that would otherwise stay in memory)."""
-        import tempfile
+        from jifen.spill import Spill
 
-        raw = raw if raw is not None else pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+        if self.new is None:
+            self.new = Spill("jifen-parsed-")
+        self.new.put((rel, sha), raw if raw is not None else pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
         self.changed = True
-        if self.spill is None:
-            try:
-                self.spill = tempfile.TemporaryFile(prefix="jifen-parsed-")
-            except OSError:
-                self.spill = False          # no temporary folder: kept in memory
-        if self.spill is False:
-            self.new[(rel, sha)] = raw
-            return
-        start = self.spill.seek(0, os.SEEK_END)
-        self.spill.write(raw)
-        self.new[(rel, sha)] = (start, len(raw))
-
-    def _new_bytes(self, key) -> bytes:
-        where = self.new[key]
-        if isinstance(where, bytes):
-            return where
-        self.spill.seek(where[0])
-        return self.spill.read(where[1])
 
     def save(self, keep: set) -> None:
         """Store the entries in `keep` (those not in it are dropped), if anything changed."""
@@ -108,9 +91,9 @@ class ParseCache:
         self.close()
 
     def close(self) -> None:
-        if self.spill:
-            self.spill.close()
-        self.data, self.spans, self.new, self.spill = b"", {}, {}, None
+        if self.new is not None:
+            self.new.close()
+        self.data, self.spans, self.new = b"", {}, None
 
     def _write(self, keep: set) -> None:
         import struct
@@ -126,8 +109,8 @@ class ParseCache:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(MAGIC)
                 for key in sorted(keep):
-                    if key in self.new:
-                        blob = self._new_bytes(key)
+                    if self.new is not None and key in self.new:
+                        blob = self.new.get(key)
                     elif key in self.spans:
                         start, size = self.spans[key]
                         blob = view[start:start + size]
