@@ -158,15 +158,13 @@ def test_front_and_back_gives_the_workers_their_first_jobs_from_the_front_when_a
     assert ran[2] == here and ran[29] != here
 
 
-def test_a_job_given_its_own_part_of_the_results_writes_what_it_writes_from_the_whole(tmp_path, monkeypatch):
-    """outputs/parcels.py: a province's worker runs the ledger, archive and 告知单 jobs from
-    their own part of the results, pickled; each writes the same bytes as from the whole."""
+def _small_county_jobs(tmp_path, monkeypatch):
+    """A 40-cadre county computed, not written: (results, its output jobs, output folder)."""
     import builders
 
     import jifen.outputs as outputs
     from jifen import bench_county, pipeline
     from jifen.files import OutputLog
-    from jifen.outputs import parcels
     from jifen.timing import Clock
 
     monkeypatch.setenv("JIFEN_TODAY", "2026-07-20")
@@ -176,8 +174,43 @@ def test_a_job_given_its_own_part_of_the_results_writes_what_it_writes_from_the_
     monkeypatch.setattr(pipeline, "remember_run", lambda res: None)
     out = tmp_path / "output"
     pipeline.run(pipeline.Options(tmp_path / "input", out, builders.RULEBOOK, tmp_path / "archive", pdf=False))
-    res = captured["res"]
-    jobs, _ = outputs.jobs_for(res, {}, OutputLog(out), Clock())
+    jobs, _ = outputs.jobs_for(captured["res"], {}, OutputLog(out), Clock())
+    return captured["res"], jobs, out
+
+
+def test_a_built_workbook_does_not_outlive_its_job(tmp_path, monkeypatch):
+    """A workbook's objects refer to one another: left to the collector's rare full pass, a
+    province's report (400 MB) and each month's figures stayed in memory while the main
+    process built the next tables. Each job's garbage goes when the job ends."""
+    import gc
+
+    from xlsxwriter.workbook import Workbook
+
+    import jifen.outputs as outputs
+
+    res, jobs, _ = _small_county_jobs(tmp_path, monkeypatch)
+    labels = {"写出：积分总台账", "写出：校验报告", "写出：月度统计"}
+    gc.collect()
+    gc.disable()        # no pass of the collector's own between the job and the count
+    try:
+        outputs._JOBS, outputs._RES = jobs, res
+        for i, (label, _, _) in enumerate(jobs):
+            if label in labels:
+                writes, *_ = outputs._run_job(i)
+                assert writes, label
+                assert not [o for o in gc.get_objects() if isinstance(o, Workbook)], label
+    finally:
+        gc.enable()
+        outputs._JOBS, outputs._RES = [], None
+
+
+def test_a_job_given_its_own_part_of_the_results_writes_what_it_writes_from_the_whole(tmp_path, monkeypatch):
+    """outputs/parcels.py: a province's worker runs the ledger, archive and 告知单 jobs from
+    their own part of the results, pickled; each writes the same bytes as from the whole."""
+    import jifen.outputs as outputs
+    from jifen.outputs import parcels
+
+    res, jobs, out = _small_county_jobs(tmp_path, monkeypatch)
     packed = parcels.pack(res, jobs, outputs.own_args())
     try:
         labels = {jobs[i][0] for i in packed.spans}
