@@ -186,6 +186,38 @@ def test_changes_list_exactly_the_moved_cadres():
     assert overview.changes(None, after) == {"first": True}
 
 
+def test_problems_are_grouped_by_unit_and_file(monkeypatch):
+    from types import SimpleNamespace
+
+    from jifen.problems import error, warning
+
+    roster = pd.DataFrame({"cadre_id": ["C1", "C2"], "start_d": ["2026-01-01"] * 2, "unit": ["甲局", "乙局"]})
+    files = [SimpleNamespace(path=f, kinds=k) for f, k in
+             [("a.xlsx", ["申报表"]), ("名册.xlsx", ["干部名册"]), ("x.xlsx", []), ("y.xlsx", [])]]
+    res = SimpleNamespace(roster=roster, declarations=[{"file": "a.xlsx", "cadre_id": "C1"}], files=files, problems=[
+        warning("w", "w1", file="a.xlsx", sheet="1月", cell="B3"),
+        error("e", "e1", file="a.xlsx", cell="C4"),          # an error's message replaces a warning's
+        error("e", "e2", file="a.xlsx"),
+        error("g", "全局错"),
+        warning("w", "wx", file="x.xlsx", cadre_id="C2"),
+        warning("w", "wx2", file="x.xlsx", cadre_id="C1"),    # the smallest cadre ID gives the unit
+        warning("w", "wy", file="y.xlsx"),
+        warning("w", "wr", file="名册.xlsx")])
+    got = overview.problems_by_unit(res, lambda name: "L:" + name)
+    assert [(u["unit"], u["errors"], u["warnings"], u["more"]) for u in got["units"]] == [
+        ("甲局", 2, 3, 0), ("（全局）", 1, 0, 0), ("组织部材料（干部名册）", 0, 1, 0), ("（未能确定单位）", 0, 1, 0)]
+    first = got["units"][0]
+    assert first["files"] == [{"path": "a.xlsx", "errors": 2, "warnings": 1, "first": "C4：e1", "href": "L:a.xlsx"}]
+    assert first["warned"] == [{"path": "x.xlsx", "errors": 0, "warnings": 2, "first": "wx", "href": "L:x.xlsx"}]
+    assert got["units"][1]["files"] == [{"path": overview.GLOBAL_FILE, "errors": 1, "warnings": 0, "first": "全局错",
+                                         "href": None}]
+    assert (got["n_files"], got["n_shown"]) == (5, 5)
+    monkeypatch.setattr(overview, "MAX_FILES", 2)        # the page lists the first files only
+    got = overview.problems_by_unit(res, lambda name: "L:" + name)
+    assert [(len(u["files"]) + len(u["warned"]), u["more"]) for u in got["units"]] == [(2, 0), (0, 1), (0, 1), (0, 1)]
+    assert (got["n_files"], got["n_shown"]) == (5, 2)
+
+
 def test_histogram_splits_bins_by_band():
     scores = pd.Series([93.0, 94.0, 100.0, 100.0, 101.0, 112.0])
     bands = pd.Series(["末位", "末位", "", "", "", "先进"])
@@ -282,13 +314,13 @@ def test_alerts_section_renders_when_the_pipeline_has_them(tmp_path):
     b.roster(inp / "名册.xlsx", ROSTER, title="干部名册")
     b.month_register(inp / "登记.xlsx", MONTHS, "K0002", "李华")
     res = b.pipeline_run(tmp_path)
-    record = overview.record(res)
-    page = render({**overview.context(res, linker(tmp_path / "output"), None, record), "stamp": ""}).decode()
+    first = overview.changes(None, overview.record(res))
+    page = render({**overview.context(res, linker(tmp_path / "output"), first), "stamp": ""}).decode()
     alerts = page[page.index('id="alerts"'):page.index('id="results"')]   # the pipeline computes 预警
     assert "没有需要预警的人员" in alerts                    # and this county has none
     res = dataclasses.replace(res, warnings={"2026Q1": pd.DataFrame(
         [{"干部编号": "K0003", "姓名": "王伟", "预警": "接近末位", "期间": "2026Q1"}])})
-    page = render({**overview.context(res, linker(tmp_path / "output"), None, record), "stamp": ""}).decode()
+    page = render({**overview.context(res, linker(tmp_path / "output"), first), "stamp": ""}).decode()
     alerts = page[page.index('id="alerts"'):page.index('id="results"')]
     assert "2026年第一季度" in alerts and "<td>王伟</td><td>接近末位</td>" in alerts
 

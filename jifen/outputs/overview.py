@@ -86,9 +86,12 @@ def write_overview(res, log) -> None:
 
     out = res.options.output_dir
     current = overview.record(res)
+    # the previous run's record let go before the rest of the page is built: at a province it is
+    # ~120 MB of objects, and the page's other parts need ~100 MB more of their own
+    changed = overview.changes(load_record(out), current)
     link = linker(out)
     compared = load_summary(out, link, comparison.input_fingerprint(res.files, res.rulebook.sha256))
-    ctx = overview.context(res, link, load_record(out), current, compared)
+    ctx = overview.context(res, link, changed, compared)
     ctx["stamp"] = common.stamp(res)
     if log.write(out / OVERVIEW_NAME, render(ctx)):
         save_record(out, current)

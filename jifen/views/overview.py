@@ -23,6 +23,7 @@ MAX_FILES = 300          # problem files listed on the page; the rest are in 校
 MAX_CHANGES = 60         # moved cadres listed per period
 MAX_PROBLEM_CHANGES = 60
 MAX_BAND_ROWS = 400      # 先进 / 末位 names per group and period
+GLOBAL_FILE = "（全局，不属于某个文件）"     # where a problem that names no file is listed
 RECORD_VERSION = 1
 
 STATUS_TEXT = {0: ("完成", "ok"), 1: ("完成，但有错误需要处理", "warn"), 2: ("未能全部完成", "bad")}
@@ -90,44 +91,46 @@ def problems_by_unit(res, link) -> dict:
     """Units → files with their error and warning counts and first message, each file linked."""
     units_of_file = file_units(res)
     cadre_unit = _unit_of_cadre(res.roster)
-    per_file: dict[str, dict] = {}
+    # file → [errors, warnings, first message, whether it is an error's, smallest cadre ID]: a
+    # list, not a dict with a set of cadres (a province's ~100,000 files with problems held
+    # ~100 MB of those at the overview, the run's last and, with two years, its highest peak)
+    per_file: dict[str, list] = {}
     for p in res.problems:
-        f = per_file.setdefault(p.file, {"path": p.file or "（全局，不属于某个文件）", "errors": 0, "warnings": 0,
-                                         "first": "", "cadres": set()})
-        f["errors" if p.is_error else "warnings"] += 1
-        if not f["first"] or (p.is_error and not f.get("first_is_error")):
+        f = per_file.get(p.file)
+        if f is None:
+            f = per_file[p.file] = [0, 0, "", False, ""]
+        f[0 if p.is_error else 1] += 1
+        if not f[2] or (p.is_error and not f[3]):
             where = "，".join(x for x in (p.sheet, p.cell) if x)
-            f["first"] = f"{where}：{p.message}" if where else p.message
-            f["first_is_error"] = p.is_error
-        if p.cadre_id:
-            f["cadres"].add(p.cadre_id)
+            f[2] = f"{where}：{p.message}" if where else p.message
+            f[3] = p.is_error
+        if p.cadre_id and (not f[4] or p.cadre_id < f[4]):
+            f[4] = p.cadre_id
     units: dict[str, dict] = {}
-    for name, f in per_file.items():
+    for name, (errors, warnings, first, _, cadre) in per_file.items():
         unit = units_of_file.get(name, "")
-        if not unit and f["cadres"]:
-            unit = cadre_unit.get(sorted(f["cadres"])[0], "")
+        if not unit and cadre:
+            unit = cadre_unit.get(cadre, "")
         if not name:
             unit = "（全局）"
         unit = unit or "（未能确定单位）"
         u = units.setdefault(unit, {"unit": unit, "errors": 0, "warnings": 0, "files": []})
-        u["errors"] += f["errors"]
-        u["warnings"] += f["warnings"]
-        u["files"].append({"path": f["path"], "name": name, "errors": f["errors"],
-                           "warnings": f["warnings"], "first": f["first"]})
+        u["errors"] += errors
+        u["warnings"] += warnings
+        u["files"].append((name or GLOBAL_FILE, name, errors, warnings, first))
     ordered = sorted(units.values(), key=lambda u: (-u["errors"], -u["warnings"], u["unit"]))
     shown, total = 0, sum(len(u["files"]) for u in ordered)
     for u in ordered:
-        u["files"].sort(key=lambda f: (-f["errors"], -f["warnings"], f["path"]))
+        files = sorted(u["files"], key=lambda f: (-f[2], -f[3], f[0]))
         room = max(0, MAX_FILES - shown)
-        u["more"] = max(0, len(u["files"]) - room)
-        u["files"] = u["files"][:room]
-        shown += len(u["files"])
-        for f in u["files"]:          # only the files shown are linked (a county may have thousands)
-            name = f.pop("name")
-            f["href"] = link(name) if name else None
+        u["more"] = max(0, len(files) - room)
+        # only the files shown are linked (a county may have thousands)
+        rows = [{"path": path, "errors": errors, "warnings": warnings, "first": first,
+                 "href": link(name) if name else None} for path, name, errors, warnings, first in files[:room]]
+        shown += len(rows)
         # files with errors first and open; warning-only files folded (evidence notes can be many)
-        u["warned"] = [f for f in u["files"] if not f["errors"]]
-        u["files"] = [f for f in u["files"] if f["errors"]]
+        u["warned"] = [f for f in rows if not f["errors"]]
+        u["files"] = [f for f in rows if f["errors"]]
     return {"units": ordered, "n_files": total, "n_shown": shown}
 
 
@@ -348,8 +351,9 @@ def changes(previous: dict | None, current: dict) -> dict:
 # --- the page -------------------------------------------------------------------------------
 
 
-def context(res, link, previous: dict | None, current: dict, comparison: dict | None = None) -> dict:
-    """Everything the template shows. `link(path)` → href or None; paths are absolute."""
+def context(res, link, changed: dict, comparison: dict | None = None) -> dict:
+    """Everything the template shows. `link(path)` → href or None; paths are absolute;
+    `changed`: what changed since the previous run (`changes`)."""
     out = res.options.output_dir
     year = shown_year(res)
     county = res.rulebook.params["县名"] if res.rulebook else ""
@@ -377,7 +381,7 @@ def context(res, link, previous: dict | None, current: dict, comparison: dict | 
         "periods": periods,
         "alerts": early_warnings(res, year) if year is not None else None,
         "proposals": proposals(res, year) if year is not None else None,
-        "changes": changes(previous, current),
+        "changes": changed,
         "comparison": comparison,
     }
 
