@@ -144,9 +144,10 @@ def flush_to_device(path) -> None:
         os.close(fd)
 
 
-def write_temporary(path: Path, data: bytes, sync: bool = True) -> str:
-    """`data` on disk under a hidden temporary name beside `path`, flushed to the device unless
-    not `sync` (then flush_to_device before it replaces anything)."""
+def write_temporary(path: Path, data, sync: bool = True) -> str:
+    """`data` (bytes, or pieces of bytes in order) on disk under a hidden temporary name beside
+    `path`, flushed to the device unless not `sync` (then flush_to_device before it replaces
+    anything)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".~" + path.stem[:20] + "-", suffix=".tmp", dir=path.parent)
     try:
@@ -155,7 +156,8 @@ def write_temporary(path: Path, data: bytes, sync: bool = True) -> str:
             # the user saves gets (umask), so colleagues on a shared folder can open it
             os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for piece in (data,) if isinstance(data, (bytes, bytearray, memoryview)) else data:
+                fh.write(piece)
             fh.flush()
             if sync:
                 os.fsync(fh.fileno())
@@ -177,8 +179,9 @@ def current_umask() -> int:
     return _UMASK[0]
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    tmp = write_temporary(path, data)
+def write_atomic(path: Path, data, sync: bool = True) -> None:
+    """`data` (as write_temporary takes it) in place of `path` in one step."""
+    tmp = write_temporary(path, data, sync)
     try:
         os.replace(tmp, path)
     except BaseException:

@@ -203,7 +203,7 @@ def _run(label: str, func, args: tuple):
         # A workbook's objects refer to one another, so what it held (a whole table's cells
         # and formats) waited for the collector's rare full pass: at a province the main
         # process still held 400 MB after the report, 150 MB after the manifest, 27 MB after
-        # each month's figures. The results are frozen (gc.freeze), so this pass walks only
+        # each month's figures. The results are frozen (run_jobs), so this pass walks only
         # what the job made. Not after the thousands of small per-cadre jobs: in a spawned
         # worker, whose heap is not frozen, that tripled the 告知单's time.
         gc.collect()
@@ -228,6 +228,10 @@ def run_jobs(res, jobs: list, plan: ReusePlan | None = None):
     global _JOBS, _RES, _PLAN
     _JOBS, _RES, _PLAN = jobs, res, plan or ReusePlan()
     parcels = None
+    # The results are final: out of the collector's reach, so that its passes (in this process
+    # after each whole table, in forked workers whenever they run) walk only what the jobs
+    # make, and do not write to every object's header, which in a forked worker copies its page.
+    gc.freeze()
     try:
         workers = min(4, os.cpu_count() or 1)
         big = res.items is not None and len(res.items) >= parallel_from()
@@ -238,7 +242,6 @@ def run_jobs(res, jobs: list, plan: ReusePlan | None = None):
             else:
                 pool = _forked_pool(workers - 1)
         if pool is None:
-            gc.freeze()         # final results: the collections after whole tables skip them
             for i in range(len(jobs)):
                 yield _run_job(i)
             return
@@ -266,9 +269,6 @@ def _forked_pool(helpers: int):
 
     from jifen.orphans import watch_parent
 
-    # The results are final: out of the collector's reach, or its passes in each worker walk
-    # them all, writing to every object's header and so copying its page.
-    gc.freeze()
     give_back_free_memory()     # before the workers inherit the heap
     try:
         return mp.get_context("fork").Pool(helpers, initializer=watch_parent)
@@ -294,7 +294,6 @@ def _parcel_pool(res, jobs: list, plan, helpers: int):
         pool = mp.get_context("spawn").Pool(helpers, initializer=_start_parcel_worker, initargs=(lite, plan))
         packed = parcels.pack(res, jobs, own_args())
         letters.forget_indexes()
-        gc.freeze()                 # the results are final: this process's collector skips them
         give_back_free_memory()     # what packing freed
         # a worker that cannot start (an interpreter that cannot import the program) would be
         # started again and again while the run waits: it must answer first

@@ -113,6 +113,8 @@ def write_report(res, log) -> None:
     book = Book("校验报告", mark=common.mark(res), stamp=common.stamp(res))
     n_err = int((problems["级别"] == "错误").sum())
     n_warn = len(problems) - n_err
+    # the two long sheets (a province: 110,000 problems, 180,000 files) are finished row by
+    # row as written (seal): held cell by cell until the workbook closed, they were 200-300 MB
     ws = book.sheet("问题清单")
     tints = ["bad" if lvl == "错误" else "" for lvl in problems["级别"]]
     write_table(book, ws, problems, title="积分材料校验报告",
@@ -122,8 +124,6 @@ def write_report(res, log) -> None:
                         "单元格/行": 10, "干部编号": 10, "问题": 60, "处理建议": 50},
                 wrap={"问题类型", "问题", "处理建议", "文件"}, row_formats=tints, seal=True)
     ws = book.sheet("文件汇总")
-    # the two long sheets (a province: 110,000 problems, 180,000 files) are finished row by
-    # row as written: held cell by cell until the workbook closed, they were 200-300 MB
     write_table(book, ws, files, title="读取的文件", subtitle=common.stamp(res),
                 widths={"文件": 50}, seal=True)
     ws = book.sheet("跳过的文件")

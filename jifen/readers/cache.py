@@ -13,7 +13,7 @@ import pickle
 from pathlib import Path
 
 from jifen import __version__
-from jifen.files import current_umask, sha256_of_file, write_atomic
+from jifen.files import sha256_of_file, write_atomic
 
 
 def _reader_fingerprint() -> str:
@@ -96,43 +96,34 @@ class ParseCache:
         self.data, self.spans, self.new = b"", {}, None
 
     def _write(self, keep: set) -> None:
-        import struct
-        import tempfile
-
-        view = memoryview(self.data)
-        index, at = {}, len(MAGIC)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".~parsed-", suffix=".tmp", dir=self.path.parent)
-        try:
-            if hasattr(os, "fchmod"):
-                os.fchmod(fd, 0o666 & ~current_umask())     # as any file the user saves
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(MAGIC)
-                for key in sorted(keep):
-                    if self.new is not None and key in self.new:
-                        blob = self.new.get(key)
-                    elif key in self.spans:
-                        start, size = self.spans[key]
-                        blob = view[start:start + size]
-                    else:
-                        continue
-                    fh.write(blob)
-                    index[key] = (at, len(blob))
-                    at += len(blob)
-                fh.write(pickle.dumps({"schema": SCHEMA, "entries": index}, protocol=pickle.HIGHEST_PROTOCOL))
-                fh.write(struct.pack("<Q", at))
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        # not flushed to the device: a cache lost in a power cut only means parsing again
+        write_atomic(self.path, self._pieces(keep), sync=False)
         for name in OLD_NAMES:
             try:
                 (self.path.parent / name).unlink()
             except OSError:
                 pass
+
+    def _pieces(self, keep: set):
+        """The file's bytes in order: the entries kept, then their index and its position."""
+        import struct
+
+        view = memoryview(self.data)
+        index, at = {}, len(MAGIC)
+        yield MAGIC
+        for key in sorted(keep):
+            if self.new is not None and key in self.new:
+                blob = self.new.get(key)
+            elif key in self.spans:
+                start, size = self.spans[key]
+                blob = view[start:start + size]
+            else:
+                continue
+            yield blob
+            index[key] = (at, len(blob))
+            at += len(blob)
+        yield pickle.dumps({"schema": SCHEMA, "entries": index}, protocol=pickle.HIGHEST_PROTOCOL)
+        yield struct.pack("<Q", at)
 
 
 def _index(data: bytes) -> dict:
