@@ -380,6 +380,58 @@ def test_disk_full_names_the_file_and_keeps_its_previous_version(county, monkeyp
     assert any(r.endswith("运行清单.xlsx") for r in changed)
 
 
+def test_a_file_that_cannot_be_flushed_to_disk_is_named_and_its_previous_version_kept(county, monkeypatch):
+    """Where the files cannot be flushed to the disk together (OutputLog.flushed: Windows, or
+    Linux's syncfs failing), each is flushed by itself; one whose flush fails (a failing disk,
+    a network folder gone) is reported and removed, and replaces nothing: the others are written."""
+    inp, out = county
+    run(options(inp, out))
+    before = snapshot(out)
+    target = next(r for r in before if r.endswith("积分总台账_2026.xlsx"))
+    add_declaration(inp)
+    real, tried = atomic.flush_to_device, []
+
+    def failing(path):
+        if Path(path).name.startswith(".~积分总台账_2026-"):
+            tried.append(path)
+            raise OSError(errno.EIO, "Input/output error", str(path))
+        return real(path)
+
+    with monkeypatch.context() as m:
+        m.setattr(atomic, "flush_to_device", failing)
+        m.setattr(atomic, "flush_together", lambda paths: False)
+        res = run(options(inp, out))
+    assert len(tried) == 1
+    failed = dict(res.log.failed)
+    assert set(failed) == {target} and "Input/output error" in failed[target]
+    (prob,) = [p for p in res.problems if p.code == "output-not-written"]
+    assert prob.file == target and res.exit_code == 2
+    assert (out / target).read_bytes() == before[target]
+    assert temporaries(out) == []
+    after = snapshot(out)
+    assert [r for r in before if r != target and after.get(r) != before[r]], "the others are brought up to date"
+    assert all(complete(out / r) for r in after)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="syncfs is Linux's")
+def test_on_linux_a_run_flushes_its_files_to_the_disk_together(county, monkeypatch):
+    """One syncfs per file system for the files a job stage wrote, not an fsync (a commit of
+    the disk's journal) per file; every written file was among those flushed before it was
+    moved into place."""
+    inp, out = county
+    real, batches, single = atomic.flush_together, [], []
+    monkeypatch.setattr(atomic, "flush_together", lambda paths: batches.append(list(paths)) or real(paths))
+    monkeypatch.setattr(atomic, "flush_to_device", single.append)
+    res = run(options(inp, out))
+    assert res.log.written and not res.log.failed
+    # only the overview, written after the others are in place, is flushed by itself
+    assert batches and [Path(p).name[:5] for p in single] == [".~总览-"]
+    batched = [p for batch in batches for p in batch]
+    assert all(Path(p).name.startswith(".~") for p in batched) and len(set(batched)) == len(batched)
+    assert len(batched) + len(single) == len(res.log.written)
+    assert temporaries(out) == []
+
+
 # --- (d) inputs are never modified -----------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from jifen.views import ledger_rows
 from jifen.workers import front_and_back, give_back_free_memory
 
 PARALLEL_FROM_ITEMS = 3000      # smaller runs are quicker in one process
+FLUSH_EVERY = 500               # files staged before they are flushed to the disk together (OutputLog.flushed)
 KEEP_HEAVY_FROM_ITEMS = 50_000  # larger runs build the heaviest jobs in the main process only
 
 
@@ -347,7 +348,9 @@ def write_all(res, clock):
                     for rel in same:
                         log.keep(rel, memo[rel][1])
                     for staging in writes:
-                        log.adopt(staging)
+                        log.adopt(staging, flush=False)
+                    if len(log.unflushed) >= FLUSH_EVERY:
+                        log.flushed()
                     bar.update()
             except BaseException:
                 log.discard()
@@ -355,6 +358,8 @@ def write_all(res, clock):
         # Before any file is replaced, record that either its old or its new content is ours:
         # a run killed half way must not make the next one think a clerk edited a file.
         try:
+            with clock("写出：落盘"):
+                log.flushed()
             state.save(res.options.output_dir, {**recorded, **{
                 rel: sorted({*state.known(recorded, rel), new}) for _, _, rel, new in log.staged}})
         except BaseException:
