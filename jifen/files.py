@@ -174,23 +174,14 @@ def flush_to_device(path) -> None:
 def flush_together(paths: list) -> bool:
     """Every file of `paths` flushed to its device by one call per file system (Linux's
     syncfs, which flushes everything written there); False where that cannot be done, and
-    then nothing is promised. (Before Linux 5.8, syncfs did not report a failed write-back,
-    which fsync would have.)"""
-    if not sys.platform.startswith("linux"):
+    then nothing is promised. Only on the local disks' file systems of LOCAL_DISKS: on a
+    network folder (CIFS) or a FUSE mount syncfs does not ask the server or the program
+    behind it to flush, as fsync does. (Before Linux 5.8, syncfs did not report a failed
+    write-back, which fsync would have.)"""
+    calls = _linux_calls()
+    if calls is None:
         return False
-    if not _SYNCFS:
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            syncfs = libc.syncfs
-            syncfs.argtypes, syncfs.restype = [ctypes.c_int], ctypes.c_int
-        except (OSError, AttributeError):
-            syncfs = None
-        _SYNCFS.append(syncfs)
-    syncfs = _SYNCFS[0]
-    if syncfs is None:
-        return False
+    syncfs, fstatfs = calls
     one_per_device = {}
     try:
         for path in paths:
@@ -198,7 +189,7 @@ def flush_together(paths: list) -> bool:
         for path in one_per_device.values():
             fd = os.open(path, os.O_RDONLY)
             try:
-                if syncfs(fd) != 0:
+                if _fs_type(fstatfs, fd) not in LOCAL_DISKS or syncfs(fd) != 0:
                     return False
             finally:
                 os.close(fd)
@@ -207,7 +198,39 @@ def flush_together(paths: list) -> bool:
     return True
 
 
-_SYNCFS: list = []
+# file systems (their magic numbers, linux/magic.h) whose syncfs flushes the disk as fsync
+# does: ext2/3/4, XFS, Btrfs, F2FS, and overlayfs (which syncs the file system beneath it)
+LOCAL_DISKS = {0xEF53, 0x58465342, 0x9123683E, 0xF2F52010, 0x794C7630}
+_CALLS: list = []
+
+
+def _linux_calls():
+    """(syncfs, fstatfs) from the C library, or None (not Linux, or not found)."""
+    if not _CALLS:
+        calls = None
+        if sys.platform.startswith("linux"):
+            try:
+                import ctypes
+
+                libc = ctypes.CDLL(None, use_errno=True)
+                syncfs, fstatfs = libc.syncfs, libc.fstatfs
+                syncfs.argtypes, syncfs.restype = [ctypes.c_int], ctypes.c_int
+                fstatfs.argtypes, fstatfs.restype = [ctypes.c_int, ctypes.c_void_p], ctypes.c_int
+                calls = (syncfs, fstatfs)
+            except (OSError, AttributeError):
+                calls = None
+        _CALLS.append(calls)
+    return _CALLS[0]
+
+
+def _fs_type(fstatfs, fd: int) -> int | None:
+    """The file system's type (struct statfs begins with it, a C long), or None."""
+    import ctypes
+
+    buf = ctypes.create_string_buffer(512)      # struct statfs is 120 bytes on 64-bit Linux
+    if fstatfs(fd, buf) != 0:
+        return None
+    return ctypes.c_long.from_buffer(buf).value & 0xFFFFFFFF
 
 
 def write_temporary(path: Path, data, sync: bool = True) -> str:
