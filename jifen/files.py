@@ -59,11 +59,7 @@ class OutputLog:
             if not flush:
                 self.unflushed.append((tmp, path, rel, digest))
                 return True
-            try:
-                flush_to_device(tmp)
-            except OSError as exc:
-                remove_quietly(tmp)
-                self._failed(rel, exc)
+            if not self._flush(tmp, rel):
                 return False
             self.staged.append((tmp, path, rel, digest))
         else:
@@ -83,14 +79,20 @@ class OutputLog:
             return True
         ok = True
         for entry in pending:
-            try:
-                flush_to_device(entry[0])
-            except OSError as exc:
+            if not self._flush(entry[0], entry[2]):
                 self.staged.remove(entry)
-                remove_quietly(entry[0])
-                self._failed(entry[2], exc)
                 ok = False
         return ok
+
+    def _flush(self, tmp: str, rel: str) -> bool:
+        """One temporary file flushed to the device; one that cannot be is removed and recorded."""
+        try:
+            flush_to_device(tmp)
+        except OSError as exc:
+            remove_quietly(tmp)
+            self._failed(rel, exc)
+            return False
+        return True
 
     def reuse(self, path: Path, view) -> bool:
         """Writing here directly always builds the file (the output jobs may keep one whose
